@@ -1,0 +1,117 @@
+// Workload discovery and manifest parsing; see workload_pair.h.
+#include "bench/workload_pair.h"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+namespace duet {
+namespace {
+
+int LineOfByte(const std::string& text, size_t byte) {
+  byte = std::min(byte, text.size());
+  return 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(byte), '\n'));
+}
+
+}  // namespace
+
+WorkloadPair ReadWorkloadPair(const std::filesystem::path& dir) {
+  WorkloadPair pair;
+  pair.dir = std::filesystem::weakly_canonical(dir);
+  pair.manifest = pair.dir / "workload.json";
+  pair.name = pair.dir.filename().string();
+  pair.category = pair.dir.parent_path().filename().string();
+  std::string stem = pair.dir.filename().string();
+  pair.js = pair.dir / (stem + ".js");
+  pair.py = pair.dir / (stem + ".py");
+  const std::string manifest = pair.manifest.string();
+
+  std::ifstream in(pair.manifest, std::ios::binary);
+  if (!in) {
+    pair.problem = Status::Error("cannot read workload.json", manifest, 0);
+    return pair;
+  }
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  std::string text = buffer.str();
+  nlohmann::json doc;
+  try {
+    doc = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    pair.problem = Status::Error(std::string("invalid JSON: ") + e.what(), manifest,
+                                 LineOfByte(text, e.byte == 0 ? 0 : e.byte - 1));
+    return pair;
+  }
+  if (!doc.is_object()) {
+    pair.problem = Status::Error("workload.json must hold an object", manifest, 1);
+    return pair;
+  }
+  // Typed fields: a wrong type is reported, never silently ignored.
+  auto text_field = [&](const char* key, std::string* out) {
+    if (!doc.contains(key)) return true;
+    if (!doc[key].is_string()) {
+      pair.problem = Status::Error(std::string("\"") + key + "\" must be a string", manifest, 1);
+      return false;
+    }
+    *out = doc[key].get<std::string>();
+    return true;
+  };
+  auto count_field = [&](const char* key, std::optional<int>* out) {
+    if (!doc.contains(key)) return true;
+    if (!doc[key].is_number_integer() || doc[key].get<int64_t>() < 0) {
+      pair.problem = Status::Error(std::string("\"") + key + "\" must be a non-negative integer", manifest, 1);
+      return false;
+    }
+    *out = doc[key].get<int>();
+    return true;
+  };
+  if (!text_field("name", &pair.name) || !text_field("category", &pair.category) ||
+      !text_field("claim", &pair.claim) || !text_field("description", &pair.description) ||
+      !count_field("runs", &pair.runs) || !count_field("warmup", &pair.warmup)) {
+    return pair;
+  }
+  if (doc.contains("params")) {
+    if (!doc["params"].is_object()) {
+      pair.problem = Status::Error("\"params\" must be an object", manifest, 1);
+      return pair;
+    }
+    pair.params = doc["params"];
+  }
+  for (const auto& script : {pair.js, pair.py}) {
+    if (!std::filesystem::is_regular_file(script)) {
+      pair.problem = Status::Error("missing script " + script.filename().string(), manifest, 1);
+      return pair;
+    }
+  }
+  return pair;
+}
+
+Status DiscoverWorkloads(const std::vector<std::filesystem::path>& roots,
+                         std::vector<WorkloadPair>* pairs) {
+  std::vector<std::filesystem::path> dirs;
+  for (const auto& root : roots) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(root, ec)) {
+      return Status::Error("no such workload folder: " + root.string());
+    }
+    if (std::filesystem::exists(root / "workload.json")) {
+      dirs.push_back(root);
+      continue;
+    }
+    for (auto it = std::filesystem::recursive_directory_iterator(root, ec);
+         !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+      if (it->is_directory() && it->path().filename() == "node_modules") {
+        it.disable_recursion_pending();
+        continue;
+      }
+      if (it->path().filename() == "workload.json") dirs.push_back(it->path().parent_path());
+    }
+    if (ec) return Status::Error("cannot list " + root.string() + ": " + ec.message());
+  }
+  std::sort(dirs.begin(), dirs.end());
+  dirs.erase(std::unique(dirs.begin(), dirs.end()), dirs.end());
+  for (const auto& dir : dirs) pairs->push_back(ReadWorkloadPair(dir));
+  return Status::Ok();
+}
+
+}  // namespace duet

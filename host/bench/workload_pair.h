@@ -1,0 +1,43 @@
+// WorkloadPair: one workload folder (design §2) — its manifest and its JS and Python twins —
+// and the discovery that finds them under a set of roots.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/status.h"
+
+namespace duet {
+
+struct WorkloadPair {
+  std::string name;      // from workload.json, else the folder name
+  std::string category;  // from workload.json, else the parent folder name
+  std::string claim;
+  std::string description;
+  std::filesystem::path dir;
+  std::filesystem::path manifest;  // workload.json
+  std::filesystem::path js;        // <folder>.js
+  std::filesystem::path py;        // <folder>.py
+  nlohmann::json params = nlohmann::json::object();
+  std::optional<int> runs;    // the manifest's suggestion; the CLI overrides
+  std::optional<int> warmup;
+  // Why the folder cannot be run (bad manifest, missing script); the pair is still reported.
+  Status problem;
+
+  std::string id() const { return category + "/" + name; }
+};
+
+// Finds every folder holding a workload.json under `roots` (a root may itself be a workload
+// folder), sorted by path. A missing root is an error; a broken workload is returned with its
+// `problem` set so the session can report it and go on.
+Status DiscoverWorkloads(const std::vector<std::filesystem::path>& roots,
+                         std::vector<WorkloadPair>* pairs);
+
+// Parses one workload folder. Never fails: problems land in the pair's `problem`.
+WorkloadPair ReadWorkloadPair(const std::filesystem::path& dir);
+
+}  // namespace duet

@@ -1,0 +1,15 @@
+// The environment record every result carries (design §4): machine, versions, command line.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/session.h"
+
+namespace duet {
+
+nlohmann::json CollectEnvironment(Session& session, const std::vector<std::string>& command_line);
+
+}  // namespace duet

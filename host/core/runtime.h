@@ -1,0 +1,62 @@
+// Runtime: what the harness needs from an embedded language engine. V8Runtime (host/v8) and
+// PythonRuntime (host/python) implement it and mirror each other file for file.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/status.h"
+
+namespace duet {
+
+// One timed iteration.
+struct Sample {
+  uint64_t wall_ns = 0;
+  uint64_t cpu_ns = 0;
+};
+
+// The optional workload functions a loaded script exports (design §2).
+struct WorkloadExports {
+  bool setup = false;
+  bool run = false;
+  bool verify = false;
+  bool teardown = false;
+};
+
+class Runtime {
+ public:
+  virtual ~Runtime() = default;
+
+  // "v8" or "cpython": the key used in reports and JSON.
+  virtual std::string_view name() const = 0;
+  // The engine version, e.g. "10.2.154.26-node.37" or "3.11.2".
+  virtual std::string version() const = 0;
+
+  // Loads `script` as a fresh module (a fresh V8 context / a fresh Python module) with
+  // `params` visible as duet.params; drops whatever workload was loaded before.
+  virtual Status Load(const std::filesystem::path& script, const nlohmann::json& params) = 0;
+  // Which contract functions the loaded script exports. Valid after a successful Load.
+  virtual WorkloadExports exports() const = 0;
+  // Calls setup(params) when exported and keeps its return value as the state.
+  virtual Status Setup() = 0;
+  // One timed iteration of run(state), awaiting a returned promise/coroutine on the loop.
+  virtual Status RunOnce(Sample* sample) = 0;
+  // The last iteration's result as a JSON value.
+  virtual Status LastResult(nlohmann::json* result) = 0;
+  // Calls verify(result, params) when exported; `*passed` is its truthiness.
+  virtual Status Verify(bool* passed) = 0;
+  // Calls teardown(state) when exported and releases the workload.
+  virtual Status Teardown() = 0;
+
+  // Runs an ordinary script like `node FILE` / `python3 FILE`; `*exit_code` is what the
+  // script asked for (process.exit / sys.exit), 1 after an uncaught error, else 0.
+  virtual Status Exec(const std::filesystem::path& script, const std::vector<std::string>& args,
+                      int* exit_code) = 0;
+};
+
+}  // namespace duet

@@ -1,0 +1,41 @@
+// Session set-up and teardown order; see session.h.
+#include "core/session.h"
+
+#include "python/runtime.h"
+#include "v8/runtime.h"
+
+namespace duet {
+
+Session::Session() = default;
+
+Session::~Session() {
+  python_.reset();
+  v8_.reset();
+  loop_.Close();
+}
+
+Status Session::Init() {
+  DUET_RETURN_IF_ERROR(loop_.Init());
+  v8_ = std::make_unique<V8Runtime>(&loop_);
+  DUET_RETURN_IF_ERROR(v8_->Init());
+  python_ = std::make_unique<PythonRuntime>(&loop_);
+  DUET_RETURN_IF_ERROR(python_->Init());
+  return Status::Ok();
+}
+
+V8Runtime& Session::v8() { return *v8_; }
+PythonRuntime& Session::python() { return *python_; }
+
+std::vector<Runtime*> Session::runtimes() { return {v8_.get(), python_.get()}; }
+
+Runtime* Session::ForScript(const std::string& path) {
+  auto ends_with = [&](const char* suffix) {
+    std::string s(suffix);
+    return path.size() >= s.size() && path.compare(path.size() - s.size(), s.size(), s) == 0;
+  };
+  if (ends_with(".js") || ends_with(".mjs")) return v8_.get();
+  if (ends_with(".py")) return python_.get();
+  return nullptr;
+}
+
+}  // namespace duet

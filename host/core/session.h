@@ -1,0 +1,40 @@
+// Session: one process's engines — the shared loop, V8Runtime and PythonRuntime — set up in
+// order and torn down in reverse. Everything that runs scripts goes through one.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "core/loop.h"
+#include "core/runtime.h"
+
+namespace duet {
+
+class V8Runtime;
+class PythonRuntime;
+
+class Session {
+ public:
+  Session();
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // Initialises the loop, then V8, then CPython; fails on the first that cannot start.
+  Status Init();
+
+  Loop& loop() { return loop_; }
+  V8Runtime& v8();
+  PythonRuntime& python();
+  // Both runtimes, in the order the harness interleaves them (JS first).
+  std::vector<Runtime*> runtimes();
+  // The runtime for a script, by its extension (.js/.mjs -> v8, .py -> cpython); null if none.
+  Runtime* ForScript(const std::string& path);
+
+ private:
+  Loop loop_;  // declared first: destroyed last, after the runtimes that use it
+  std::unique_ptr<V8Runtime> v8_;
+  std::unique_ptr<PythonRuntime> python_;
+};
+
+}  // namespace duet

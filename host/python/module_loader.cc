@@ -1,0 +1,107 @@
+// Module loading for PythonRuntime, and the host's Python-side helpers: import a file as a
+// fresh module, run a coroutine, serialise a result, describe an exception. Python code does
+// what CPython's own machinery does best (importlib, traceback, json, asyncio).
+#include "python/errors.h"
+#include "python/runtime.h"
+
+namespace duet {
+namespace {
+
+constexpr const char* kHostHelpersSource = R"PY(
+import asyncio, importlib.util, json, os, runpy, sys, traceback
+
+_loop = None
+
+def load(path, name):
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None:
+        raise ImportError(f"cannot import {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    folder = os.path.dirname(path)
+    sys.path.insert(0, folder)  # sibling imports, as python3 FILE allows
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        sys.modules.pop(name, None)
+        raise
+    finally:
+        sys.path.remove(folder)
+    return module
+
+def run_awaitable(awaitable):
+    # One loop for the whole session, as a long-lived server process would have.
+    global _loop
+    if _loop is None or _loop.is_closed():
+        _loop = asyncio.new_event_loop()
+    return _loop.run_until_complete(awaitable)
+
+def to_json(value):
+    return json.dumps(value, allow_nan=False)
+
+def exec_main(path):
+    sys.path.insert(0, os.path.dirname(path))
+    runpy.run_path(path, run_name="__main__")
+
+def exit_code_of(exc):
+    code = exc.code
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)
+    return 1
+
+def _without_host_frames(tb):
+    # The host's own frames (this helper, runpy, importlib) come first; python3 FILE shows none.
+    while tb is not None and tb.tb_frame.f_code.co_filename.startswith("<"):
+        tb = tb.tb_next
+    return tb
+
+def describe(exc, script):
+    """(headline, file, line, traceback text), locating the error in the workload when possible."""
+    exc.__traceback__ = _without_host_frames(exc.__traceback__)
+    detail = "".join(traceback.format_exception(exc))
+    headline = traceback.format_exception_only(exc)[-1].strip()
+    if isinstance(exc, SyntaxError) and exc.filename:
+        return headline, exc.filename, exc.lineno or 0, detail
+    frames = [f for f in traceback.extract_tb(exc.__traceback__)
+              if not f.filename.startswith("<")]
+    folder = os.path.dirname(script)
+    own = [f for f in frames if folder and f.filename.startswith(folder)]
+    frame = (own or frames or [None])[-1]
+    if frame is None:
+        return headline, script, 0, detail
+    return headline, frame.filename, frame.lineno or 0, detail
+)PY";
+
+std::string ModuleNameFor(const std::filesystem::path& file) {
+  std::string name = "duet_workload_" + file.stem().string();
+  for (char& c : name) {
+    if (!isalnum(static_cast<unsigned char>(c))) c = '_';
+  }
+  return name;
+}
+
+}  // namespace
+
+PyObject* PythonRuntime::HostHelpers() {
+  static PyObject* helpers = [] {  // immortal for the process, like a built-in module
+    PyRef code(Py_CompileString(kHostHelpersSource, "<duet-host>", Py_file_input));
+    return code ? PyImport_ExecCodeModule("_duet_host", code.get()) : nullptr;
+  }();
+  return helpers;
+}
+
+Status PythonRuntime::LoadModule(const std::filesystem::path& file, PyRef* out) {
+  PyRef load(PyObject_GetAttrString(HostHelpers(), "load"));
+  PyRef path(PyUnicode_FromString(file.c_str()));
+  PyRef name(PyUnicode_FromString(ModuleNameFor(file).c_str()));
+  if (load && path && name) {
+    *out = PyRef(PyObject_CallFunctionObjArgs(load.get(), path.get(), name.get(), nullptr));
+  }
+  if (!*out) return pyrt::StatusFromPyErr("error while importing", file.string());
+  return Status::Ok();
+}
+
+}  // namespace duet

@@ -1,0 +1,229 @@
+// PythonRuntime: interpreter lifecycle and the workload contract. PyConfig in isolated mode,
+// every PyStatus checked, the `duet` module registered before initialisation.
+#include "python/runtime.h"
+
+#include "core/clock.h"
+#include "python/errors.h"
+
+extern "C" PyObject* PyInit_duet();
+
+namespace duet {
+namespace {
+
+// The interpreter lives once per process: extension modules do not survive a re-init.
+class PythonProcess {
+ public:
+  static PythonProcess& Get() {
+    static PythonProcess process;
+    return process;
+  }
+  const Status& status() const { return status_; }
+
+ private:
+  PythonProcess() {
+    if (PyImport_AppendInittab("duet", &PyInit_duet) != 0) {
+      status_ = Status::Error("PyImport_AppendInittab(duet) failed");
+      return;
+    }
+    PyConfig config;
+    PyConfig_InitIsolatedConfig(&config);
+    // An embedded interpreter must not take SIGINT and friends from the host.
+    config.install_signal_handlers = 0;
+    config.parse_argv = 0;
+    // Debian's CPython under /usr, whatever python3 comes first on PATH; sys.executable names
+    // the real interpreter so subprocess and multiprocessing can start it.
+    PyStatus st = PyConfig_SetString(&config, &config.home, DUET_PYTHON_HOME);
+    if (!PyStatus_Exception(st)) st = PyConfig_SetString(&config, &config.executable, DUET_PYTHON_EXECUTABLE);
+    if (!PyStatus_Exception(st)) st = PyConfig_SetString(&config, &config.program_name, DUET_PYTHON_EXECUTABLE);
+    if (!PyStatus_Exception(st)) st = Py_InitializeFromConfig(&config);
+    PyConfig_Clear(&config);
+    if (PyStatus_Exception(st)) {
+      status_ = Status::Error(std::string("Python initialisation failed: ") +
+                              (st.err_msg ? st.err_msg : "unknown") + (st.func ? std::string(" in ") + st.func : ""));
+      return;
+    }
+    initialized_ = true;
+  }
+  ~PythonProcess() {
+    if (initialized_) Py_FinalizeEx();
+  }
+  Status status_;
+  bool initialized_ = false;
+};
+
+}  // namespace
+
+PythonRuntime::PythonRuntime(Loop* loop) : loop_(loop) {}
+
+PythonRuntime::~PythonRuntime() {
+  if (!PythonProcess::Get().status().ok()) return;
+  loop_->RemoveParticipant(this);
+  DropWorkload();
+}
+
+Status PythonRuntime::Init() {
+  DUET_RETURN_IF_ERROR(PythonProcess::Get().status());
+  if (HostHelpers() == nullptr) return pyrt::StatusFromPyErr("cannot start the host helpers");
+  loop_->AddParticipant(this);
+  return Status::Ok();
+}
+
+std::string PythonRuntime::version() const {
+  std::string v = Py_GetVersion();
+  return v.substr(0, v.find(' '));
+}
+
+bool PythonRuntime::DrainReady() {
+  // Pending calls (signals, other threads' Py_AddPendingCall) run at the next bytecode
+  // boundary while Python runs; between iterations the loop runs them here.
+  // An error there (a KeyboardInterrupt) has no script to land in; drop it.
+  if (Py_MakePendingCalls() < 0) PyErr_Clear();
+  return false;
+}
+
+void PythonRuntime::DropWorkload() {
+  state_ = PyRef();
+  result_ = PyRef();
+  params_ = PyRef();
+  module_ = PyRef();
+  exports_ = {};
+}
+
+PyObject* PythonRuntime::Export(const char* name) const {
+  if (!module_) return nullptr;
+  PyObject* dict = PyModule_GetDict(module_.get());  // borrowed
+  PyObject* fn = PyDict_GetItemString(dict, name);   // borrowed
+  return fn != nullptr && PyCallable_Check(fn) ? fn : nullptr;
+}
+
+Status PythonRuntime::Load(const std::filesystem::path& script, const nlohmann::json& params) {
+  DropWorkload();
+  script_ = std::filesystem::weakly_canonical(std::filesystem::absolute(script));
+  DUET_RETURN_IF_ERROR(SetParams(params));
+  Status loaded = LoadModule(script_, &module_);
+  FlushStdio();
+  DUET_RETURN_IF_ERROR(loaded);
+  exports_.setup = Export("setup") != nullptr;
+  exports_.run = Export("run") != nullptr;
+  exports_.verify = Export("verify") != nullptr;
+  exports_.teardown = Export("teardown") != nullptr;
+  if (!exports_.run) {
+    return Status::Error("the module does not define a function named run", script_.string(), 1);
+  }
+  return Status::Ok();
+}
+
+Status PythonRuntime::Call(PyObject* fn, std::vector<PyObject*> args, const char* what, PyRef* result) {
+  PyRef value(PyObject_Vectorcall(fn, args.data(), args.size(), nullptr));
+  if (value) {
+    // The same test inspect.isawaitable makes, without a Python call on the hot path.
+    PyAsyncMethods* async = Py_TYPE(value.get())->tp_as_async;
+    if (async != nullptr && async->am_await != nullptr) {
+      PyRef run_awaitable(PyObject_GetAttrString(HostHelpers(), "run_awaitable"));
+      value = run_awaitable ? PyRef(PyObject_CallOneArg(run_awaitable.get(), value.get())) : PyRef();
+    }
+  }
+  if (!value) return pyrt::StatusFromPyErr(what, script_.string());
+  *result = std::move(value);
+  return Status::Ok();
+}
+
+Status PythonRuntime::Setup() {
+  if (exports_.setup) {
+    Status status = Call(Export("setup"), {params_.get()}, "setup", &state_);
+    FlushStdio();
+    return status;
+  }
+  state_ = PyRef::Borrow(Py_None);
+  return Status::Ok();
+}
+
+Status PythonRuntime::RunOnce(Sample* sample) {
+  PyObject* run = Export("run");
+  PyRef result;
+
+  uint64_t cpu0 = ThreadCpuNs();
+  uint64_t wall0 = NowNs();
+  Status status = Call(run, {state_.get()}, "run", &result);
+  uint64_t wall1 = NowNs();
+  uint64_t cpu1 = ThreadCpuNs();
+
+  FlushStdio();
+  DUET_RETURN_IF_ERROR(status);
+  sample->wall_ns = wall1 - wall0;
+  sample->cpu_ns = cpu1 - cpu0;
+  result_ = std::move(result);
+  return Status::Ok();
+}
+
+Status PythonRuntime::LastResult(nlohmann::json* out) {
+  if (!result_) return Status::Error("run has not returned a result yet");
+  PyRef to_json(PyObject_GetAttrString(HostHelpers(), "to_json"));
+  PyRef text(to_json ? PyObject_CallOneArg(to_json.get(), result_.get()) : nullptr);
+  if (!text) return pyrt::StatusFromPyErr("the result of run is not JSON", script_.string());
+  const char* utf8 = PyUnicode_AsUTF8(text.get());
+  if (utf8 == nullptr) return pyrt::StatusFromPyErr("the result of run is not JSON", script_.string());
+  *out = nlohmann::json::parse(utf8, nullptr, /*allow_exceptions=*/false);
+  if (out->is_discarded()) return Status::Error(std::string("the result of run is not JSON: ") + utf8);
+  return Status::Ok();
+}
+
+Status PythonRuntime::Verify(bool* passed) {
+  PyRef verdict;
+  Status status = Call(Export("verify"), {result_.get(), params_.get()}, "verify", &verdict);
+  FlushStdio();
+  DUET_RETURN_IF_ERROR(status);
+  int truth = PyObject_IsTrue(verdict.get());
+  if (truth < 0) return pyrt::StatusFromPyErr("verify", script_.string());
+  *passed = truth == 1;
+  return Status::Ok();
+}
+
+Status PythonRuntime::Teardown() {
+  Status status;
+  if (exports_.teardown) {
+    PyRef ignored;
+    status = Call(Export("teardown"), {state_.get()}, "teardown", &ignored);
+    FlushStdio();
+  }
+  DropWorkload();
+  // Collect the old workload's cycles now rather than inside the next one's timing.
+  PyGC_Collect();
+  return status;
+}
+
+Status PythonRuntime::Exec(const std::filesystem::path& script, const std::vector<std::string>& args,
+                           int* exit_code) {
+  script_ = std::filesystem::absolute(script);
+  std::vector<std::string> argv = {script.string()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  DUET_RETURN_IF_ERROR(SetArgv(argv));
+  PyRef exec_main(PyObject_GetAttrString(HostHelpers(), "exec_main"));
+  PyRef path(PyUnicode_FromString(script_.c_str()));
+  PyRef ok(exec_main && path ? PyObject_CallOneArg(exec_main.get(), path.get()) : nullptr);
+  if (ok) {
+    loop_->SpinUntilIdle();
+    FlushStdio();
+    *exit_code = 0;
+    return Status::Ok();
+  }
+  if (!PyErr_ExceptionMatches(PyExc_SystemExit)) {
+    *exit_code = 1;
+    Status status = pyrt::StatusFromPyErr("uncaught exception", script_.string());
+    FlushStdio();
+    return status;
+  }
+  // sys.exit(): None is 0, an int is the code, anything else is printed and means 1.
+  PyObject *type, *value, *traceback;
+  PyErr_Fetch(&type, &value, &traceback);
+  PyErr_NormalizeException(&type, &value, &traceback);
+  PyRef owned_type(type), owned_value(value), owned_tb(traceback);
+  PyRef exit_code_of(PyObject_GetAttrString(HostHelpers(), "exit_code_of"));
+  PyRef code(exit_code_of ? PyObject_CallOneArg(exit_code_of.get(), value) : nullptr);
+  *exit_code = code ? static_cast<int>(PyLong_AsLong(code.get())) : 1;
+  PyErr_Clear();
+  FlushStdio();
+  return Status::Ok();
+}
+
+}  // namespace duet

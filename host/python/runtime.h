@@ -1,0 +1,66 @@
+// PythonRuntime: the embedded CPython interpreter on the shared loop. Each workload is loaded
+// as a fresh module; mirrors V8Runtime (host/v8/runtime.h) file for file.
+// Not thread-safe: lives on the main thread, which holds the GIL.
+#pragma once
+
+#include <Python.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/loop.h"
+#include "core/runtime.h"
+#include "python/ref.h"
+
+namespace duet {
+
+class PythonRuntime final : public Runtime, private LoopParticipant {
+ public:
+  explicit PythonRuntime(Loop* loop);
+  ~PythonRuntime() override;
+
+  // Initialises the interpreter (once per process); must succeed before anything else.
+  Status Init();
+
+  std::string_view name() const override { return "cpython"; }
+  std::string version() const override;
+  Status Load(const std::filesystem::path& script, const nlohmann::json& params) override;
+  WorkloadExports exports() const override { return exports_; }
+  Status Setup() override;
+  Status RunOnce(Sample* sample) override;
+  Status LastResult(nlohmann::json* result) override;
+  Status Verify(bool* passed) override;
+  Status Teardown() override;
+  Status Exec(const std::filesystem::path& script, const std::vector<std::string>& args,
+              int* exit_code) override;
+
+  // The host's Python-side helpers (module_loader.cc), a borrowed reference.
+  static PyObject* HostHelpers();
+
+ private:
+  bool DrainReady() override;
+
+  // module_loader.cc: imports `file` as a fresh module named after it.
+  Status LoadModule(const std::filesystem::path& file, PyRef* out);
+  // duet_module.cc: sets duet.params for the loaded workload.
+  Status SetParams(const nlohmann::json& params);
+  // globals.cc: sys.argv and the flush that keeps Python's and V8's output in order.
+  Status SetArgv(const std::vector<std::string>& argv);
+  void FlushStdio();
+
+  void DropWorkload();
+  // Calls an exported function; runs a returned coroutine to completion on the loop.
+  Status Call(PyObject* fn, std::vector<PyObject*> args, const char* what, PyRef* result);
+  PyObject* Export(const char* name) const;
+
+  Loop* loop_;
+  std::filesystem::path script_;
+  PyRef module_;
+  PyRef params_;
+  PyRef state_;
+  PyRef result_;
+  WorkloadExports exports_;
+};
+
+}  // namespace duet

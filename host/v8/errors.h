@@ -1,0 +1,21 @@
+// Turns a V8 exception into a Status that names file:line, with the source line, a caret and
+// the stack (samples/shell.cc's ReportException). The one place V8 errors are formatted.
+#pragma once
+
+#include <v8.h>
+
+#include "core/status.h"
+
+namespace duet::v8rt {
+
+// From a TryCatch that caught something (not a termination).
+Status StatusFromTryCatch(v8::Isolate* isolate, v8::Local<v8::Context> context,
+                          const v8::TryCatch& try_catch, const char* what);
+// From a thrown value, e.g. a rejected promise's reason.
+Status StatusFromException(v8::Isolate* isolate, v8::Local<v8::Context> context,
+                           v8::Local<v8::Value> exception, const char* what);
+
+// UTF-8 copy of any value (its ToString), "<unprintable>" when that throws.
+std::string ToUtf8(v8::Isolate* isolate, v8::Local<v8::Value> value);
+
+}  // namespace duet::v8rt

@@ -1,0 +1,113 @@
+// The globals a script sees besides the language itself: console and a minimal process
+// (argv, env, exitCode, exit). The full Node-compatible subset builds on these.
+#include <cstdio>
+
+#include "v8/errors.h"
+#include "v8/runtime.h"
+
+extern char** environ;
+
+namespace duet {
+namespace {
+
+v8::Local<v8::String> Str(v8::Isolate* isolate, const std::string& text) {
+  return v8::String::NewFromUtf8(isolate, text.data(), v8::NewStringType::kNormal,
+                                 static_cast<int>(text.size()))
+      .ToLocalChecked();
+}
+
+// Like node: strings print raw, objects as JSON where they can be, everything else by ToString.
+std::string Format(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  v8::Isolate* isolate = info.GetIsolate();
+  v8::Local<v8::Context> context = isolate->GetCurrentContext();
+  std::string line;
+  for (int i = 0; i < info.Length(); ++i) {
+    if (i > 0) line += ' ';
+    v8::Local<v8::Value> arg = info[i];
+    if (arg->IsObject() && !arg->IsFunction() && !arg->IsNativeError()) {
+      v8::TryCatch ignore(isolate);
+      v8::Local<v8::String> json;
+      if (v8::JSON::Stringify(context, arg).ToLocal(&json)) {
+        line += v8rt::ToUtf8(isolate, json);
+        continue;
+      }
+    }
+    if (arg->IsNativeError()) {
+      v8::Local<v8::Value> stack;
+      if (arg.As<v8::Object>()->Get(context, Str(isolate, "stack")).ToLocal(&stack) && stack->IsString()) {
+        line += v8rt::ToUtf8(isolate, stack);
+        continue;
+      }
+    }
+    line += v8rt::ToUtf8(isolate, arg);
+  }
+  return line + "\n";
+}
+
+template <FILE** stream>
+void Print(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  std::string line = Format(info);
+  std::fwrite(line.data(), 1, line.size(), *stream);
+  std::fflush(*stream);
+}
+FILE* g_stdout = stdout;
+FILE* g_stderr = stderr;
+
+void Exit(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  v8::Isolate* isolate = info.GetIsolate();
+  V8Runtime* runtime = V8Runtime::From(isolate);
+  int code = 0;
+  if (info.Length() > 0 && info[0]->IsNumber()) {
+    code = info[0]->Int32Value(isolate->GetCurrentContext()).FromMaybe(0);
+  } else {
+    v8::Local<v8::Value> exit_code;
+    if (info.This()->Get(isolate->GetCurrentContext(), Str(isolate, "exitCode")).ToLocal(&exit_code) &&
+        exit_code->IsNumber()) {
+      code = exit_code->Int32Value(isolate->GetCurrentContext()).FromMaybe(0);
+    }
+  }
+  runtime->exit_request() = {true, code};
+  // Unwinds every JS frame; the runtime cancels the termination once control is back in C++.
+  isolate->TerminateExecution();
+}
+
+void SetFunction(v8::Local<v8::Context> context, v8::Local<v8::Object> target, const char* name,
+                 v8::FunctionCallback callback) {
+  v8::Isolate* isolate = context->GetIsolate();
+  target->Set(context, Str(isolate, name), v8::Function::New(context, callback).ToLocalChecked()).Check();
+}
+
+}  // namespace
+
+Status V8Runtime::InstallGlobals(v8::Local<v8::Context> context) {
+  v8::Local<v8::Object> global = context->Global();
+
+  v8::Local<v8::Object> console = v8::Object::New(isolate_);
+  SetFunction(context, console, "log", Print<&g_stdout>);
+  SetFunction(context, console, "info", Print<&g_stdout>);
+  SetFunction(context, console, "debug", Print<&g_stdout>);
+  SetFunction(context, console, "error", Print<&g_stderr>);
+  SetFunction(context, console, "warn", Print<&g_stderr>);
+  global->Set(context, Str(isolate_, "console"), console).Check();
+
+  v8::Local<v8::Object> process = v8::Object::New(isolate_);
+  v8::Local<v8::Array> argv = v8::Array::New(isolate_, static_cast<int>(argv_.size()));
+  for (size_t i = 0; i < argv_.size(); ++i) {
+    argv->Set(context, static_cast<uint32_t>(i), Str(isolate_, argv_[i])).Check();
+  }
+  process->Set(context, Str(isolate_, "argv"), argv).Check();
+  v8::Local<v8::Object> env = v8::Object::New(isolate_);
+  for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
+    std::string kv(*entry);
+    size_t eq = kv.find('=');
+    if (eq == std::string::npos) continue;
+    env->Set(context, Str(isolate_, kv.substr(0, eq)), Str(isolate_, kv.substr(eq + 1))).Check();
+  }
+  process->Set(context, Str(isolate_, "env"), env).Check();
+  process->Set(context, Str(isolate_, "platform"), Str(isolate_, "linux")).Check();
+  SetFunction(context, process, "exit", Exit);
+  global->Set(context, Str(isolate_, "process"), process).Check();
+  return Status::Ok();
+}
+
+}  // namespace duet

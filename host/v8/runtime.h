@@ -1,0 +1,108 @@
+// V8Runtime: one V8 isolate on the shared loop. Each workload gets a fresh context and is
+// loaded as an ES module; mirrors PythonRuntime (host/python/runtime.h) file for file.
+// Not thread-safe: lives on the main thread, like the loop.
+#pragma once
+
+#include <v8.h>
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/loop.h"
+#include "core/runtime.h"
+
+namespace duet {
+
+class V8Runtime final : public Runtime, private LoopParticipant {
+ public:
+  explicit V8Runtime(Loop* loop);
+  ~V8Runtime() override;
+
+  // Creates the isolate; must succeed before anything else.
+  Status Init();
+
+  std::string_view name() const override { return "v8"; }
+  std::string version() const override;
+  Status Load(const std::filesystem::path& script, const nlohmann::json& params) override;
+  WorkloadExports exports() const override { return exports_; }
+  Status Setup() override;
+  Status RunOnce(Sample* sample) override;
+  Status LastResult(nlohmann::json* result) override;
+  Status Verify(bool* passed) override;
+  Status Teardown() override;
+  Status Exec(const std::filesystem::path& script, const std::vector<std::string>& args,
+              int* exit_code) override;
+
+  v8::Isolate* isolate() { return isolate_; }
+
+  // Used by the callbacks in globals.cc / duet_module.cc / module_loader.cc.
+  struct ExitRequest {
+    bool requested = false;
+    int code = 0;
+  };
+  ExitRequest& exit_request() { return exit_; }
+  void SetBlackhole(v8::Local<v8::Value> value) { blackhole_.Reset(isolate_, value); }
+  v8::Local<v8::Value> Params();
+  const std::vector<std::string>& argv() const { return argv_; }
+  static V8Runtime* From(v8::Isolate* isolate);
+
+ private:
+  bool DrainReady() override;
+
+  // module_loader.cc: compiles, links and evaluates `file` as the root ES module.
+  Status LoadModule(const std::filesystem::path& file, v8::Local<v8::Module>* out);
+  Status CompileModule(const std::filesystem::path& file, v8::Local<v8::Module>* out);
+  v8::MaybeLocal<v8::Module> ResolveImport(v8::Local<v8::Context> context,
+                                           v8::Local<v8::String> specifier,
+                                           v8::Local<v8::Module> referrer);
+  static v8::MaybeLocal<v8::Module> ResolveCallback(v8::Local<v8::Context> context,
+                                                    v8::Local<v8::String> specifier,
+                                                    v8::Local<v8::FixedArray> assertions,
+                                                    v8::Local<v8::Module> referrer);
+  static void InitializeImportMeta(v8::Local<v8::Context> context, v8::Local<v8::Module> module,
+                                   v8::Local<v8::Object> meta);
+  // duet_module.cc: the synthetic 'duet' and 'duet:<binding>' modules.
+  v8::MaybeLocal<v8::Module> BuiltinModule(const std::string& specifier);
+  static v8::MaybeLocal<v8::Value> EvaluateBuiltin(v8::Local<v8::Context> context,
+                                                   v8::Local<v8::Module> module);
+  // globals.cc: console and process on the context's global object.
+  Status InstallGlobals(v8::Local<v8::Context> context);
+
+  Status NewContext();
+  void DropWorkload();
+  // Calls an exported function; awaits a returned promise on the loop when `await_promise`.
+  Status Call(v8::Local<v8::Function> fn, std::vector<v8::Local<v8::Value>> args,
+              const char* what, v8::Local<v8::Value>* result);
+  Status AwaitPromise(v8::Local<v8::Promise> promise, const char* what,
+                      v8::Local<v8::Value>* result);
+  v8::Local<v8::Function> Export(const char* name);
+
+  Loop* loop_;
+  std::unique_ptr<v8::ArrayBuffer::Allocator> allocator_;
+  v8::Isolate* isolate_ = nullptr;
+  v8::Global<v8::Context> context_;
+
+  // Per-context module state; cleared with the context.
+  struct ModuleRecord {
+    std::filesystem::path path;
+    v8::Global<v8::Module> module;
+  };
+  std::map<int, std::vector<ModuleRecord>> modules_by_hash_;  // identity hash -> records
+  std::map<std::string, v8::Global<v8::Module>> modules_by_path_;
+  std::map<std::string, v8::Global<v8::Module>> builtin_modules_;
+  Status import_error_;  // set by ResolveImport when an imported file fails to compile
+
+  v8::Global<v8::Object> namespace_;
+  v8::Global<v8::Value> params_;
+  v8::Global<v8::Value> state_;
+  v8::Global<v8::Value> result_;
+  v8::Global<v8::Value> blackhole_;
+  WorkloadExports exports_;
+  ExitRequest exit_;
+  std::vector<std::string> argv_;
+};
+
+}  // namespace duet
