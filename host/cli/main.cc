@@ -172,7 +172,12 @@ int main(int argc, char** argv) {
   exec->add_option("file", script, "a .js/.mjs or .py file")->required();
   exec->prefix_command();  // everything after FILE belongs to the script
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);  // prints help, version or the usage error
+    return code == 0 ? 0 : 2;
+  }
   if (run->parsed()) return CommandRun(options, command_line);
   if (list->parsed()) return CommandList(options);
   if (exec->parsed()) return CommandExec(script, exec->remaining());

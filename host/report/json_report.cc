@@ -37,7 +37,8 @@ nlohmann::json WorkloadResultJson(const WorkloadResult& r) {
   nlohmann::json ratio = {{"cpython_over_v8", nullptr}};
   const RuntimeResult* js = r.Find("v8");
   const RuntimeResult* py = r.Find("cpython");
-  if (js && py && !js->samples.empty() && !py->samples.empty() && js->samples.MedianWallNs() > 0) {
+  // Only a workload that passed every check gets a ratio: a failure is never a timing.
+  if (!r.failed() && js && py && !js->samples.empty() && !py->samples.empty() && js->samples.MedianWallNs() > 0) {
     ratio["cpython_over_v8"] =
         static_cast<double>(py->samples.MedianWallNs()) / static_cast<double>(js->samples.MedianWallNs());
   }

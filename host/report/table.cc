@@ -15,12 +15,16 @@ std::string FormatDuration(uint64_t ns) {
 
 namespace {
 
-std::string MedianCell(const RuntimeResult* r) {
-  if (r == nullptr || r->samples.empty()) return "-";
+// A runtime that failed, or that disagreed with its twin, has no time worth quoting.
+std::string MedianCell(const WorkloadResult& w, const RuntimeResult* r) {
+  if (r == nullptr || r->samples.empty() || !r->error.ok() || r->verified == false || w.results_match == false) {
+    return "-";
+  }
   return FormatDuration(r->samples.MedianWallNs());
 }
 
 std::string Verdict(const WorkloadResult& r) {
+  if (r.results_match == false) return "MISMATCH";
   if (r.failed()) return r.error_runtime.empty() ? "FAILED" : "FAILED (" + r.error_runtime + ")";
   if (!r.results_match.has_value()) return "-";
   return *r.results_match ? "match" : "MISMATCH";
@@ -52,11 +56,11 @@ void PrintTable(const std::vector<WorkloadResult>& results, std::FILE* out) {
     const RuntimeResult* js = r.Find("v8");
     const RuntimeResult* py = r.Find("cpython");
     std::string ratio = "-";
-    if (js && py && !js->samples.empty() && !py->samples.empty() && js->samples.MedianWallNs() > 0) {
+    if (!r.failed() && js && py && !js->samples.empty() && !py->samples.empty() && js->samples.MedianWallNs() > 0) {
       ratio = fmt::format("{:.2f}x", static_cast<double>(py->samples.MedianWallNs()) /
                                          static_cast<double>(js->samples.MedianWallNs()));
     }
-    fmt::print(out, "{:<{}}  {:>11}  {:>11}  {:>8}  {}\n", r.pair.id(), width, MedianCell(js), MedianCell(py),
+    fmt::print(out, "{:<{}}  {:>11}  {:>11}  {:>8}  {}\n", r.pair.id(), width, MedianCell(r, js), MedianCell(r, py),
                ratio, Verdict(r));
   }
   bool any_failed = false;

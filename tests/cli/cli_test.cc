@@ -1,0 +1,199 @@
+// The duet command line, end to end: runs build/duet as a user would and asserts on its table,
+// its duet-run/1 JSON and its exit codes.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+namespace {
+
+const std::string kDuet = DUET_BINARY;
+const std::filesystem::path kFixtures = DUET_TEST_FIXTURES;
+
+struct Outcome {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string Slurp(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Runs `duet ARGS` through the shell, capturing both streams.
+Outcome Duet(const std::string& args) {
+  auto dir = std::filesystem::path(testing::TempDir()) / ("duet-cli-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  std::string command = kDuet + " " + args + " >" + (dir / "out").string() + " 2>" + (dir / "err").string();
+  int status = std::system(command.c_str());
+  Outcome outcome;
+  outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  outcome.out = Slurp(dir / "out");
+  outcome.err = Slurp(dir / "err");
+  return outcome;
+}
+
+const nlohmann::json* FindWorkload(const nlohmann::json& doc, const std::string& name) {
+  for (const auto& w : doc["workloads"]) {
+    if (w["name"] == name) return &w;
+  }
+  return nullptr;
+}
+
+class RunCommandTest : public ::testing::Test {
+ protected:
+  // One session over every fixture workload, shared by the tests below.
+  static void SetUpTestSuite() {
+    json_path_ = new std::string(testing::TempDir() + "/fixtures-run.json");
+    outcome_ = new Outcome(Duet("run " + (kFixtures / "workloads").string() + " --runs 3 --warmup 1 --json " + *json_path_));
+    doc_ = new nlohmann::json(nlohmann::json::parse(Slurp(*json_path_)));
+  }
+  static void TearDownTestSuite() {
+    delete outcome_;
+    delete doc_;
+    delete json_path_;
+  }
+  static std::string* json_path_;
+  static Outcome* outcome_;
+  static nlohmann::json* doc_;
+};
+std::string* RunCommandTest::json_path_ = nullptr;
+Outcome* RunCommandTest::outcome_ = nullptr;
+nlohmann::json* RunCommandTest::doc_ = nullptr;
+
+TEST_F(RunCommandTest, FailuresMakeTheExitCodeNonZeroButEveryWorkloadIsReported) {
+  EXPECT_EQ(outcome_->exit_code, 1) << outcome_->err;
+  EXPECT_EQ((*doc_)["schema"], "duet-run/1");
+  EXPECT_EQ((*doc_)["workloads"].size(), 6u);
+  for (const char* id : {"good/double", "bad/mismatch", "bad/throws", "bad/broken-manifest", "bad/verify-fails",
+                         "bad/missing-script"}) {
+    EXPECT_NE(outcome_->out.find(id), std::string::npos) << id << " missing from the table:\n" << outcome_->out;
+  }
+}
+
+TEST_F(RunCommandTest, AGoodWorkloadHasSamplesMediansRatioAndMatchingResults) {
+  const nlohmann::json* w = FindWorkload(*doc_, "double");
+  ASSERT_NE(w, nullptr);
+  EXPECT_TRUE((*w)["error"].is_null());
+  EXPECT_EQ((*w)["results_match"], true);
+  EXPECT_EQ((*w)["params"], nlohmann::json({{"x", 21}}));
+  for (const char* runtime : {"v8", "cpython"}) {
+    const auto& r = (*w)["runtimes"][runtime];
+    EXPECT_EQ(r["samples_ns"].size(), 3u) << runtime;  // --runs overrides the manifest's 4
+    EXPECT_EQ(r["warmup"], 1) << runtime;
+    EXPECT_GT(r["median_ns"].get<int64_t>(), 0) << runtime;
+    EXPECT_EQ(r["result"]["doubled"], 42) << runtime;
+    EXPECT_EQ(r["verified"], true) << runtime;
+  }
+  EXPECT_GT((*w)["ratio"]["cpython_over_v8"].get<double>(), 0.0);
+  EXPECT_NE(outcome_->out.find("match"), std::string::npos);
+}
+
+TEST_F(RunCommandTest, AMismatchIsAFailureWithBothValuesNeverATiming) {
+  const nlohmann::json* w = FindWorkload(*doc_, "mismatch");
+  ASSERT_NE(w, nullptr);
+  EXPECT_EQ((*w)["results_match"], false);
+  std::string message = (*w)["error"]["message"];
+  EXPECT_NE(message.find("{\"answer\":41}"), std::string::npos) << message;
+  EXPECT_NE(message.find("{\"answer\":42}"), std::string::npos) << message;
+  EXPECT_NE(outcome_->out.find("MISMATCH"), std::string::npos);
+  EXPECT_TRUE((*w)["ratio"]["cpython_over_v8"].is_null());
+  // The samples themselves are kept: nothing measured is lost.
+  EXPECT_EQ((*w)["runtimes"]["v8"]["samples_ns"].size(), 3u);
+}
+
+TEST_F(RunCommandTest, AThrowingRunNamesRuntimeFileAndLine) {
+  const nlohmann::json* w = FindWorkload(*doc_, "throws");
+  ASSERT_NE(w, nullptr);
+  const auto& error = (*w)["error"];
+  EXPECT_EQ(error["runtime"], "v8");
+  EXPECT_EQ(error["line"], 3);
+  EXPECT_NE(error["file"].get<std::string>().find("throws.js"), std::string::npos);
+  EXPECT_NE(error["message"].get<std::string>().find("deliberate failure"), std::string::npos);
+  // The Python twin still ran and kept its numbers.
+  EXPECT_EQ((*w)["runtimes"]["cpython"]["samples_ns"].size(), 3u);
+  EXPECT_NE(outcome_->out.find("throws.js:3"), std::string::npos) << outcome_->out;
+}
+
+TEST_F(RunCommandTest, ABrokenManifestNamesTheLine) {
+  const nlohmann::json* w = FindWorkload(*doc_, "broken-manifest");
+  ASSERT_NE(w, nullptr);
+  EXPECT_NE((*w)["error"]["file"].get<std::string>().find("workload.json"), std::string::npos);
+  EXPECT_EQ((*w)["error"]["line"], 3);
+}
+
+TEST_F(RunCommandTest, AFailedVerifyAndAMissingScriptAreFailures) {
+  const nlohmann::json* verify = FindWorkload(*doc_, "verify-fails");
+  ASSERT_NE(verify, nullptr);
+  EXPECT_EQ((*verify)["error"]["runtime"], "v8");
+  EXPECT_EQ((*verify)["runtimes"]["v8"]["verified"], false);
+  const nlohmann::json* missing = FindWorkload(*doc_, "missing-script");
+  ASSERT_NE(missing, nullptr);
+  EXPECT_NE((*missing)["error"]["message"].get<std::string>().find("missing-script.py"), std::string::npos);
+}
+
+TEST_F(RunCommandTest, TheJsonValidatesAgainstTheDocumentedSchema) {
+  std::string command = std::string("/usr/bin/python3 ") + DUET_SOURCE_DIR + "/tests/cli/check_schema.py " +
+                        DUET_SOURCE_DIR + "/docs/duet-run.schema.json " + *json_path_;
+  EXPECT_EQ(std::system(command.c_str()), 0);
+}
+
+TEST(CliTest, FilterSelectsWorkloadsAndAllGoodIsExitZero) {
+  Outcome outcome = Duet("run " + (kFixtures / "workloads").string() + " --filter '^good/' --runs 2 --warmup 0");
+  EXPECT_EQ(outcome.exit_code, 0) << outcome.err;
+  EXPECT_NE(outcome.out.find("good/double"), std::string::npos);
+  EXPECT_EQ(outcome.out.find("bad/"), std::string::npos) << outcome.out;
+}
+
+TEST(CliTest, JsonToStdoutKeepsStdoutParseable) {
+  Outcome outcome = Duet("run " + (kFixtures / "workloads/good").string() + " --runs 1 --warmup 0 --json -");
+  EXPECT_EQ(outcome.exit_code, 0) << outcome.err;
+  nlohmann::json doc = nlohmann::json::parse(outcome.out);
+  EXPECT_EQ(doc["workloads"][0]["name"], "double");
+  EXPECT_NE(outcome.err.find("good/double"), std::string::npos);  // the table moved to stderr
+}
+
+TEST(CliTest, ExecRunsPlainScriptsWithArgumentsAndExitCodes) {
+  for (const char* script : {"exec_args.js", "exec_args.py"}) {
+    Outcome outcome = Duet("exec " + (kFixtures / "runtime" / script).string() + " 5 --not-a-duet-flag");
+    EXPECT_EQ(outcome.exit_code, 5) << script << outcome.err;
+    EXPECT_EQ(outcome.out, "[\"5\",\"--not-a-duet-flag\"]\n") << script;
+  }
+}
+
+TEST(CliTest, ExecReportsUncaughtErrorsWithLocation) {
+  for (const char* script : {"throws.js", "throws.py"}) {
+    // Run as a plain script: importing it only defines functions, so call through a wrapper.
+    auto wrapper = std::filesystem::path(testing::TempDir()) /
+                   (std::string("call_") + script + (std::string(script).ends_with(".js") ? "" : ""));
+    std::ofstream out(wrapper);
+    std::string fixture = (kFixtures / "runtime" / script).string();
+    if (std::string(script).ends_with(".js")) {
+      out << "import { run } from '" << fixture << "';\nrun();\n";
+    } else {
+      out << "import runpy\nrunpy.run_path('" << fixture << "')['run'](None)\n";
+    }
+    out.close();
+    Outcome outcome = Duet("exec " + wrapper.string());
+    EXPECT_EQ(outcome.exit_code, 1) << script;
+    EXPECT_NE(outcome.err.find(fixture), std::string::npos) << outcome.err;
+    EXPECT_NE(outcome.err.find("out of range on purpose"), std::string::npos) << outcome.err;
+  }
+}
+
+TEST(CliTest, UsageErrorsExitTwo) {
+  EXPECT_EQ(Duet("run --runs not-a-number").exit_code, 2);
+  EXPECT_EQ(Duet("run /no/such/folder").exit_code, 2);
+  Outcome help = Duet("--help");
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("exec"), std::string::npos);
+}
+
+}  // namespace
