@@ -2,6 +2,7 @@
 // loop and writes duet-run/1 JSON, so host-vs-standalone comparisons time the very same files.
 // Usage: node driver.mjs [--filter RE] [--runs N] [--warmup N] [--json FILE|-] PATH...
 
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as nodeModule from "node:module";
 import * as path from "node:path";
@@ -135,8 +136,16 @@ function locate(err, dir) {
   return own ?? frames[0] ?? null;
 }
 
+// Node keeps a module SyntaxError's position out of reach of JS, but `node --check` prints it.
+function syntaxErrorLine(script) {
+  const check = spawnSync(process.execPath, ["--check", script], { encoding: "utf8" });
+  const m = /^(.*):(\d+)\n/.exec(check.stderr ?? "");
+  return m && m[1] === script ? { file: script, line: Number(m[2]) } : null;
+}
+
 function errorRecord(err, phase, dir, fallbackFile) {
-  const where = locate(err, dir);
+  let where = locate(err, dir);
+  if (where === null && phase === "load" && err instanceof SyntaxError) where = syntaxErrorLine(fallbackFile);
   return {
     runtime: RUNTIME,
     file: where ? where.file : fallbackFile,
@@ -189,6 +198,7 @@ async function runWorkload(dir, manifest, opts) {
   try {
     if (host.setParams) host.setParams(params);
     host.params = params;
+    if (!fs.existsSync(script)) throw new Error(`missing script ${path.basename(script)}`);
     mod = await import(pathToFileURL(script).href);
     if (typeof mod.run !== "function") throw new Error("the module does not export a function named run");
     phase = "setup";
@@ -250,7 +260,7 @@ function printTable(rows) {
   const body = rows.map((w) => {
     const lane = w.runtimes[RUNTIME];
     const ms = lane && lane.median_ns !== null ? (lane.median_ns / 1e6).toFixed(3) : "-";
-    const status = w.error ? `FAILED: ${w.error.message}` : lane.verified === null ? "ok (no verify)" : "ok";
+    const status = w.error ? `FAILED: ${w.error.message.replace(/\s+/g, " ")}` : lane.verified === null ? "ok (no verify)" : "ok";
     return [w.name, ms, String(lane ? lane.samples_ns.length : 0), status];
   });
   const widths = header.slice(0, 3).map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
@@ -303,7 +313,8 @@ async function main() {
     } catch (err) {
       problem = { runtime: null, file: path.join(dir, "workload.json"), line: null, message: errorText(err) };
     }
-    if (opts.filter && !opts.filter.test(entry.name)) continue;
+    // Matched against category/name, as duet's --filter is, so one regex selects the same set.
+    if (opts.filter && !opts.filter.test(`${entry.category}/${entry.name}`)) continue;
     if (problem) {
       entry.error = problem;
       workloads.push(entry);

@@ -215,7 +215,7 @@ def print_table(workloads):
         lane = w["runtimes"].get(RUNTIME)
         ms = f"{lane['median_ns'] / 1e6:.3f}" if lane and lane["median_ns"] is not None else "-"
         if w["error"]:
-            status = "FAILED: " + w["error"]["message"]
+            status = "FAILED: " + " ".join(w["error"]["message"].split())
         else:
             status = "ok (no verify)" if lane["verified"] is None else "ok"
         rows.append([w["name"], ms, str(len(lane["samples_ns"]) if lane else 0), status])
@@ -238,7 +238,7 @@ def parse_args(argv):
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="+", metavar="PATH", help="workload folders, or folders to search")
-    parser.add_argument("--filter", type=regex, help="only workloads whose name matches this regex")
+    parser.add_argument("--filter", type=regex, help="only workloads whose category/name matches this regex")
     parser.add_argument("--runs", type=count, help="timed iterations (default: workload.json runs, else 10)")
     parser.add_argument("--warmup", type=count, help="untimed iterations (default: workload.json warmup, else 3)")
     parser.add_argument("--json", metavar="FILE", help="write duet-run/1 JSON here ('-' for stdout)")
@@ -274,7 +274,8 @@ def main(argv):
         except (OSError, ValueError) as exc:
             problem = {"runtime": None, "file": os.path.join(folder, "workload.json"), "line": None,
                        "message": error_text(exc)}
-        if opts.filter and not opts.filter.search(entry["name"]):
+        # Matched against category/name, as duet's --filter is, so one regex selects the same set.
+        if opts.filter and not opts.filter.search(f"{entry['category']}/{entry['name']}"):
             continue
         if problem:
             entry["error"] = problem

@@ -1,0 +1,236 @@
+#!/usr/bin/python3
+"""Host vs standalone: times the same workload files in duet and in plain node and python3 (through
+the drivers next to this file) and prints duet/node and duet/python3 ratios, to show what embedding costs.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+HERE = os.path.dirname(os.path.abspath(__file__))
+# Debian's node 18, unpacked by scripts/bootstrap: the same V8 10.2 that duet embeds.
+LIBNODE_NODE = os.path.join(ROOT, "third_party/libnode/usr/bin/node")
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
+    parser.add_argument("paths", nargs="*", metavar="PATH",
+                        help="workload folders, or folders to search (default: the repo's workloads/)")
+    parser.add_argument("--duet", default=os.path.join(ROOT, "build/duet"), help="duet binary (default: build/duet)")
+    parser.add_argument("--node", help="node binary (default: Debian's node 18 in third_party/libnode "
+                                       "when unpacked, else node on PATH)")
+    parser.add_argument("--python", default="/usr/bin/python3", help="python3 binary (default: /usr/bin/python3)")
+    parser.add_argument("--rounds", type=int, default=3, help="times to run the trio (default: 3)")
+    parser.add_argument("--runs", type=int, help="timed iterations per workload, passed to all three")
+    parser.add_argument("--warmup", type=int, help="untimed iterations per workload, passed to all three")
+    parser.add_argument("--filter", help="category/name regex, passed to all three")
+    parser.add_argument("--json", metavar="FILE", help="write this comparison as JSON ('-' for stdout)")
+    opts = parser.parse_args(argv)
+    if opts.rounds < 1:
+        parser.error("--rounds must be at least 1")
+    return opts
+
+
+def node_command(opts):
+    """(argv prefix, extra environment) for the node to compare against."""
+    node = opts.node or (LIBNODE_NODE if os.path.exists(LIBNODE_NODE) else shutil.which("node"))
+    if node is None:
+        sys.exit("host_vs_standalone: no node found; pass --node")
+    # An unpacked Debian node (PREFIX/bin/node) finds its libnode.so only through LD_LIBRARY_PATH.
+    lib = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(node))), "lib/x86_64-linux-gnu")
+    if not os.path.exists(os.path.join(lib, "libnode.so.108")) or lib == "/usr/lib/x86_64-linux-gnu":
+        return [node], {}
+    library_path = os.pathsep.join(p for p in [lib, os.environ.get("LD_LIBRARY_PATH")] if p)
+    return [node], {"LD_LIBRARY_PATH": library_path}
+
+
+def common_flags(opts):
+    flags = []
+    if opts.runs is not None:
+        flags += ["--runs", str(opts.runs)]
+    if opts.warmup is not None:
+        flags += ["--warmup", str(opts.warmup)]
+    if opts.filter is not None:
+        flags += ["--filter", opts.filter]
+    return flags
+
+
+def run_side(label, argv, env_extra, json_path):
+    """Runs one side and returns its duet-run/1 document. A side whose workloads failed still
+    writes its JSON (exit code 1), so only a missing or unreadable file is fatal."""
+    if os.path.exists(json_path):
+        os.remove(json_path)
+    env = dict(os.environ, **env_extra)
+    proc = subprocess.run(argv, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        with open(json_path, encoding="utf-8") as f:
+            doc = json.load(f)
+    except (OSError, ValueError) as exc:
+        sys.stderr.write(proc.stdout + proc.stderr)
+        sys.exit(f"host_vs_standalone: {label} wrote no usable JSON (exit code {proc.returncode}): {exc}")
+    if doc.get("schema") != "duet-run/1":
+        sys.exit(f"host_vs_standalone: {label} wrote schema {doc.get('schema')!r}, expected 'duet-run/1'")
+    if proc.returncode != 0:  # its failures show up per workload in the report
+        print(f"host_vs_standalone: {label} exited with {proc.returncode}", file=sys.stderr)
+    return doc
+
+
+def workloads_by_name(doc):
+    return {w["name"]: w for w in doc.get("workloads", [])}
+
+
+def lane_problem(workload, lane):
+    """Why a runtime's lane has no usable timing, or None when it has one."""
+    if lane is None or lane.get("error") or lane.get("median_ns") is None:
+        error = (lane or {}).get("error") or workload.get("error") or {}
+        return error.get("message") or "no samples"
+    if lane.get("verified") is False:
+        return "verify() rejected the result " + json.dumps(lane.get("result"), separators=(",", ":"))
+    return None
+
+
+def median_int(values):
+    return None if not values else int(statistics.median(values))
+
+
+def compare(rounds, runtime, duet_key, standalone_key):
+    """Per workload: each round's median on both sides, the median over rounds, their ratio,
+    whether both sides returned the same result, and the problems that kept timings out."""
+    names = list(dict.fromkeys(name for r in rounds for key in (duet_key, standalone_key)
+                               for name in workloads_by_name(r[key])))
+    rows = {}
+    for name in names:
+        sides = {}
+        problems = []
+        results = []
+        for key in (duet_key, standalone_key):
+            medians = []
+            for r in rounds:
+                workload = workloads_by_name(r[key]).get(name)
+                if workload is None:
+                    continue
+                lane = workload.get("runtimes", {}).get(runtime)
+                problem = lane_problem(workload, lane)
+                if problem is not None:
+                    if {"side": key, "message": problem} not in problems:
+                        problems.append({"side": key, "message": problem})
+                    continue
+                medians.append(lane["median_ns"])
+                results.append(lane.get("result"))
+            sides[key] = {"median_ns": median_int(medians), "round_medians_ns": medians}
+        a, b = sides[duet_key]["median_ns"], sides[standalone_key]["median_ns"]
+        rows[name] = {
+            duet_key: sides[duet_key],
+            standalone_key: sides[standalone_key],
+            "ratio": a / b if a is not None and b else None,
+            "results_agree": all(res == results[0] for res in results) if results else None,
+            "problems": problems,
+        }
+    return rows
+
+
+def fmt_ms(ns):
+    return "-" if ns is None else f"{ns / 1e6:.3f}"
+
+
+def fmt_ratio(x):
+    return "-" if x is None else f"{x:.3f}"
+
+
+def print_report(out, stream):
+    headers = ["workload", "duet-v8 ms", "node ms", "duet/node", "duet-cpython ms", "python3 ms", "duet/python3"]
+    rows = []
+    notes = []
+    names = list(dict.fromkeys(list(out["v8"]) + list(out["cpython"])))
+    for name in names:
+        js = out["v8"].get(name)
+        py = out["cpython"].get(name)
+        rows.append([
+            name,
+            fmt_ms(js and js["duet"]["median_ns"]), fmt_ms(js and js["node"]["median_ns"]), fmt_ratio(js and js["ratio"]),
+            fmt_ms(py and py["duet"]["median_ns"]), fmt_ms(py and py["python3"]["median_ns"]), fmt_ratio(py and py["ratio"]),
+        ])
+        for label, row in (("v8", js), ("cpython", py)):
+            if row and row["results_agree"] is False:
+                notes.append(f"{name}: {label} results differ between duet and standalone")
+            for p in (row or {}).get("problems", []):
+                notes.append(f"{name}: {label} failed in {p['side']}: {' '.join(p['message'].split())}")
+    widths = [max(len(r[i]) for r in [headers] + rows) for i in range(len(headers))]
+    lines = ["  ".join([r[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(r[1:], widths[1:])])
+             for r in [headers] + rows]
+    lines.append(f"\nmedian over {out['rounds']} rounds of each side's median; ratio > 1 means duet is slower")
+    for side, versions in out["versions"].items():
+        lines.append(f"{side}: " + ", ".join(f"{k} {' '.join(str(v).split())}" for k, v in versions.items()))
+    duet_v8 = out["versions"].get("duet", {}).get("v8")
+    node_v8 = out["versions"].get("node", {}).get("v8")
+    if duet_v8 and node_v8 and str(duet_v8).split("-")[0] != str(node_v8).split("-")[0]:
+        lines.append(f"caveat: duet embeds V8 {duet_v8} but node runs V8 {node_v8}; "
+                     "the v8 ratio mixes in engine differences")
+    lines += ["note: " + note for note in notes]
+    print("\n".join(lines), file=stream)
+
+
+def main(argv):
+    opts = parse_args(argv)
+    paths = [os.path.abspath(p) for p in opts.paths] or [os.path.join(ROOT, "workloads")]
+    if not (os.path.isfile(opts.duet) and os.access(opts.duet, os.X_OK)):
+        sys.exit(f"host_vs_standalone: no duet binary at {opts.duet}; build it or pass --duet")
+    node_argv, node_env = node_command(opts)
+    flags = common_flags(opts)
+
+    rounds = []
+    with tempfile.TemporaryDirectory(prefix="duet-hvs-") as tmp:
+        def side(label):
+            path = os.path.join(tmp, label + ".json")
+            if label == "duet":
+                argv = [opts.duet, "run", "--json", path] + flags + paths
+                return run_side(label, argv, {}, path)
+            if label == "node":
+                argv = node_argv + [os.path.join(HERE, "driver.mjs"), "--json", path] + flags + paths
+                return run_side(label, argv, node_env, path)
+            argv = [opts.python, os.path.join(HERE, "driver.py"), "--json", path] + flags + paths
+            return run_side(label, argv, {}, path)
+
+        for i in range(opts.rounds):
+            # Alternating the order spreads machine drift (thermal, caches) over all three sides.
+            order = ["duet", "node", "python3"] if i % 2 == 0 else ["python3", "node", "duet"]
+            docs = {}
+            for label in order:
+                print(f"round {i + 1}/{opts.rounds}: {label}", file=sys.stderr)
+                docs[label] = side(label)
+            rounds.append(docs)
+
+    last = rounds[-1]
+    out = {
+        "schema": "duet-host-vs-standalone/1",
+        "rounds": opts.rounds,
+        "command_line": [sys.executable] + sys.argv,
+        "commands": {"node": node_argv, "node_env": node_env, "python3": [opts.python], "duet": [opts.duet]},
+        "versions": {label: last[label].get("environment", {}).get("versions", {}) for label in ("duet", "node", "python3")},
+        "v8": compare(rounds, "v8", "duet", "node"),
+        "cpython": compare(rounds, "cpython", "duet", "python3"),
+    }
+    # With --json - the JSON owns stdout, so the table goes to stderr.
+    print_report(out, sys.stderr if opts.json == "-" else sys.stdout)
+    if opts.json:
+        text = json.dumps(out, indent=2) + "\n"
+        if opts.json == "-":
+            sys.stdout.write(text)
+        else:
+            tmp_path = f"{opts.json}.tmp.{os.getpid()}"
+            with open(tmp_path, "w", encoding="utf-8") as f:
+                f.write(text)
+            os.replace(tmp_path, opts.json)
+    failed = any(row["problems"] or row["results_agree"] is False
+                 for table in (out["v8"], out["cpython"]) for row in table.values())
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
