@@ -4,7 +4,7 @@
 
 #include <libplatform/libplatform.h>
 
-#include <mutex>
+#include <algorithm>
 
 #include "core/clock.h"
 #include "v8/errors.h"
@@ -65,6 +65,11 @@ Status V8Runtime::Init() {
   allocator_.reset(v8::ArrayBuffer::Allocator::NewDefaultAllocator());
   v8::Isolate::CreateParams params;
   params.array_buffer_allocator = allocator_.get();
+  // Heap limits sized from the machine's memory exactly as node does
+  // (SetIsolateCreateParamsForNode), so GC behaves as in the standalone baseline.
+  uint64_t constrained = uv_get_constrained_memory();
+  uint64_t total = constrained > 0 ? std::min(uv_get_total_memory(), constrained) : uv_get_total_memory();
+  if (total > 0) params.constraints.ConfigureDefaults(total, 0);
   isolate_ = v8::Isolate::New(params);
   if (isolate_ == nullptr) return Status::Error("v8::Isolate::New failed");
   isolate_->SetData(0, this);

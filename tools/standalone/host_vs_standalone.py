@@ -26,6 +26,9 @@ def parse_args(argv):
     parser.add_argument("--node", help="node binary (default: Debian's node 18 in third_party/libnode "
                                        "when unpacked, else node on PATH)")
     parser.add_argument("--python", default="/usr/bin/python3", help="python3 binary (default: /usr/bin/python3)")
+    parser.add_argument("--python-same-lib", default=os.path.join(ROOT, "build/duet-python3"),
+                        help="python3 linked from the same libpython3.11.a as duet (default: build/duet-python3; "
+                             "skipped when missing)")
     parser.add_argument("--rounds", type=int, default=3, help="times to run the trio (default: 3)")
     parser.add_argument("--runs", type=int, help="timed iterations per workload, passed to all three")
     parser.add_argument("--warmup", type=int, help="untimed iterations per workload, passed to all three")
@@ -144,19 +147,22 @@ def fmt_ratio(x):
 
 
 def print_report(out, stream):
-    headers = ["workload", "duet-v8 ms", "node ms", "duet/node", "duet-cpython ms", "python3 ms", "duet/python3"]
+    headers = ["workload", "duet-v8 ms", "node ms", "duet/node", "duet-cpython ms", "python3 ms", "duet/python3",
+               "same-lib ms", "duet/same-lib"]
     rows = []
     notes = []
     names = list(dict.fromkeys(list(out["v8"]) + list(out["cpython"])))
     for name in names:
         js = out["v8"].get(name)
         py = out["cpython"].get(name)
+        same = out["cpython_same_lib"].get(name)
         rows.append([
             name,
             fmt_ms(js and js["duet"]["median_ns"]), fmt_ms(js and js["node"]["median_ns"]), fmt_ratio(js and js["ratio"]),
             fmt_ms(py and py["duet"]["median_ns"]), fmt_ms(py and py["python3"]["median_ns"]), fmt_ratio(py and py["ratio"]),
+            fmt_ms(same and same["same-lib"]["median_ns"]), fmt_ratio(same and same["ratio"]),
         ])
-        for label, row in (("v8", js), ("cpython", py)):
+        for label, row in (("v8", js), ("cpython", py), ("cpython (same-lib)", same)):
             if row and row["results_agree"] is False:
                 notes.append(f"{name}: {label} results differ between duet and standalone")
             for p in (row or {}).get("problems", []):
@@ -165,6 +171,8 @@ def print_report(out, stream):
     lines = ["  ".join([r[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(r[1:], widths[1:])])
              for r in [headers] + rows]
     lines.append(f"\nmedian over {out['rounds']} rounds of each side's median; ratio > 1 means duet is slower")
+    lines.append("same-lib: python3 linked from the same libpython3.11.a as duet (build/duet-python3); "
+                 "/usr/bin/python3.11 is LTO-built, the packaged archive is not")
     for side, versions in out["versions"].items():
         lines.append(f"{side}: " + ", ".join(f"{k} {' '.join(str(v).split())}" for k, v in versions.items()))
     duet_v8 = out["versions"].get("duet", {}).get("v8")
@@ -183,6 +191,7 @@ def main(argv):
         sys.exit(f"host_vs_standalone: no duet binary at {opts.duet}; build it or pass --duet")
     node_argv, node_env = node_command(opts)
     flags = common_flags(opts)
+    same_lib = os.access(opts.python_same_lib, os.X_OK)
 
     rounds = []
     with tempfile.TemporaryDirectory(prefix="duet-hvs-") as tmp:
@@ -194,12 +203,14 @@ def main(argv):
             if label == "node":
                 argv = node_argv + [os.path.join(HERE, "driver.mjs"), "--json", path] + flags + paths
                 return run_side(label, argv, node_env, path)
-            argv = [opts.python, os.path.join(HERE, "driver.py"), "--json", path] + flags + paths
+            python = opts.python if label == "python3" else opts.python_same_lib
+            argv = [python, os.path.join(HERE, "driver.py"), "--json", path] + flags + paths
             return run_side(label, argv, {}, path)
 
+        labels = ["duet", "node", "python3"] + (["same-lib"] if same_lib else [])
         for i in range(opts.rounds):
-            # Alternating the order spreads machine drift (thermal, caches) over all three sides.
-            order = ["duet", "node", "python3"] if i % 2 == 0 else ["python3", "node", "duet"]
+            # Alternating the order spreads machine drift (thermal, caches) over all sides.
+            order = labels if i % 2 == 0 else labels[::-1]
             docs = {}
             for label in order:
                 print(f"round {i + 1}/{opts.rounds}: {label}", file=sys.stderr)
@@ -211,10 +222,14 @@ def main(argv):
         "schema": "duet-host-vs-standalone/1",
         "rounds": opts.rounds,
         "command_line": [sys.executable] + sys.argv,
-        "commands": {"node": node_argv, "node_env": node_env, "python3": [opts.python], "duet": [opts.duet]},
+        "commands": {"node": node_argv, "node_env": node_env, "python3": [opts.python], "duet": [opts.duet],
+                     "same-lib": [opts.python_same_lib] if same_lib else None},
         "versions": {label: last[label].get("environment", {}).get("versions", {}) for label in ("duet", "node", "python3")},
         "v8": compare(rounds, "v8", "duet", "node"),
         "cpython": compare(rounds, "cpython", "duet", "python3"),
+        # Same code as duet's CPython (Debian's /usr/bin/python3.11 is LTO-built, the packaged
+        # libpython3.11.a is not): this ratio is the cost of embedding alone.
+        "cpython_same_lib": compare(rounds, "cpython", "duet", "same-lib") if same_lib else {},
     }
     # With --json - the JSON owns stdout, so the table goes to stderr.
     print_report(out, sys.stderr if opts.json == "-" else sys.stdout)
@@ -228,7 +243,7 @@ def main(argv):
                 f.write(text)
             os.replace(tmp_path, opts.json)
     failed = any(row["problems"] or row["results_agree"] is False
-                 for table in (out["v8"], out["cpython"]) for row in table.values())
+                 for table in (out["v8"], out["cpython"], out["cpython_same_lib"]) for row in table.values())
     return 1 if failed else 0
 
 
