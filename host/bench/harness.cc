@@ -1,20 +1,44 @@
 // The measuring loop; see harness.h.
 #include "bench/harness.h"
 
+#include <fmt/format.h>
+
+#include "bench/statistics.h"
+#include "core/clock.h"
+#include "core/memory.h"
+
 namespace duet {
-namespace {
 
-constexpr int kDefaultRuns = 10;
-constexpr int kDefaultWarmup = 3;
+SamplingPlan SamplingPlan::Resolve(const RunPlan& asked, const WorkloadPair& pair) {
+  SamplingPlan plan;
+  plan.blocks = std::max(1, asked.blocks);
+  if (asked.runs) {
+    plan.by_time = false;
+    plan.runs = *asked.runs;
+  } else if (asked.time_budget_s) {
+    plan.time_budget_s = *asked.time_budget_s;
+  } else if (pair.runs) {
+    plan.by_time = false;
+    plan.runs = *pair.runs;
+  } else {
+    plan.time_budget_s = pair.time_budget_s.value_or(kDefaultTimeBudgetS);
+  }
+  if (asked.warmup_auto || asked.warmup) {
+    plan.warmup_auto = asked.warmup_auto;
+    plan.warmup = asked.warmup.value_or(0);
+  } else if (pair.warmup) {
+    plan.warmup_auto = false;
+    plan.warmup = *pair.warmup;
+  } else {
+    plan.warmup_auto = true;
+  }
+  return plan;
+}
 
-struct Lane {
-  Runtime* runtime;
-  RuntimeResult* result;
-  bool loaded = false;
-  bool alive() const { return result->error.ok(); }
-};
-
-}  // namespace
+std::string SamplingPlan::Describe() const {
+  std::string sampling = by_time ? fmt::format("time budget {:g} s", time_budget_s) : fmt::format("{} runs", runs);
+  return sampling + (warmup_auto ? ", warmup auto" : fmt::format(", warmup {}", warmup));
+}
 
 const RuntimeResult* WorkloadResult::Find(const std::string& runtime) const {
   for (const RuntimeResult& r : runtimes) {
@@ -23,16 +47,69 @@ const RuntimeResult* WorkloadResult::Find(const std::string& runtime) const {
   return nullptr;
 }
 
-WorkloadResult RunWorkload(const WorkloadPair& pair, const RunPlan& plan,
+namespace {
+
+std::vector<double> AsDoubles(const std::vector<uint64_t>& values) { return {values.begin(), values.end()}; }
+
+}  // namespace
+
+Summary WallSummary(const RuntimeResult& r) { return Summarize(AsDoubles(r.samples.WallNs())); }
+Summary CpuSummary(const RuntimeResult& r) { return Summarize(AsDoubles(r.samples.CpuNs())); }
+
+std::optional<RatioEstimate> CpythonOverV8(const WorkloadResult& r) {
+  const RuntimeResult* js = r.Find("v8");
+  const RuntimeResult* py = r.Find("cpython");
+  if (r.failed() || js == nullptr || py == nullptr || js->samples.empty() || py->samples.empty()) return {};
+  return RatioOfMedians(AsDoubles(py->samples.WallNs()), AsDoubles(js->samples.WallNs()));
+}
+
+namespace {
+
+struct Lane {
+  Runtime* runtime;
+  RuntimeResult* result;
+  bool loaded = false;
+  bool alive() const { return result->error.ok(); }
+};
+
+// One iteration; false when the runtime failed (its error is recorded).
+bool Iterate(Lane& lane, Sample* sample) {
+  lane.result->error = lane.runtime->RunOnce(sample);
+  return lane.alive();
+}
+
+void Warmup(Lane& lane, const SamplingPlan& plan, const std::function<void(int, int)>& note) {
+  if (!plan.warmup_auto) {
+    for (int i = 0; i < plan.warmup; ++i) {
+      note(i + 1, plan.warmup);
+      Sample sample;
+      if (!Iterate(lane, &sample)) return;
+      ++lane.result->warmup;
+    }
+    return;
+  }
+  // Automatic: until the last few iterations stop getting faster (JIT tiers, caches), bounded.
+  std::vector<double> times;
+  uint64_t started = NowNs();
+  while (static_cast<int>(times.size()) < SamplingPlan::kAutoWarmupMax &&
+         static_cast<double>(NowNs() - started) / 1e9 < SamplingPlan::kAutoWarmupMaxS) {
+    note(static_cast<int>(times.size()) + 1, 0);
+    Sample sample;
+    if (!Iterate(lane, &sample)) return;
+    ++lane.result->warmup;
+    times.push_back(static_cast<double>(sample.wall_ns));
+    if (IsSteady(times, SamplingPlan::kSteadyWindow)) return;
+  }
+}
+
+}  // namespace
+
+WorkloadResult RunWorkload(const WorkloadPair& pair, const RunPlan& asked,
                            const std::vector<Runtime*>& runtimes, const ProgressFn& progress) {
   WorkloadResult out;
   out.pair = pair;
-  out.runs = plan.runs.value_or(pair.runs.value_or(kDefaultRuns));
-  int warmup = plan.warmup.value_or(pair.warmup.value_or(kDefaultWarmup));
-  auto note = [&](const std::string& text) {
-    if (progress) progress(text);
-  };
-
+  out.plan = SamplingPlan::Resolve(asked, pair);
+  const SamplingPlan& plan = out.plan;
   out.runtimes.resize(runtimes.size());
   std::vector<Lane> lanes;
   for (size_t i = 0; i < runtimes.size(); ++i) {
@@ -43,40 +120,68 @@ WorkloadResult RunWorkload(const WorkloadPair& pair, const RunPlan& plan,
     out.error = pair.problem;
     return out;
   }
+  uint64_t peak_rss_before = PeakRssBytes();
+  uint64_t rss_before = CurrentRssBytes();
+
+  // Seconds left for this workload, from what the samples so far say an iteration costs.
+  auto eta = [&](size_t lane_index, int block) {
+    if (plan.by_time) {
+      double per_block = plan.time_budget_s / plan.blocks;
+      return per_block * static_cast<double>((plan.blocks - block) * lanes.size() - lane_index);
+    }
+    double left = 0;
+    for (const Lane& lane : lanes) {
+      if (!lane.alive() || lane.result->samples.empty()) continue;
+      left += static_cast<double>(plan.runs - static_cast<int>(lane.result->samples.size())) *
+              static_cast<double>(lane.result->samples.MedianWallNs()) / 1e9;
+    }
+    return left;
+  };
+  auto note = [&](const Lane& lane, const char* phase, int done, int total, double eta_s) {
+    if (progress) progress({lane.result->runtime, phase, done, total, eta_s});
+  };
 
   for (Lane& lane : lanes) {
     const auto& script = lane.runtime->name() == "v8" ? pair.js : pair.py;
-    note(std::string(lane.runtime->name()) + " load");
+    note(lane, "load", 0, 0, 0);
     lane.result->error = lane.runtime->Load(script, pair.params);
     lane.loaded = true;
     if (lane.alive()) lane.result->error = lane.runtime->Setup();
+    if (lane.alive()) {
+      Warmup(lane, plan, [&](int done, int total) { note(lane, "warmup", done, total, 0); });
+    }
   }
 
-  // Interleaved rounds: every live runtime does one iteration per round.
-  auto round = [&](bool timed) {
-    for (Lane& lane : lanes) {
+  // Sampling in blocks: each runtime takes its turn for a block of iterations, then the next.
+  for (Lane& lane : lanes) {
+    if (lane.alive()) lane.runtime->BeginCounters();
+  }
+  for (int block = 0; block < plan.blocks; ++block) {
+    for (size_t l = 0; l < lanes.size(); ++l) {
+      Lane& lane = lanes[l];
       if (!lane.alive()) continue;
-      Sample sample;
-      lane.result->error = lane.runtime->RunOnce(&sample);
-      if (!lane.alive()) continue;
-      if (timed) {
-        lane.result->samples.Add(sample);
-      } else {
-        ++lane.result->warmup;
+      SampleSet& samples = lane.result->samples;
+      int target = plan.by_time ? SamplingPlan::kMaxSamples
+                                : plan.runs * (block + 1) / plan.blocks;  // spreads the remainder
+      uint64_t block_end = NowNs() + static_cast<uint64_t>(plan.time_budget_s / plan.blocks * 1e9);
+      while (static_cast<int>(samples.size()) < target) {
+        if (plan.by_time && NowNs() >= block_end &&
+            static_cast<int>(samples.size()) >= SamplingPlan::kMinSamples * (block + 1) / plan.blocks) {
+          break;
+        }
+        note(lane, "sample", static_cast<int>(samples.size()) + 1, plan.by_time ? 0 : plan.runs, eta(l, block));
+        Sample sample;
+        if (!Iterate(lane, &sample)) break;
+        samples.Add(sample);
       }
     }
-  };
-  for (int i = 0; i < warmup; ++i) {
-    note("warmup " + std::to_string(i + 1) + "/" + std::to_string(warmup));
-    round(false);
   }
-  for (int i = 0; i < out.runs; ++i) {
-    note("sample " + std::to_string(i + 1) + "/" + std::to_string(out.runs));
-    round(true);
+  for (Lane& lane : lanes) {
+    if (lane.alive()) lane.result->counters = lane.runtime->EndCounters();
   }
 
   for (Lane& lane : lanes) {
-    if (!lane.alive() || (out.runs == 0 && lane.result->warmup == 0)) continue;
+    if (!lane.alive() || (lane.result->samples.empty() && lane.result->warmup == 0)) continue;
     nlohmann::json result;
     lane.result->error = lane.runtime->LastResult(&result);
     if (!lane.alive()) continue;
@@ -92,6 +197,9 @@ WorkloadResult RunWorkload(const WorkloadPair& pair, const RunPlan& plan,
     Status torn = lane.runtime->Teardown();
     if (lane.alive() && !torn.ok()) lane.result->error = torn;
   }
+  out.process = {{"rss_bytes_before", rss_before},
+                 {"rss_bytes_after", CurrentRssBytes()},
+                 {"peak_rss_delta_bytes", PeakRssBytes() - peak_rss_before}};
 
   // The verdict: the first runtime error, then a failed verify, then a mismatch.
   for (const RuntimeResult& r : out.runtimes) {

@@ -1,6 +1,6 @@
-// Harness: runs one WorkloadPair in every runtime, interleaved (JS, Py, JS, Py, ...) so machine
-// drift hits both alike, then cross-checks their results. One failing runtime never stops the
-// other, and nothing measured is dropped.
+// Harness: runs one WorkloadPair in every runtime — warmup, then samples interleaved in blocks
+// (JS block, Python block, ...) so machine drift hits both alike — gathers engine counters and
+// cross-checks the results. One failing runtime never stops the other; nothing measured is dropped.
 #pragma once
 
 #include <functional>
@@ -9,30 +9,59 @@
 #include <vector>
 
 #include "bench/sample_set.h"
+#include "bench/statistics.h"
 #include "bench/workload_pair.h"
 #include "core/runtime.h"
 
 namespace duet {
 
+// What the user asked for; unset fields fall back to the manifest, then to the defaults.
 struct RunPlan {
-  std::optional<int> runs;    // overrides the manifest; default 10
-  std::optional<int> warmup;  // overrides the manifest; default 3
+  std::optional<int> runs;             // timed iterations per runtime
+  std::optional<double> time_budget_s;  // or: sampling seconds per runtime
+  std::optional<int> warmup;           // untimed iterations per runtime
+  bool warmup_auto = false;            // or: until the last iterations show no downward trend
+  int blocks = 5;                      // sampling blocks per runtime
+};
+
+// The plan resolved for one workload.
+struct SamplingPlan {
+  bool by_time = true;  // time budget (true) or fixed count (false)
+  int runs = 0;
+  double time_budget_s = 0;
+  bool warmup_auto = true;
+  int warmup = 0;
+  int blocks = 5;
+
+  static constexpr double kDefaultTimeBudgetS = 1.0;
+  static constexpr int kMinSamples = 3;          // even when one iteration outlasts the budget
+  static constexpr int kMaxSamples = 100000;
+  static constexpr int kAutoWarmupMax = 30;      // iterations
+  static constexpr double kAutoWarmupMaxS = 3.0;  // seconds per runtime
+  static constexpr size_t kSteadyWindow = 5;
+
+  // The precedence: command line, then manifest, then a 1 s budget with automatic warmup.
+  static SamplingPlan Resolve(const RunPlan& asked, const WorkloadPair& pair);
+  // "time 1.0 s, warmup auto" / "10 runs, warmup 3".
+  std::string Describe() const;
 };
 
 struct RuntimeResult {
   std::string runtime;  // "v8" / "cpython"
   SampleSet samples;
-  int warmup = 0;
+  int warmup = 0;                        // warmup iterations actually run
   std::optional<nlohmann::json> result;  // the last iteration's result
   std::optional<bool> verified;          // verify()'s verdict when exported
+  nlohmann::json counters;               // the engine's own counters over the samples
   Status error;
 };
 
 struct WorkloadResult {
   WorkloadPair pair;
-  int runs = 0;
+  SamplingPlan plan;
   std::vector<RuntimeResult> runtimes;  // in session order: v8, cpython
   std::optional<bool> results_match;    // unset when a side has no result
+  nlohmann::json process;               // RSS figures over the whole workload
   // The first failure, naming the runtime it came from ("" for the pair itself).
   std::string error_runtime;
   Status error;
@@ -41,8 +70,21 @@ struct WorkloadResult {
   const RuntimeResult* Find(const std::string& runtime) const;
 };
 
-// Progress notes for the terminal ("v8 warmup", "cpython sample 3/10"...).
-using ProgressFn = std::function<void(const std::string& note)>;
+struct Progress {
+  std::string runtime;
+  std::string phase;  // "load", "warmup", "sample"
+  int done = 0;       // iterations so far in this phase (this runtime)
+  int total = 0;      // 0 when open-ended (time budget, automatic warmup)
+  double eta_s = 0;   // estimated seconds left for this workload
+};
+using ProgressFn = std::function<void(const Progress&)>;
+
+// The CPython/V8 ratio of median wall times with its 95% interval; unset when the workload
+// failed (a failure is never a timing) or a side has no samples.
+std::optional<RatioEstimate> CpythonOverV8(const WorkloadResult& result);
+// Summary of one runtime's wall (or CPU) times.
+Summary WallSummary(const RuntimeResult& result);
+Summary CpuSummary(const RuntimeResult& result);
 
 WorkloadResult RunWorkload(const WorkloadPair& pair, const RunPlan& plan,
                            const std::vector<Runtime*>& runtimes, const ProgressFn& progress = {});

@@ -65,10 +65,19 @@ WorkloadPair ReadWorkloadPair(const std::filesystem::path& dir) {
     *out = doc[key].get<int>();
     return true;
   };
+  bool warmup_is_auto = doc.contains("warmup") && doc["warmup"] == "auto";
   if (!text_field("name", &pair.name) || !text_field("category", &pair.category) ||
       !text_field("claim", &pair.claim) || !text_field("description", &pair.description) ||
-      !count_field("runs", &pair.runs) || !count_field("warmup", &pair.warmup)) {
+      !count_field("runs", &pair.runs) || (!warmup_is_auto && !count_field("warmup", &pair.warmup))) {
     return pair;
+  }
+  pair.warmup_auto = warmup_is_auto;
+  if (doc.contains("time_budget")) {
+    if (!doc["time_budget"].is_number() || doc["time_budget"].get<double>() <= 0) {
+      pair.problem = Status::Error("\"time_budget\" must be a positive number of seconds", manifest, 1);
+      return pair;
+    }
+    pair.time_budget_s = doc["time_budget"].get<double>();
   }
   if (doc.contains("params")) {
     if (!doc["params"].is_object()) {

@@ -23,8 +23,11 @@ struct WorkloadPair {
   std::filesystem::path js;        // <folder>.js
   std::filesystem::path py;        // <folder>.py
   nlohmann::json params = nlohmann::json::object();
-  std::optional<int> runs;    // the manifest's suggestion; the CLI overrides
+  // The manifest's sampling suggestions; the command line overrides them.
+  std::optional<int> runs;
+  std::optional<double> time_budget_s;
   std::optional<int> warmup;
+  bool warmup_auto = false;  // "warmup": "auto"
   // Why the folder cannot be run (bad manifest, missing script); the pair is still reported.
   Status problem;
 

@@ -7,11 +7,14 @@
 
 #include <regex>
 
+#include "bench/calibration.h"
 #include "bench/harness.h"
+#include "core/clock.h"
 #include "bench/workload_pair.h"
 #include "core/environment.h"
 #include "core/session.h"
 #include "core/version.h"
+#include "python/runtime.h"
 #include "report/json_report.h"
 #include "report/table.h"
 
@@ -22,9 +25,27 @@ struct RunOptions {
   std::vector<std::string> paths;
   std::string filter;
   std::optional<int> runs;
-  std::optional<int> warmup;
+  std::optional<double> time_budget_s;
+  std::string warmup;  // a count or "auto"
+  int blocks = 5;
+  bool trace_malloc = false;
   std::string json_path;
+  std::string csv_path;
+  std::string markdown_path;
+  std::vector<std::string> params;  // KEY=JSON overrides of workload params
 };
+
+// Applies --param KEY=VALUE (VALUE parsed as JSON, else taken as a string) to every workload.
+Status ApplyParams(const std::vector<std::string>& overrides, std::vector<WorkloadPair>* pairs) {
+  for (const std::string& item : overrides) {
+    size_t eq = item.find('=');
+    if (eq == std::string::npos || eq == 0) return Status::Error("--param wants KEY=VALUE, got '" + item + "'");
+    nlohmann::json value = nlohmann::json::parse(item.substr(eq + 1), nullptr, /*allow_exceptions=*/false);
+    if (value.is_discarded()) value = item.substr(eq + 1);
+    for (WorkloadPair& pair : *pairs) pair.params[item.substr(0, eq)] = value;
+  }
+  return Status::Ok();
+}
 
 // Without paths: ./workloads when present, else the suite bundled in the source tree.
 std::vector<std::filesystem::path> WorkloadRoots(const std::vector<std::string>& paths) {
@@ -49,9 +70,36 @@ Status SelectWorkloads(const std::vector<std::string>& paths, const std::string&
   return Status::Ok();
 }
 
+std::string ProgressLine(const std::string& prefix, const Progress& p) {
+  std::string count = p.total > 0 ? fmt::format("{}/{}", p.done, p.total) : std::to_string(p.done);
+  std::string eta = p.eta_s > 0.5 ? fmt::format(", ETA {:.0f} s", p.eta_s) : "";
+  if (p.phase == "load") return fmt::format("{} {}: loading", prefix, p.runtime);
+  return fmt::format("{} {}: {} {}{}", prefix, p.runtime, p.phase, count, eta);
+}
+
+void WriteExports(const RunOptions& options, const SessionRecord& record, const std::vector<WorkloadResult>& results) {
+  std::vector<std::pair<std::string, std::string>> files;
+  if (!options.json_path.empty() && options.json_path != "-") {
+    files.emplace_back(options.json_path, RunJson(record, results).dump(2) + "\n");
+  }
+  if (!options.csv_path.empty()) files.emplace_back(options.csv_path, FormatCsv(results));
+  if (!options.markdown_path.empty()) files.emplace_back(options.markdown_path, FormatMarkdown(results));
+  for (const auto& [path, text] : files) {
+    Status written = WriteFileAtomically(path, text);
+    if (!written.ok()) fmt::print(stderr, "duet: {}\n", written.ToString());
+  }
+}
+
 int CommandRun(const RunOptions& options, const std::vector<std::string>& command_line) {
+  RunPlan plan{options.runs, options.time_budget_s, std::nullopt, false, options.blocks};
+  if (options.warmup == "auto") {
+    plan.warmup_auto = true;
+  } else if (!options.warmup.empty()) {
+    plan.warmup = std::stoi(options.warmup);
+  }
   std::vector<WorkloadPair> pairs;
   Status found = SelectWorkloads(options.paths, options.filter, &pairs);
+  if (found.ok()) found = ApplyParams(options.params, &pairs);
   if (!found.ok()) {
     fmt::print(stderr, "duet: {}\n", found.ToString());
     return 2;
@@ -66,36 +114,47 @@ int CommandRun(const RunOptions& options, const std::vector<std::string>& comman
     fmt::print(stderr, "duet: cannot start the runtimes: {}\n", started.ToString());
     return 1;
   }
-  nlohmann::json environment = CollectEnvironment(session, command_line);
+  session.python().set_trace_malloc(options.trace_malloc);
+  SessionRecord record;
+  record.environment = CollectEnvironment(session, command_line);
+  record.warnings = MachineWarnings(record.environment);
+  record.calibration = Calibrate(session.runtimes());
   fmt::print(stderr, "duet {}: V8 {}, CPython {}, {} workload(s)\n", kDuetVersion,
-             environment["versions"]["v8"].get<std::string>(),
-             environment["versions"]["cpython"].get<std::string>(), pairs.size());
+             record.environment["versions"]["v8"].get<std::string>(),
+             record.environment["versions"]["cpython"].get<std::string>(), pairs.size());
+  const auto& overhead = record.calibration["harness_overhead_ns"];
+  fmt::print(stderr, "calibration: clock step {} ns, harness overhead per iteration: v8 {} ns, cpython {} ns\n",
+             record.calibration["clock"]["min_step_ns"].dump(), overhead["v8"].dump(), overhead["cpython"].dump());
+  for (const auto& warning : record.warnings) fmt::print(stderr, "warning: {}\n", warning);
 
   const bool tty = isatty(STDERR_FILENO);
-  RunPlan plan{options.runs, options.warmup};
   std::vector<WorkloadResult> results;
   for (size_t i = 0; i < pairs.size(); ++i) {
     std::string prefix = fmt::format("[{}/{}] {}", i + 1, pairs.size(), pairs[i].id());
     ProgressFn progress;
     if (tty) {
-      progress = [&](const std::string& note) {
-        fmt::print(stderr, "\r\033[K{} {}", prefix, note);
+      // Redrawn at most ten times a second: the terminal must not become the bottleneck.
+      progress = [&, last = uint64_t{0}](const Progress& p) mutable {
+        if (NowNs() - last < 100'000'000) return;
+        last = NowNs();
+        fmt::print(stderr, "\r\033[K{}", ProgressLine(prefix, p));
         std::fflush(stderr);
       };
     }
     WorkloadResult result = RunWorkload(pairs[i], plan, session.runtimes(), progress);
     if (tty) fmt::print(stderr, "\r\033[K");
-    fmt::print(stderr, "{} {}\n", prefix, result.failed() ? "FAILED: " + result.error.ToString() : "done");
+    std::string samples;
+    for (const auto& r : result.runtimes) samples += fmt::format(" {} {}", r.runtime, r.samples.size());
+    fmt::print(stderr, "{} {} ({};{} samples)\n", prefix,
+               result.failed() ? "FAILED: " + result.error.ToString() : "done", result.plan.Describe(), samples);
     results.push_back(std::move(result));
     // Written after every workload, so a crash later loses nothing measured before it.
-    if (!options.json_path.empty() && options.json_path != "-") {
-      Status written = WriteJsonFile(options.json_path, RunJson(environment, results));
-      if (!written.ok()) fmt::print(stderr, "duet: {}\n", written.ToString());
-    }
+    WriteExports(options, record, results);
   }
   std::fflush(stderr);
-  PrintTable(results, options.json_path == "-" ? stderr : stdout);
-  if (options.json_path == "-") WriteJsonFile("-", RunJson(environment, results));
+  std::string table = FormatTable(results);
+  std::fputs(table.c_str(), options.json_path == "-" ? stderr : stdout);
+  if (options.json_path == "-") WriteJsonFile("-", RunJson(record, results));
   for (const auto& r : results) {
     if (r.failed()) return 1;
   }
@@ -158,11 +217,25 @@ int main(int argc, char** argv) {
   };
   CLI::App* run = app.add_subcommand("run", "measure workload pairs in both runtimes, interleaved");
   add_selection(run);
-  run->add_option("--runs", options.runs, "timed iterations per runtime (default: workload.json, else 10)")
-      ->check(CLI::NonNegativeNumber);
-  run->add_option("--warmup", options.warmup, "untimed iterations first (default: workload.json, else 3)")
-      ->check(CLI::NonNegativeNumber);
+  auto* runs = run->add_option("--runs", options.runs,
+                                "timed iterations per runtime (default: workload.json's runs, else --time-budget)")
+                   ->check(CLI::NonNegativeNumber);
+  run->add_option("--time-budget", options.time_budget_s,
+                  "seconds of sampling per runtime and workload (default: workload.json, else 1)")
+      ->check(CLI::PositiveNumber)
+      ->excludes(runs);
+  run->add_option("--warmup", options.warmup,
+                  "untimed iterations first: a count, or 'auto' = until the last 5 show no downward trend "
+                  "(default: workload.json, else auto)")
+      ->check(CLI::NonNegativeNumber | CLI::IsMember({"auto"}));
+  run->add_option("--blocks", options.blocks, "sampling blocks per runtime, interleaved JS/Python (default: 5)")
+      ->check(CLI::PositiveNumber);
+  run->add_option("--param", options.params, "override a workload parameter: KEY=VALUE (VALUE as JSON); repeatable");
+  run->add_flag("--trace-malloc", options.trace_malloc,
+                "record CPython's peak traced memory (tracemalloc; slows Python down)");
   run->add_option("--json", options.json_path, "also write duet-run/1 JSON to FILE ('-' for stdout)");
+  run->add_option("--csv", options.csv_path, "also write one CSV row per workload and runtime to FILE");
+  run->add_option("--markdown", options.markdown_path, "also write the table as Markdown to FILE");
 
   CLI::App* list = app.add_subcommand("list", "list the workloads `run` would measure");
   add_selection(list);

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <cstdlib>
 #include <thread>
 
 #include "core/version.h"
@@ -38,7 +39,34 @@ std::string UtcNow() {
   return text;
 }
 
+// "on"/"off" from intel_pstate or acpi-cpufreq, null when the kernel does not say.
+nlohmann::json Turbo() {
+  std::string no_turbo = FirstLineOf("/sys/devices/system/cpu/intel_pstate/no_turbo");
+  if (!no_turbo.empty()) return no_turbo == "1" ? "off" : "on";
+  std::string boost = FirstLineOf("/sys/devices/system/cpu/cpufreq/boost");
+  if (!boost.empty()) return boost == "1" ? "on" : "off";
+  return nullptr;
+}
+
 }  // namespace
+
+std::vector<std::string> MachineWarnings(const nlohmann::json& environment) {
+  std::vector<std::string> warnings;
+  const nlohmann::json& machine = environment["machine"];
+  if (machine["governor"].is_string() && machine["governor"] != "performance") {
+    warnings.push_back("CPU frequency governor is '" + machine["governor"].get<std::string>() +
+                       "', not 'performance': timings may drift with the clock speed");
+  }
+  if (machine["turbo"] == "on") warnings.push_back("turbo boost is on: timings depend on temperature");
+  int cores = machine["cores"].get<int>();
+  if (machine["load_average"].is_array() && machine["load_average"][0].get<double>() > 0.5 * cores) {
+    warnings.push_back("load average " + std::to_string(machine["load_average"][0].get<double>()).substr(0, 4) +
+                       " on " + std::to_string(cores) + " cores: other work will add noise");
+  }
+  // The main thread runs the workload; V8 compiles and collects on background threads.
+  if (cores < 2) warnings.push_back("only 1 core: V8's background compiler and GC compete with the workload");
+  return warnings;
+}
 
 nlohmann::json CollectEnvironment(Session& session, const std::vector<std::string>& command_line) {
   utsname uts{};
@@ -46,6 +74,8 @@ nlohmann::json CollectEnvironment(Session& session, const std::vector<std::strin
   nlohmann::json versions = {{"duet", kDuetVersion}, {"git_commit", kDuetGitCommit}, {"libuv", uv_version_string()}};
   for (Runtime* runtime : session.runtimes()) versions[std::string(runtime->name())] = runtime->version();
   std::string governor = FirstLineOf("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor");
+  double load[3] = {0, 0, 0};
+  nlohmann::json load_average = getloadavg(load, 3) == 3 ? nlohmann::json{load[0], load[1], load[2]} : nlohmann::json(nullptr);
   return {
       {"host", "duet"},
       {"timestamp", UtcNow()},
@@ -54,6 +84,8 @@ nlohmann::json CollectEnvironment(Session& session, const std::vector<std::strin
        {{"cpu_model", CpuModel()},
         {"cores", std::thread::hardware_concurrency()},
         {"governor", governor.empty() ? nlohmann::json(nullptr) : nlohmann::json(governor)},
+        {"turbo", Turbo()},
+        {"load_average", load_average},
         {"kernel", std::string(uts.sysname) + " " + uts.release},
         {"arch", uts.machine}}},
       {"command_line", command_line},

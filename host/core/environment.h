@@ -11,5 +11,7 @@
 namespace duet {
 
 nlohmann::json CollectEnvironment(Session& session, const std::vector<std::string>& command_line);
+// Why this machine may make the numbers noisy (governor, turbo, load, cores); empty when fine.
+std::vector<std::string> MachineWarnings(const nlohmann::json& environment);
 
 }  // namespace duet

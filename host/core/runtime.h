@@ -53,6 +53,11 @@ class Runtime {
   // Calls teardown(state) when exported and releases the workload.
   virtual Status Teardown() = 0;
 
+  // Engine counters (design §4) gathered by the engine itself between the two calls: GC
+  // counts and pauses, heap figures. Begin resets them; End returns them as a JSON object.
+  virtual void BeginCounters() = 0;
+  virtual nlohmann::json EndCounters() = 0;
+
   // Runs an ordinary script like `node FILE` / `python3 FILE`; `*exit_code` is what the
   // script asked for (process.exit / sys.exit), 1 after an uncaught error, else 0.
   virtual Status Exec(const std::filesystem::path& script, const std::vector<std::string>& args,

@@ -64,6 +64,7 @@ PythonRuntime::~PythonRuntime() {
 Status PythonRuntime::Init() {
   DUET_RETURN_IF_ERROR(PythonProcess::Get().status());
   if (HostHelpers() == nullptr) return pyrt::StatusFromPyErr("cannot start the host helpers");
+  DUET_RETURN_IF_ERROR(InstallGcCallback());
   loop_->AddParticipant(this);
   return Status::Ok();
 }

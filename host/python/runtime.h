@@ -34,6 +34,11 @@ class PythonRuntime final : public Runtime, private LoopParticipant {
   Status Teardown() override;
   Status Exec(const std::filesystem::path& script, const std::vector<std::string>& args,
               int* exit_code) override;
+  void BeginCounters() override;
+  nlohmann::json EndCounters() override;
+
+  // With tracing on, counters include peak traced memory (tracemalloc: slows Python down).
+  void set_trace_malloc(bool on) { trace_malloc_ = on; }
 
   // The host's Python-side helpers (module_loader.cc), a borrowed reference.
   static PyObject* HostHelpers();
@@ -45,6 +50,8 @@ class PythonRuntime final : public Runtime, private LoopParticipant {
   Status LoadModule(const std::filesystem::path& file, PyRef* out);
   // duet_module.cc: sets duet.params for the loaded workload.
   Status SetParams(const nlohmann::json& params);
+  // counters.cc: registers the gc.callbacks hook that times collections.
+  Status InstallGcCallback();
   // globals.cc: sys.argv and the flush that keeps Python's and V8's output in order.
   Status SetArgv(const std::vector<std::string>& argv);
   void FlushStdio();
@@ -61,6 +68,8 @@ class PythonRuntime final : public Runtime, private LoopParticipant {
   PyRef state_;
   PyRef result_;
   WorkloadExports exports_;
+  bool trace_malloc_ = false;
+  Py_ssize_t allocated_blocks_at_begin_ = 0;
 };
 
 }  // namespace duet

@@ -1,4 +1,4 @@
-// Terminal table rendering; see table.h.
+// Table, Markdown and CSV rendering; see table.h. All three share one row builder.
 #include "report/table.h"
 
 #include <fmt/format.h>
@@ -15,19 +15,76 @@ std::string FormatDuration(uint64_t ns) {
 
 namespace {
 
-// A runtime that failed, or that disagreed with its twin, has no time worth quoting.
+std::string FormatBytes(double bytes) {
+  if (std::abs(bytes) < 1024 * 1024) return fmt::format("{:.0f} KiB", bytes / 1024);
+  return fmt::format("{:.1f} MiB", bytes / (1024 * 1024));
+}
+
+bool Quotable(const WorkloadResult& w, const RuntimeResult* r) {
+  // A runtime that failed, or that disagreed with its twin, has no time worth quoting.
+  return r != nullptr && !r->samples.empty() && r->error.ok() && r->verified != false && w.results_match != false;
+}
+
+// "1.52 ms ±0.4%": the median and the half-width of its 95% interval.
 std::string MedianCell(const WorkloadResult& w, const RuntimeResult* r) {
-  if (r == nullptr || r->samples.empty() || !r->error.ok() || r->verified == false || w.results_match == false) {
-    return "-";
-  }
-  return FormatDuration(r->samples.MedianWallNs());
+  if (!Quotable(w, r)) return "-";
+  Summary s = WallSummary(*r);
+  double half = (s.median_ci_high - s.median_ci_low) / 2;
+  return fmt::format("{} ±{:.1f}%", FormatDuration(static_cast<uint64_t>(s.median)),
+                     s.median > 0 ? 100 * half / s.median : 0.0);
+}
+
+std::string RatioCell(const WorkloadResult& w) {
+  auto ratio = CpythonOverV8(w);
+  if (!ratio) return "-";
+  return fmt::format("{:.2f}x [{:.2f}-{:.2f}]", ratio->ratio, ratio->low, ratio->high);
 }
 
 std::string Verdict(const WorkloadResult& r) {
   if (r.results_match == false) return "MISMATCH";
   if (r.failed()) return r.error_runtime.empty() ? "FAILED" : "FAILED (" + r.error_runtime + ")";
+  auto ratio = CpythonOverV8(r);
+  if (ratio && !ratio->significant) return "match, no significant difference";
   if (!r.results_match.has_value()) return "-";
-  return *r.results_match ? "match" : "MISMATCH";
+  return "match";
+}
+
+// "12 / 3.1 ms": collections during the samples and their total pause.
+std::string GcCell(const RuntimeResult* r) {
+  if (r == nullptr || !r->counters.contains("gc")) return "-";
+  const auto& pauses = r->counters["gc"]["pauses"];
+  return fmt::format("{} / {}", pauses["count"].get<uint64_t>(), FormatDuration(pauses["total_ns"].get<uint64_t>()));
+}
+
+std::string RssCell(const WorkloadResult& w) {
+  if (!w.process.contains("peak_rss_delta_bytes")) return "-";
+  return "+" + FormatBytes(w.process["peak_rss_delta_bytes"].get<double>());
+}
+
+const std::vector<std::string> kHeaders = {"workload", "js (v8)", "py (cpython)", "py/js [95% CI]", "results",
+                                           "js GC n / pause", "py GC n / pause", "peak RSS"};
+
+std::vector<std::vector<std::string>> Rows(const std::vector<WorkloadResult>& results) {
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& r : results) {
+    const RuntimeResult* js = r.Find("v8");
+    const RuntimeResult* py = r.Find("cpython");
+    rows.push_back({r.pair.id(), MedianCell(r, js), MedianCell(r, py), RatioCell(r), Verdict(r), GcCell(js),
+                    GcCell(py), RssCell(r)});
+  }
+  return rows;
+}
+
+// Display width: count UTF-8 code points, not bytes ("µ" is two bytes, one column).
+size_t Width(const std::string& text) {
+  size_t width = 0;
+  for (unsigned char c : text) width += (c & 0xC0) != 0x80;
+  return width;
+}
+
+std::string Pad(const std::string& text, size_t width, bool right) {
+  std::string padding(width > Width(text) ? width - Width(text) : 0, ' ');
+  return right ? padding + text : text + padding;
 }
 
 }  // namespace
@@ -36,40 +93,95 @@ std::string FormatFailure(const WorkloadResult& r) {
   std::string where = r.error.file().empty() ? "" : fmt::format(" at {}:{}", r.error.file(), r.error.line());
   std::string runtime = r.error_runtime.empty() ? "" : fmt::format(" [{}]", r.error_runtime);
   std::string text = fmt::format("{}{}{}: {}\n", r.pair.id(), runtime, where, r.error.message());
-  if (!r.error.detail().empty()) {
-    for (size_t start = 0; start < r.error.detail().size();) {
-      size_t end = r.error.detail().find('\n', start);
-      if (end == std::string::npos) end = r.error.detail().size();
-      text += "    " + r.error.detail().substr(start, end - start) + "\n";
-      start = end + 1;
+  const std::string& detail = r.error.detail();
+  for (size_t start = 0; start < detail.size();) {
+    size_t end = detail.find('\n', start);
+    if (end == std::string::npos) end = detail.size();
+    text += "    " + detail.substr(start, end - start) + "\n";
+    start = end + 1;
+  }
+  return text;
+}
+
+std::string FormatTable(const std::vector<WorkloadResult>& results) {
+  auto rows = Rows(results);
+  std::vector<size_t> widths;
+  for (const auto& h : kHeaders) widths.push_back(Width(h));
+  for (const auto& row : rows) {
+    for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], Width(row[i]));
+  }
+  std::string text;
+  auto line = [&](const std::vector<std::string>& cells) {
+    for (size_t i = 0; i < cells.size(); ++i) {
+      // Text columns (workload, results) align left; figures align right.
+      text += Pad(cells[i], widths[i], i != 0 && i != 4) + (i + 1 < cells.size() ? "  " : "");
+    }
+    while (!text.empty() && text.back() == ' ') text.pop_back();
+    text += "\n";
+  };
+  line(kHeaders);
+  for (const auto& row : rows) line(row);
+  bool any_failed = false;
+  for (const auto& r : results) any_failed |= r.failed();
+  if (any_failed) {
+    text += "\nfailures:\n";
+    for (const auto& r : results) {
+      if (r.failed()) text += FormatFailure(r);
     }
   }
   return text;
 }
 
-void PrintTable(const std::vector<WorkloadResult>& results, std::FILE* out) {
-  size_t width = 8;
-  for (const auto& r : results) width = std::max(width, r.pair.id().size());
-  fmt::print(out, "{:<{}}  {:>11}  {:>11}  {:>8}  {}\n", "workload", width, "js (v8)", "py (cpython)",
-             "py/js", "results");
+std::string FormatMarkdown(const std::vector<WorkloadResult>& results) {
+  auto escape = [](std::string cell) {
+    for (size_t at = cell.find('|'); at != std::string::npos; at = cell.find('|', at + 2)) cell.replace(at, 1, "\\|");
+    return cell;
+  };
+  std::string text = "|";
+  for (const auto& h : kHeaders) text += " " + h + " |";
+  text += "\n|";
+  for (size_t i = 0; i < kHeaders.size(); ++i) text += (i == 0 || i == 4) ? " --- |" : " ---: |";
+  text += "\n";
+  for (const auto& row : Rows(results)) {
+    text += "|";
+    for (const auto& cell : row) text += " " + escape(cell) + " |";
+    text += "\n";
+  }
   for (const auto& r : results) {
-    const RuntimeResult* js = r.Find("v8");
-    const RuntimeResult* py = r.Find("cpython");
-    std::string ratio = "-";
-    if (!r.failed() && js && py && !js->samples.empty() && !py->samples.empty() && js->samples.MedianWallNs() > 0) {
-      ratio = fmt::format("{:.2f}x", static_cast<double>(py->samples.MedianWallNs()) /
-                                         static_cast<double>(js->samples.MedianWallNs()));
+    if (r.failed()) text += "\n- **" + r.pair.id() + "**: " + escape(r.error.ToString());
+  }
+  return text + (text.back() == '\n' ? "" : "\n");
+}
+
+std::string FormatCsv(const std::vector<WorkloadResult>& results) {
+  auto quote = [](const std::string& cell) {
+    if (cell.find_first_of(",\"\n") == std::string::npos) return cell;
+    std::string out = "\"";
+    for (char c : cell) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
+  };
+  std::string text =
+      "workload,category,runtime,samples,warmup,median_ns,median_ci_low_ns,median_ci_high_ns,mean_ns,stdev_ns,"
+      "min_ns,max_ns,outliers,median_cpu_ns,gc_count,gc_pause_ns,ratio_cpython_over_v8,ratio_ci_low,"
+      "ratio_ci_high,ratio_significant,results_match,error\n";
+  for (const auto& r : results) {
+    auto ratio = CpythonOverV8(r);
+    for (const RuntimeResult& rr : r.runtimes) {
+      Summary s = WallSummary(rr);
+      bool gc = rr.counters.contains("gc");
+      text += fmt::format(
+          "{},{},{},{},{},{:.0f},{:.0f},{:.0f},{:.0f},{:.0f},{:.0f},{:.0f},{},{},{},{},{},{},{},{},{},{}\n",
+          quote(r.pair.name), quote(r.pair.category), rr.runtime, s.count, rr.warmup, s.median, s.median_ci_low,
+          s.median_ci_high, s.mean, s.stdev, s.min, s.max, s.outliers, rr.samples.MedianCpuNs(),
+          gc ? std::to_string(rr.counters["gc"]["pauses"]["count"].get<uint64_t>()) : "",
+          gc ? std::to_string(rr.counters["gc"]["pauses"]["total_ns"].get<uint64_t>()) : "",
+          ratio ? fmt::format("{:.6g}", ratio->ratio) : "", ratio ? fmt::format("{:.6g}", ratio->low) : "",
+          ratio ? fmt::format("{:.6g}", ratio->high) : "", ratio ? (ratio->significant ? "true" : "false") : "",
+          r.results_match ? (*r.results_match ? "true" : "false") : "",
+          quote(rr.error.ok() ? (r.error_runtime == rr.runtime ? r.error.ToString() : "") : rr.error.ToString()));
     }
-    fmt::print(out, "{:<{}}  {:>11}  {:>11}  {:>8}  {}\n", r.pair.id(), width, MedianCell(r, js), MedianCell(r, py),
-               ratio, Verdict(r));
   }
-  bool any_failed = false;
-  for (const auto& r : results) any_failed |= r.failed();
-  if (!any_failed) return;
-  fmt::print(out, "\nfailures:\n");
-  for (const auto& r : results) {
-    if (r.failed()) fmt::print(out, "{}", FormatFailure(r));
-  }
+  return text;
 }
 
 }  // namespace duet

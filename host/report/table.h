@@ -1,5 +1,6 @@
-// The terminal table: per workload the JS and Python medians, their ratio and whether the two
-// runtimes agreed; failures follow with runtime, file:line and message.
+// The terminal table and its Markdown and CSV twins: per workload each runtime's median with
+// its 95% interval, the py/js ratio with its interval and verdict, GC and memory; failures follow
+// with runtime, file:line and message.
 #pragma once
 
 #include <cstdio>
@@ -10,10 +11,15 @@
 
 namespace duet {
 
-// "1.23 ms", "456 µs", "2.10 s".
+// "1.23 ms", "456.0 µs", "2.10 s".
 std::string FormatDuration(uint64_t ns);
-void PrintTable(const std::vector<WorkloadResult>& results, std::FILE* out);
-// The failure block for one workload (headline, location, detail), as printed under the table.
+// The terminal table (plain text, aligned columns) with the failure blocks under it.
+std::string FormatTable(const std::vector<WorkloadResult>& results);
+// The same rows as a GitHub-flavoured Markdown table, for a pull-request comment.
+std::string FormatMarkdown(const std::vector<WorkloadResult>& results);
+// One row per workload and runtime with every statistic; header documented in docs/json-output.md.
+std::string FormatCsv(const std::vector<WorkloadResult>& results);
+// The failure block for one workload (headline, location, detail).
 std::string FormatFailure(const WorkloadResult& result);
 
 }  // namespace duet

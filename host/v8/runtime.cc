@@ -78,6 +78,8 @@ Status V8Runtime::Init() {
   isolate_->SetHostInitializeImportMetaObjectCallback(&V8Runtime::InitializeImportMeta);
   // Errors that surface later as rejected promises keep the location where they were thrown.
   isolate_->SetCaptureStackTraceForUncaughtExceptions(true, 16);
+  isolate_->AddGCPrologueCallback(&V8Runtime::OnGcPrologue, this);
+  isolate_->AddGCEpilogueCallback(&V8Runtime::OnGcEpilogue, this);
   loop_->AddParticipant(this);
   return Status::Ok();
 }

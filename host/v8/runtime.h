@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/loop.h"
+#include "core/pause_stats.h"
 #include "core/runtime.h"
 
 namespace duet {
@@ -35,6 +36,8 @@ class V8Runtime final : public Runtime, private LoopParticipant {
   Status Teardown() override;
   Status Exec(const std::filesystem::path& script, const std::vector<std::string>& args,
               int* exit_code) override;
+  void BeginCounters() override;
+  nlohmann::json EndCounters() override;
 
   v8::Isolate* isolate() { return isolate_; }
 
@@ -68,6 +71,9 @@ class V8Runtime final : public Runtime, private LoopParticipant {
   v8::MaybeLocal<v8::Module> BuiltinModule(const std::string& specifier);
   static v8::MaybeLocal<v8::Value> EvaluateBuiltin(v8::Local<v8::Context> context,
                                                    v8::Local<v8::Module> module);
+  // counters.cc: GC pauses by type, timed from V8's prologue/epilogue callbacks.
+  static void OnGcPrologue(v8::Isolate* isolate, v8::GCType type, v8::GCCallbackFlags flags, void* data);
+  static void OnGcEpilogue(v8::Isolate* isolate, v8::GCType type, v8::GCCallbackFlags flags, void* data);
   // globals.cc: console and process on the context's global object.
   Status InstallGlobals(v8::Local<v8::Context> context);
 
@@ -102,6 +108,8 @@ class V8Runtime final : public Runtime, private LoopParticipant {
   v8::Global<v8::Value> blackhole_;
   WorkloadExports exports_;
   ExitRequest exit_;
+  std::map<std::string, PauseStats> gc_pauses_;  // by GC type name, since BeginCounters
+  std::map<int, uint64_t> gc_started_ns_;        // by GC type, while a GC runs
   std::vector<std::string> argv_;
 };
 

@@ -1,44 +1,13 @@
 // The duet command line, end to end: runs build/duet as a user would and asserts on its table,
 // its duet-run/1 JSON and its exit codes.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <cstdio>
-#include <fstream>
-#include <sstream>
+#include "cli/duet_command.h"
 
-#include <nlohmann/json.hpp>
-
+namespace duet::testing {
 namespace {
 
-const std::string kDuet = DUET_BINARY;
 const std::filesystem::path kFixtures = DUET_TEST_FIXTURES;
-
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string Slurp(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// Runs `duet ARGS` through the shell, capturing both streams.
-Outcome Duet(const std::string& args) {
-  auto dir = std::filesystem::path(testing::TempDir()) / ("duet-cli-" + std::to_string(getpid()));
-  std::filesystem::create_directories(dir);
-  std::string command = kDuet + " " + args + " >" + (dir / "out").string() + " 2>" + (dir / "err").string();
-  int status = std::system(command.c_str());
-  Outcome outcome;
-  outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  outcome.out = Slurp(dir / "out");
-  outcome.err = Slurp(dir / "err");
-  return outcome;
-}
 
 const nlohmann::json* FindWorkload(const nlohmann::json& doc, const std::string& name) {
   for (const auto& w : doc["workloads"]) {
@@ -51,7 +20,7 @@ class RunCommandTest : public ::testing::Test {
  protected:
   // One session over every fixture workload, shared by the tests below.
   static void SetUpTestSuite() {
-    json_path_ = new std::string(testing::TempDir() + "/fixtures-run.json");
+    json_path_ = new std::string(::testing::TempDir() + "/fixtures-run.json");
     outcome_ = new Outcome(Duet("run " + (kFixtures / "workloads").string() + " --runs 3 --warmup 1 --json " + *json_path_));
     doc_ = new nlohmann::json(nlohmann::json::parse(Slurp(*json_path_)));
   }
@@ -71,7 +40,7 @@ nlohmann::json* RunCommandTest::doc_ = nullptr;
 TEST_F(RunCommandTest, FailuresMakeTheExitCodeNonZeroButEveryWorkloadIsReported) {
   EXPECT_EQ(outcome_->exit_code, 1) << outcome_->err;
   EXPECT_EQ((*doc_)["schema"], "duet-run/1");
-  EXPECT_EQ((*doc_)["workloads"].size(), 6u);
+  EXPECT_EQ((*doc_)["workloads"].size(), 7u);
   for (const char* id : {"good/double", "bad/mismatch", "bad/throws", "bad/broken-manifest", "bad/verify-fails",
                          "bad/missing-script"}) {
     EXPECT_NE(outcome_->out.find(id), std::string::npos) << id << " missing from the table:\n" << outcome_->out;
@@ -153,7 +122,7 @@ TEST(CliTest, FilterSelectsWorkloadsAndAllGoodIsExitZero) {
 }
 
 TEST(CliTest, JsonToStdoutKeepsStdoutParseable) {
-  Outcome outcome = Duet("run " + (kFixtures / "workloads/good").string() + " --runs 1 --warmup 0 --json -");
+  Outcome outcome = Duet("run " + (kFixtures / "workloads/good/double").string() + " --runs 1 --warmup 0 --json -");
   EXPECT_EQ(outcome.exit_code, 0) << outcome.err;
   nlohmann::json doc = nlohmann::json::parse(outcome.out);
   EXPECT_EQ(doc["workloads"][0]["name"], "double");
@@ -171,7 +140,7 @@ TEST(CliTest, ExecRunsPlainScriptsWithArgumentsAndExitCodes) {
 TEST(CliTest, ExecReportsUncaughtErrorsWithLocation) {
   for (const char* script : {"throws.js", "throws.py"}) {
     // Run as a plain script: importing it only defines functions, so call through a wrapper.
-    auto wrapper = std::filesystem::path(testing::TempDir()) /
+    auto wrapper = std::filesystem::path(::testing::TempDir()) /
                    (std::string("call_") + script + (std::string(script).ends_with(".js") ? "" : ""));
     std::ofstream out(wrapper);
     std::string fixture = (kFixtures / "runtime" / script).string();
@@ -197,3 +166,4 @@ TEST(CliTest, UsageErrorsExitTwo) {
 }
 
 }  // namespace
+}  // namespace duet::testing

@@ -30,8 +30,8 @@ def parse_args(argv):
                         help="python3 linked from the same libpython3.11.a as duet (default: build/duet-python3; "
                              "skipped when missing)")
     parser.add_argument("--rounds", type=int, default=3, help="times to run the trio (default: 3)")
-    parser.add_argument("--runs", type=int, help="timed iterations per workload, passed to all three")
-    parser.add_argument("--warmup", type=int, help="untimed iterations per workload, passed to all three")
+    parser.add_argument("--runs", type=int, default=20, help="timed iterations per workload, passed to every side (default: 20)")
+    parser.add_argument("--warmup", type=int, default=5, help="untimed iterations per workload, passed to every side (default: 5)")
     parser.add_argument("--filter", help="category/name regex, passed to all three")
     parser.add_argument("--json", metavar="FILE", help="write this comparison as JSON ('-' for stdout)")
     opts = parser.parse_args(argv)

@@ -1,0 +1,25 @@
+// PauseStats: count, total and longest of one kind of pause (a V8 GC type, a CPython GC
+// generation), shared by both runtimes' counters so they report in the same shape.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+
+#include <nlohmann/json.hpp>
+
+namespace duet {
+
+struct PauseStats {
+  uint64_t count = 0;
+  uint64_t total_ns = 0;
+  uint64_t max_ns = 0;
+
+  void Add(uint64_t ns) {
+    ++count;
+    total_ns += ns;
+    max_ns = std::max(max_ns, ns);
+  }
+  nlohmann::json ToJson() const { return {{"count", count}, {"total_ns", total_ns}, {"max_ns", max_ns}}; }
+};
+
+}  // namespace duet

@@ -1,0 +1,102 @@
+// CPython's engine counters: collections and pauses per generation (a gc.callbacks hook written
+// in C, so timing it costs no Python frames), allocated-block delta, peak traced memory.
+// Mirrors host/v8/counters.cc.
+#include <map>
+
+#include "core/clock.h"
+#include "core/pause_stats.h"
+#include "python/errors.h"
+#include "python/runtime.h"
+
+extern "C" Py_ssize_t _Py_GetAllocatedBlocks(void);
+
+namespace duet {
+namespace {
+
+struct GcCounters {
+  std::map<long, PauseStats> by_generation;
+  uint64_t started_ns = 0;
+  long long collected = 0;
+  long long uncollectable = 0;
+};
+GcCounters g_gc;  // the interpreter is one per process, and so is its gc module
+
+long long InfoNumber(PyObject* info, const char* key) {
+  PyObject* value = PyDict_GetItemString(info, key);  // borrowed
+  return value != nullptr ? PyLong_AsLongLong(value) : 0;
+}
+
+// gc.callbacks calls cb(phase, info) around every collection.
+PyObject* OnGc(PyObject*, PyObject* const* args, Py_ssize_t nargs) {
+  if (nargs != 2 || !PyUnicode_Check(args[0]) || !PyDict_Check(args[1])) Py_RETURN_NONE;
+  if (PyUnicode_CompareWithASCIIString(args[0], "start") == 0) {
+    g_gc.started_ns = NowNs();
+  } else if (g_gc.started_ns != 0) {
+    long generation = static_cast<long>(InfoNumber(args[1], "generation"));
+    g_gc.by_generation[generation].Add(NowNs() - g_gc.started_ns);
+    g_gc.collected += InfoNumber(args[1], "collected");
+    g_gc.uncollectable += InfoNumber(args[1], "uncollectable");
+    g_gc.started_ns = 0;
+  }
+  Py_RETURN_NONE;
+}
+
+PyMethodDef g_on_gc_def = {"duet_gc_counter", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(OnGc)),
+                           METH_FASTCALL, "Times every collection for duet's engine counters."};
+
+PyRef CallTracemalloc(const char* function) {
+  PyRef tracemalloc(PyImport_ImportModule("tracemalloc"));
+  return tracemalloc ? PyRef(PyObject_CallMethod(tracemalloc.get(), function, nullptr)) : PyRef();
+}
+
+}  // namespace
+
+Status PythonRuntime::InstallGcCallback() {
+  static bool installed = false;
+  if (installed) return Status::Ok();
+  PyRef gc(PyImport_ImportModule("gc"));
+  PyRef callbacks(gc ? PyObject_GetAttrString(gc.get(), "callbacks") : nullptr);
+  PyRef hook(PyCFunction_NewEx(&g_on_gc_def, nullptr, nullptr));
+  if (!callbacks || !hook || PyList_Append(callbacks.get(), hook.get()) != 0) {
+    return pyrt::StatusFromPyErr("cannot install the gc.callbacks hook");
+  }
+  installed = true;
+  return Status::Ok();
+}
+
+void PythonRuntime::BeginCounters() {
+  g_gc = GcCounters();
+  allocated_blocks_at_begin_ = _Py_GetAllocatedBlocks();
+  if (trace_malloc_ && !CallTracemalloc("start")) PyErr_Clear();
+}
+
+nlohmann::json PythonRuntime::EndCounters() {
+  nlohmann::json by_generation = nlohmann::json::object();
+  PauseStats all;
+  for (const auto& [generation, pauses] : g_gc.by_generation) {
+    by_generation[std::to_string(generation)] = pauses.ToJson();
+    all.count += pauses.count;
+    all.total_ns += pauses.total_ns;
+    all.max_ns = std::max(all.max_ns, pauses.max_ns);
+  }
+  nlohmann::json counters = {
+      {"gc",
+       {{"pauses", all.ToJson()},
+        {"by_generation", by_generation},
+        {"collected", g_gc.collected},
+        {"uncollectable", g_gc.uncollectable}}},
+      {"allocated_blocks_delta", static_cast<long long>(_Py_GetAllocatedBlocks() - allocated_blocks_at_begin_)},
+      {"traced_peak_bytes", nullptr},
+  };
+  if (trace_malloc_) {
+    PyRef traced = CallTracemalloc("get_traced_memory");  // (current, peak)
+    if (traced && PyTuple_Check(traced.get()) && PyTuple_GET_SIZE(traced.get()) == 2) {
+      counters["traced_peak_bytes"] = PyLong_AsLongLong(PyTuple_GET_ITEM(traced.get(), 1));
+    }
+    if (!CallTracemalloc("stop")) PyErr_Clear();
+    PyErr_Clear();
+  }
+  return counters;
+}
+
+}  // namespace duet

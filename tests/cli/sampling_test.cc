@@ -1,0 +1,130 @@
+// Issue-3 behaviour through the CLI: the sampling plan (--runs, --time-budget, --warmup auto),
+// engine counters, calibration and machine record, CSV/Markdown exports, and a calibrated busy
+// loop whose medians must scale with its work.
+#include <gtest/gtest.h>
+
+#include "cli/duet_command.h"
+
+namespace duet::testing {
+namespace {
+
+const std::filesystem::path kGood = std::filesystem::path(DUET_TEST_FIXTURES) / "workloads/good";
+
+TEST(SamplingTest, RunsAndWarmupCountsAreExact) {
+  auto [outcome, doc] = DuetJson("run " + (kGood / "double").string() + " --runs 7 --warmup 4");
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
+  const auto& w = doc["workloads"][0];
+  EXPECT_EQ(w["plan"]["mode"], "runs");
+  EXPECT_EQ(w["plan"]["warmup"], 4);
+  for (const char* rt : {"v8", "cpython"}) {
+    EXPECT_EQ(w["runtimes"][rt]["samples_ns"].size(), 7u) << rt;
+    EXPECT_EQ(w["runtimes"][rt]["warmup"], 4) << rt;
+    EXPECT_EQ(w["runtimes"][rt]["stats"]["wall"]["count"], 7) << rt;
+  }
+}
+
+TEST(SamplingTest, TimeBudgetBoundsSamplingPerRuntime) {
+  // allocates takes milliseconds per iteration, so 0.3 s holds a bounded number of samples.
+  auto [outcome, doc] = DuetJson("run " + (kGood / "allocates").string() + " --time-budget 0.3 --warmup 1");
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
+  const auto& w = doc["workloads"][0];
+  EXPECT_EQ(w["plan"]["mode"], "time");
+  EXPECT_DOUBLE_EQ(w["plan"]["time_budget_s"].get<double>(), 0.3);
+  for (const char* rt : {"v8", "cpython"}) {
+    const auto& samples = w["runtimes"][rt]["samples_ns"];
+    ASSERT_GE(samples.size(), 3u) << rt;  // the minimum, even for slow iterations
+    uint64_t total = 0, longest = 0;
+    for (const auto& s : samples) {
+      total += s.get<uint64_t>();
+      longest = std::max(longest, s.get<uint64_t>());
+    }
+    // Each of the 5 blocks may overrun by at most one iteration.
+    EXPECT_LE(total, 300'000'000ull + 5 * longest) << rt;
+  }
+}
+
+TEST(SamplingTest, RunsAndTimeBudgetAreExclusive) {
+  EXPECT_EQ(Duet("run " + kGood.string() + " --runs 3 --time-budget 1").exit_code, 2);
+}
+
+TEST(SamplingTest, AutomaticWarmupStopsOnceSteadyAndReportsItsCount) {
+  auto [outcome, doc] = DuetJson("run " + (kGood / "double").string() + " --runs 3 --warmup auto");
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
+  const auto& w = doc["workloads"][0];
+  EXPECT_EQ(w["plan"]["warmup"], "auto");
+  for (const char* rt : {"v8", "cpython"}) {
+    int warmup = w["runtimes"][rt]["warmup"];
+    EXPECT_GE(warmup, 5) << rt;   // the steadiness window
+    EXPECT_LE(warmup, 30) << rt;  // the cap
+  }
+}
+
+TEST(SamplingTest, StatisticsCountersCalibrationAndMachineAreRecorded) {
+  auto [outcome, doc] = DuetJson("run " + (kGood / "allocates").string() + " --runs 5 --warmup 1");
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
+  const auto& w = doc["workloads"][0];
+  for (const char* rt : {"v8", "cpython"}) {
+    const auto& wall = w["runtimes"][rt]["stats"]["wall"];
+    EXPECT_LE(wall["median_ci95_ns"][0].get<int64_t>(), wall["median_ns"].get<int64_t>()) << rt;
+    EXPECT_GE(wall["median_ci95_ns"][1].get<int64_t>(), wall["median_ns"].get<int64_t>()) << rt;
+    EXPECT_LE(wall["min_ns"].get<int64_t>(), wall["median_ns"].get<int64_t>()) << rt;
+    // Both collectors ran while this workload allocated.
+    EXPECT_GT(w["runtimes"][rt]["counters"]["gc"]["pauses"]["count"].get<int>(), 0) << rt;
+    EXPECT_GT(w["runtimes"][rt]["counters"]["gc"]["pauses"]["total_ns"].get<int64_t>(), 0) << rt;
+  }
+  EXPECT_GT(w["runtimes"]["v8"]["counters"]["heap"]["limit_bytes"].get<int64_t>(), 0);
+  EXPECT_GT(w["runtimes"]["v8"]["counters"]["code"]["bytecode_and_metadata_bytes"].get<int64_t>(), 0);
+  EXPECT_TRUE(w["runtimes"]["cpython"]["counters"]["gc"]["by_generation"].contains("0"));
+  EXPECT_TRUE(w["ratio"]["significant"].is_boolean());
+  EXPECT_LE(w["ratio"]["ci95"][0].get<double>(), w["ratio"]["cpython_over_v8"].get<double>());
+  EXPECT_GT(w["process"]["rss_bytes_after"].get<int64_t>(), 0);
+
+  EXPECT_GT(doc["calibration"]["clock"]["min_step_ns"].get<int64_t>(), 0);
+  EXPECT_GT(doc["calibration"]["harness_overhead_ns"]["v8"].get<int64_t>(), 0);
+  EXPECT_GT(doc["calibration"]["harness_overhead_ns"]["cpython"].get<int64_t>(), 0);
+  const auto& machine = doc["environment"]["machine"];
+  EXPECT_GT(machine["cores"].get<int>(), 0);
+  EXPECT_EQ(machine["load_average"].size(), 3u);
+  EXPECT_FALSE(doc["environment"]["versions"]["git_commit"].get<std::string>().empty());
+  EXPECT_TRUE(doc["warnings"].is_array());
+}
+
+TEST(SamplingTest, CsvAndMarkdownExportsCarryEveryWorkloadAndRuntime) {
+  std::string dir = ::testing::TempDir();
+  Outcome outcome = Duet("run " + kGood.string() + " --runs 3 --warmup 0 --csv " + dir + "/out.csv --markdown " +
+                         dir + "/out.md");
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
+  std::string csv = Slurp(dir + "/out.csv");
+  EXPECT_EQ(csv.substr(0, csv.find('\n')).rfind("workload,category,runtime,samples,warmup,median_ns", 0), 0u);
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 5);  // header + 2 workloads x 2 runtimes
+  EXPECT_NE(csv.find("double,good,cpython,3,0,"), std::string::npos) << csv;
+  std::string md = Slurp(dir + "/out.md");
+  EXPECT_NE(md.find("| workload | js (v8) |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| good/allocates |"), std::string::npos) << md;
+}
+
+TEST(SamplingTest, ParamOverridesReachBothRuntimes) {
+  auto [outcome, doc] = DuetJson("run " + (kGood / "double").string() + " --runs 1 --warmup 0 --param x=50");
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
+  EXPECT_EQ(doc["workloads"][0]["runtimes"]["v8"]["result"]["doubled"], 100);
+  EXPECT_EQ(doc["workloads"][0]["runtimes"]["cpython"]["result"]["doubled"], 100);
+}
+
+// The validation against a reference: twice the work must cost twice the time, in each runtime.
+TEST(SamplingTest, MediansScaleLinearlyWithACalibratedBusyLoop) {
+  std::string busy = (std::filesystem::path(DUET_TEST_FIXTURES) / "calibration/busy").string();
+  auto [one, single] = DuetJson("run " + busy + " --runs 15 --warmup 5 --param work=400000");
+  auto [two, twice] = DuetJson("run " + busy + " --runs 15 --warmup 5 --param work=800000");
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  ASSERT_EQ(two.exit_code, 0) << two.err;
+  for (const char* rt : {"v8", "cpython"}) {
+    // CPU time of the main thread: what the loop costs, without other processes' scheduling noise.
+    double ratio = twice["workloads"][0]["runtimes"][rt]["median_cpu_ns"].get<double>() /
+                   single["workloads"][0]["runtimes"][rt]["median_cpu_ns"].get<double>();
+    EXPECT_GE(ratio, 1.9) << rt;
+    EXPECT_LE(ratio, 2.1) << rt;
+  }
+}
+
+}  // namespace
+}  // namespace duet::testing
