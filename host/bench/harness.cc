@@ -124,10 +124,11 @@ WorkloadResult RunWorkload(const WorkloadPair& pair, const RunPlan& asked,
   uint64_t rss_before = CurrentRssBytes();
 
   // Seconds left for this workload, from what the samples so far say an iteration costs.
-  auto eta = [&](size_t lane_index, int block) {
+  auto eta = [&](size_t lane_index, int block, uint64_t block_end) {
     if (plan.by_time) {
       double per_block = plan.time_budget_s / plan.blocks;
-      return per_block * static_cast<double>((plan.blocks - block) * lanes.size() - lane_index);
+      double this_block = block_end > NowNs() ? static_cast<double>(block_end - NowNs()) / 1e9 : 0.0;
+      return this_block + per_block * static_cast<double>((plan.blocks - block) * lanes.size() - lane_index - 1);
     }
     double left = 0;
     for (const Lane& lane : lanes) {
@@ -169,7 +170,7 @@ WorkloadResult RunWorkload(const WorkloadPair& pair, const RunPlan& asked,
             static_cast<int>(samples.size()) >= SamplingPlan::kMinSamples * (block + 1) / plan.blocks) {
           break;
         }
-        note(lane, "sample", static_cast<int>(samples.size()) + 1, plan.by_time ? 0 : plan.runs, eta(l, block));
+        note(lane, "sample", static_cast<int>(samples.size()) + 1, plan.by_time ? 0 : plan.runs, eta(l, block, block_end));
         Sample sample;
         if (!Iterate(lane, &sample)) break;
         samples.Add(sample);

@@ -128,3 +128,20 @@ TEST(SamplingTest, MediansScaleLinearlyWithACalibratedBusyLoop) {
 
 }  // namespace
 }  // namespace duet::testing
+
+namespace duet::testing {
+namespace {
+
+TEST(SamplingTest, TraceMallocAddsCpythonPeakTracedMemory) {
+  std::string allocates = (kGood / "allocates").string();
+  auto [plain, without] = DuetJson("run " + allocates + " --runs 2 --warmup 0");
+  auto [traced, with] = DuetJson("run " + allocates + " --runs 2 --warmup 0 --trace-malloc");
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  ASSERT_EQ(traced.exit_code, 0) << traced.err;
+  EXPECT_TRUE(without["workloads"][0]["runtimes"]["cpython"]["counters"]["traced_peak_bytes"].is_null());
+  // 50 000 dicts with a list each cannot fit in less than a few MiB.
+  EXPECT_GT(with["workloads"][0]["runtimes"]["cpython"]["counters"]["traced_peak_bytes"].get<int64_t>(), 4 << 20);
+}
+
+}  // namespace
+}  // namespace duet::testing
