@@ -86,6 +86,19 @@ WorkloadPair ReadWorkloadPair(const std::filesystem::path& dir) {
     }
     pair.params = doc["params"];
   }
+  if (doc.contains("sizes")) {
+    if (!doc["sizes"].is_object()) {
+      pair.problem = Status::Error("\"sizes\" must map size names to parameter objects", manifest, 1);
+      return pair;
+    }
+    for (const auto& [name, overrides] : doc["sizes"].items()) {
+      if (!overrides.is_object()) {
+        pair.problem = Status::Error("\"sizes\".\"" + name + "\" must be an object", manifest, 1);
+        return pair;
+      }
+    }
+    pair.sizes = doc["sizes"];
+  }
   for (const auto& script : {pair.js, pair.py}) {
     if (!std::filesystem::is_regular_file(script)) {
       pair.problem = Status::Error("missing script " + script.filename().string(), manifest, 1);
@@ -93,6 +106,15 @@ WorkloadPair ReadWorkloadPair(const std::filesystem::path& dir) {
     }
   }
   return pair;
+}
+
+void ApplySize(const std::string& size, WorkloadPair* pair) {
+  if (size.empty() || !pair->problem.ok()) return;
+  if (!pair->sizes.contains(size)) {
+    pair->problem = Status::Error("no size \"" + size + "\" in workload.json", pair->manifest.string(), 1);
+    return;
+  }
+  for (const auto& [key, value] : pair->sizes[size].items()) pair->params[key] = value;
 }
 
 Status DiscoverWorkloads(const std::vector<std::filesystem::path>& roots,

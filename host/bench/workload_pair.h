@@ -23,6 +23,8 @@ struct WorkloadPair {
   std::filesystem::path js;        // <folder>.js
   std::filesystem::path py;        // <folder>.py
   nlohmann::json params = nlohmann::json::object();
+  // Named parameter sets ("tiny", "full", ...) that --size merges over params.
+  nlohmann::json sizes = nlohmann::json::object();
   // The manifest's sampling suggestions; the command line overrides them.
   std::optional<int> runs;
   std::optional<double> time_budget_s;
@@ -39,6 +41,9 @@ struct WorkloadPair {
 // `problem` set so the session can report it and go on.
 Status DiscoverWorkloads(const std::vector<std::filesystem::path>& roots,
                          std::vector<WorkloadPair>* pairs);
+
+// Merges sizes[size] over the pair's params; an unknown size leaves the pair marked broken.
+void ApplySize(const std::string& size, WorkloadPair* pair);
 
 // Parses one workload folder. Never fails: problems land in the pair's `problem`.
 WorkloadPair ReadWorkloadPair(const std::filesystem::path& dir);

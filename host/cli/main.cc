@@ -33,6 +33,7 @@ struct RunOptions {
   std::string csv_path;
   std::string markdown_path;
   std::vector<std::string> params;  // KEY=JSON overrides of workload params
+  std::string size;                 // a named parameter set from workload.json's "sizes"
 };
 
 // Applies --param KEY=VALUE (VALUE parsed as JSON, else taken as a string) to every workload.
@@ -99,6 +100,7 @@ int CommandRun(const RunOptions& options, const std::vector<std::string>& comman
   }
   std::vector<WorkloadPair> pairs;
   Status found = SelectWorkloads(options.paths, options.filter, &pairs);
+  for (WorkloadPair& pair : pairs) ApplySize(options.size, &pair);
   if (found.ok()) found = ApplyParams(options.params, &pairs);
   if (!found.ok()) {
     fmt::print(stderr, "duet: {}\n", found.ToString());
@@ -230,6 +232,8 @@ int main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber | CLI::IsMember({"auto"}));
   run->add_option("--blocks", options.blocks, "sampling blocks per runtime, interleaved JS/Python (default: 5)")
       ->check(CLI::PositiveNumber);
+  run->add_option("--size", options.size,
+                  "a named parameter set from each workload.json's \"sizes\" (e.g. tiny, full); default: \"params\"");
   run->add_option("--param", options.params, "override a workload parameter: KEY=VALUE (VALUE as JSON); repeatable");
   run->add_flag("--trace-malloc", options.trace_malloc,
                 "record CPython's peak traced memory (tracemalloc; slows Python down)");
