@@ -96,6 +96,10 @@ v8::MaybeLocal<v8::Module> V8Runtime::ResolveImport(v8::Local<v8::Context> conte
                                                     v8::Local<v8::Module> referrer) {
   std::string spec = v8rt::ToUtf8(isolate_, specifier);
   if (spec == "duet" || spec.rfind("duet:", 0) == 0) return BuiltinModule(spec);
+  if (spec.rfind("node:", 0) == 0) return NodeBuiltinModule(spec.substr(5));
+  for (const char* bare : {"events", "timers", "timers/promises", "fs/promises", "process"}) {
+    if (spec == bare) return NodeBuiltinModule(spec);
+  }
 
   std::filesystem::path base;
   for (const ModuleRecord& record : modules_by_hash_[referrer->GetIdentityHash()]) {

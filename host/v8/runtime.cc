@@ -50,6 +50,7 @@ V8Runtime::~V8Runtime() {
     DropWorkload();
     context_.Reset();
   }
+  CloseLoopHandles();
   // Pending platform tasks hold the isolate: run them out before disposal.
   while (v8::platform::PumpMessageLoop(V8Process::Get().platform(), isolate_)) {
   }
@@ -81,7 +82,7 @@ Status V8Runtime::Init() {
   isolate_->AddGCPrologueCallback(&V8Runtime::OnGcPrologue, this);
   isolate_->AddGCEpilogueCallback(&V8Runtime::OnGcEpilogue, this);
   loop_->AddParticipant(this);
-  return Status::Ok();
+  return InitLoopHandles();
 }
 
 std::string V8Runtime::version() const { return v8::V8::GetVersion(); }
@@ -92,17 +93,23 @@ bool V8Runtime::DrainReady() {
   bool did = false;
   while (v8::platform::PumpMessageLoop(V8Process::Get().platform(), isolate_)) did = true;
   isolate_->PerformMicrotaskCheckpoint();
+  // Then nextTick callbacks (and the microtasks they queue), as node does after a macrotask.
+  if (!context_.IsEmpty()) CallFromLoop(process_ticks_, {});
   return did;
 }
 
 Status V8Runtime::NewContext() {
   DropWorkload();
+  ResetLoopHandles();
+  // Timer expiries count from the loop's time, which is stale until the loop next runs.
+  uv_update_time(loop_->get());
   v8::HandleScope scope(isolate_);
   v8::Local<v8::Context> context = v8::Context::New(isolate_);
   if (context.IsEmpty()) return Status::Error("v8::Context::New failed");
   context_.Reset(isolate_, context);
   v8::Context::Scope context_scope(context);
-  return InstallGlobals(context);
+  DUET_RETURN_IF_ERROR(InstallGlobals(context));
+  return InstallNodeLayer(context);
 }
 
 void V8Runtime::DropWorkload() {
@@ -165,9 +172,17 @@ Status V8Runtime::Load(const std::filesystem::path& script, const nlohmann::json
 
 Status V8Runtime::AwaitPromise(v8::Local<v8::Promise> promise, const char* what,
                                v8::Local<v8::Value>* result) {
-  Status spun = loop_->SpinUntil(
-      [&] { return promise->State() != v8::Promise::PromiseState::kPending || exit_.requested; });
+  // The host awaits this promise itself: its rejection is handled, not "unhandled".
+  promise->MarkAsHandled();
+  Status spun = loop_->SpinUntil([&] {
+    return promise->State() != v8::Promise::PromiseState::kPending || exit_.requested || !uncaught_.ok();
+  });
   if (exit_.requested) return Status::Error("process.exit() called during " + std::string(what));
+  if (!uncaught_.ok()) {
+    Status error = uncaught_;
+    uncaught_ = Status::Ok();
+    return error;
+  }
   if (!spun.ok()) return Status::Error(std::string(what) + ": the promise never settled (" + spun.message() + ")");
   if (promise->State() == v8::Promise::PromiseState::kRejected) {
     return v8rt::StatusFromException(isolate_, context_.Get(isolate_), promise->Result(), what);
@@ -199,6 +214,7 @@ Status V8Runtime::Setup() {
   v8::HandleScope scope(isolate_);
   v8::Context::Scope context_scope(context_.Get(isolate_));
   v8::Local<v8::Value> state = v8::Undefined(isolate_);
+  uv_update_time(loop_->get());
   if (exports_.setup) DUET_RETURN_IF_ERROR(Call(Export("setup"), {Params()}, "setup", &state));
   state_.Reset(isolate_, state);
   return Status::Ok();
@@ -213,6 +229,7 @@ Status V8Runtime::RunOnce(Sample* sample) {
   v8::Local<v8::Value> state =
       state_.IsEmpty() ? v8::Undefined(isolate_).As<v8::Value>() : state_.Get(isolate_);
   v8::Local<v8::Value> result;
+  uv_update_time(loop_->get());  // timers started by this iteration count from now
 
   uint64_t cpu0 = ThreadCpuNs();
   uint64_t wall0 = NowNs();
@@ -226,6 +243,11 @@ Status V8Runtime::RunOnce(Sample* sample) {
   result_.Reset(isolate_, result);
   // Microtasks queued by a synchronous run belong to this iteration, but not to its timing.
   DrainReady();
+  if (!uncaught_.ok()) {
+    Status error = uncaught_;
+    uncaught_ = Status::Ok();
+    return error;
+  }
   return Status::Ok();
 }
 
@@ -291,9 +313,11 @@ Status V8Runtime::Exec(const std::filesystem::path& script, const std::vector<st
 
   v8::Local<v8::Module> module;
   Status status = LoadModule(script, &module);
+  if (status.ok() && !uncaught_.ok()) status = uncaught_;
   if (status.ok() && !exit_.requested) {
     // Timers and I/O the script started keep it alive, as in node.
-    loop_->SpinUntil([&] { return exit_.requested || !uv_loop_alive(loop_->get()); }).ok();
+    loop_->SpinUntil([&] { return exit_.requested || !uncaught_.ok() || !uv_loop_alive(loop_->get()); }).ok();
+    if (!uncaught_.ok() && !exit_.requested) status = uncaught_;
   }
   if (exit_.requested) {
     *exit_code = exit_.code;

@@ -40,6 +40,7 @@ class V8Runtime final : public Runtime, private LoopParticipant {
   nlohmann::json EndCounters() override;
 
   v8::Isolate* isolate() { return isolate_; }
+  Loop* loop() { return loop_; }
 
   // Used by the callbacks in globals.cc / duet_module.cc / module_loader.cc.
   struct ExitRequest {
@@ -76,6 +77,26 @@ class V8Runtime final : public Runtime, private LoopParticipant {
   static void OnGcEpilogue(v8::Isolate* isolate, v8::GCType type, v8::GCCallbackFlags flags, void* data);
   // globals.cc: console and process on the context's global object.
   Status InstallGlobals(v8::Local<v8::Context> context);
+  // node_host.cc: the Node-compatible layer (js/node_bootstrap.js) on libuv handles.
+  struct LoopHandles {
+    uv_timer_t timer;
+    uv_check_t check;
+    uv_idle_t idle;  // started while immediates wait, so the loop polls without blocking
+    bool immediates_scheduled = false;
+    int open = 0;          // handles not yet closed
+    int fs_in_flight = 0;  // threadpool requests whose completion has not run
+  };
+  Status InitLoopHandles();
+  void CloseLoopHandles();
+  void ResetLoopHandles();
+  Status InstallNodeLayer(v8::Local<v8::Context> context);
+  v8::MaybeLocal<v8::Module> NodeBuiltinModule(const std::string& name);
+  // Calls a JS function on behalf of the loop (a timer, an immediate, an fs completion), then
+  // drains ticks and microtasks as node does; an exception becomes the uncaught error.
+  void CallFromLoop(const v8::Global<v8::Function>& fn, std::vector<v8::Local<v8::Value>> args);
+  // Unhandled rejections still pending after a drain become the uncaught error.
+  void CheckUnhandledRejections();
+  static void OnPromiseReject(v8::PromiseRejectMessage message);
 
   Status NewContext();
   void DropWorkload();
@@ -108,6 +129,14 @@ class V8Runtime final : public Runtime, private LoopParticipant {
   v8::Global<v8::Value> blackhole_;
   WorkloadExports exports_;
   ExitRequest exit_;
+  std::unique_ptr<LoopHandles> handles_;
+  uint64_t context_generation_ = 0;  // stale fs completions from an old context are dropped
+  v8::Global<v8::Object> node_builtins_;
+  v8::Global<v8::Function> process_timers_;
+  v8::Global<v8::Function> process_immediates_;
+  v8::Global<v8::Function> process_ticks_;
+  std::vector<std::pair<v8::Global<v8::Promise>, v8::Global<v8::Value>>> unhandled_rejections_;
+  Status uncaught_;  // the first error thrown by a callback the loop ran
   std::map<std::string, PauseStats> gc_pauses_;  // by GC type name, since BeginCounters
   std::map<int, uint64_t> gc_started_ns_;        // by GC type, while a GC runs
   std::vector<std::string> argv_;

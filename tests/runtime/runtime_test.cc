@@ -70,6 +70,14 @@ TEST_P(RuntimeTest, AwaitsAnAsyncRun) {
   EXPECT_EQ(result, 45);
 }
 
+TEST_P(RuntimeTest, AwaitsTimersOnTheLoop) {
+  Status ran = LoadAndRun("timers_run");
+  ASSERT_TRUE(ran.ok()) << ran.ToString();
+  nlohmann::json result;
+  ASSERT_TRUE(runtime_->LastResult(&result).ok());
+  EXPECT_EQ(result, true);
+}
+
 TEST_P(RuntimeTest, SyntaxErrorNamesFileAndLine) {
   Status loaded = runtime_->Load(Script("syntax_error"), nlohmann::json::object());
   ASSERT_FALSE(loaded.ok());
@@ -132,6 +140,21 @@ TEST(V8RuntimeTest, APromiseThatNeverSettlesIsAnErrorNotAHang) {
   Status ran = session.v8().RunOnce(&sample);
   ASSERT_FALSE(ran.ok());
   EXPECT_NE(ran.message().find("never settled"), std::string::npos) << ran.message();
+}
+
+TEST(V8RuntimeTest, AnUnhandledRejectionFailsTheIterationWithItsLocation) {
+  Session session;
+  ASSERT_TRUE(session.Init().ok());
+  ASSERT_TRUE(session.v8().Load(kFixtures / "unhandled_rejection.js", nlohmann::json::object()).ok());
+  ASSERT_TRUE(session.v8().Setup().ok());
+  Sample sample;
+  Status ran = session.v8().RunOnce(&sample);
+  ASSERT_FALSE(ran.ok());
+  EXPECT_NE(ran.message().find("nobody handles this"), std::string::npos) << ran.message();
+  EXPECT_EQ(ran.line(), 3);
+  // The runtime goes on: the next iteration of a good workload runs.
+  ASSERT_TRUE(session.v8().Load(kFixtures / "async_run.js", nlohmann::json::object()).ok());
+  EXPECT_TRUE(session.v8().RunOnce(&sample).ok());
 }
 
 }  // namespace

@@ -1,0 +1,447 @@
+// The Node-compatible layer of duet's JavaScript side: timers, immediates, nextTick, the
+// microtask/tick ordering of node, TextEncoder/TextDecoder, performance, process, and the
+// builtin modules node:events, node:timers, node:timers/promises and node:fs/promises.
+// Evaluated once per context as a function of (host, global); `host` holds the C++ primitives
+// (host/v8/node_host.cc) and the return value maps builtin module names to their exports.
+(function (host, global) {
+  'use strict';
+
+  // ---- nextTick and microtasks: node drains ticks, then microtasks, until both are empty,
+  // after every callback that enters JS from the loop.
+  const tickQueue = [];
+  function processTicksAndRejections() {
+    do {
+      while (tickQueue.length > 0) {
+        const tick = tickQueue.shift();
+        tick.callback(...tick.args);
+      }
+      host.runMicrotasks();
+    } while (tickQueue.length > 0);
+  }
+  function nextTick(callback, ...args) {
+    if (typeof callback !== 'function') throw invalidArgType('callback', 'function', callback);
+    tickQueue.push({ callback, args });
+  }
+
+  function invalidArgType(name, expected, actual) {
+    const error = new TypeError(`The "${name}" argument must be of type ${expected}. Received ${typeof actual}`);
+    error.code = 'ERR_INVALID_ARG_TYPE';
+    return error;
+  }
+
+  // ---- timers: one libuv timer armed for the earliest expiry, a list ordered by (expiry, id),
+  // expiries in loop time as node computes them.
+  const TIMEOUT_MAX = 2 ** 31 - 1;
+  let timerList = [];
+  let nextTimerId = 1;
+  let refedTimers = 0;
+
+  class Timeout {
+    constructor(callback, after, args, repeat) {
+      after = Number(after);
+      if (!(after >= 1 && after <= TIMEOUT_MAX)) after = 1;  // node clamps, including NaN
+      this._idleTimeout = after;
+      this._onTimeout = callback;
+      this._timerArgs = args;
+      this._repeat = repeat ? after : null;
+      this._destroyed = false;
+      this._refed = true;
+      this._id = nextTimerId++;
+      refedTimers++;
+      this._schedule(host.now());
+    }
+    _schedule(start) {
+      this._expiry = start + this._idleTimeout;
+      insertTimer(this);
+    }
+    ref() {
+      if (!this._refed && !this._destroyed) { this._refed = true; refedTimers++; host.refTimer(true); }
+      return this;
+    }
+    unref() {
+      if (this._refed && !this._destroyed) { this._refed = false; refedTimers--; host.refTimer(refedTimers > 0); }
+      return this;
+    }
+    hasRef() { return this._refed; }
+    refresh() {
+      if (!this._destroyed) { removeTimer(this); this._schedule(host.now()); }
+      return this;
+    }
+    close() { clearTimeout(this); return this; }
+    [Symbol.toPrimitive]() { return this._id; }
+  }
+
+  function insertTimer(timer) {
+    let i = timerList.length;
+    while (i > 0 && (timerList[i - 1]._expiry > timer._expiry ||
+                     (timerList[i - 1]._expiry === timer._expiry && timerList[i - 1]._id > timer._id))) i--;
+    timerList.splice(i, 0, timer);
+    if (i === 0) armTimer();
+  }
+  function removeTimer(timer) {
+    const i = timerList.indexOf(timer);
+    if (i >= 0) timerList.splice(i, 1);
+    if (i === 0) armTimer();
+  }
+  function armTimer() {
+    if (timerList.length === 0) { host.stopTimer(); return; }
+    host.startTimer(Math.max(0, timerList[0]._expiry - host.now()));
+    host.refTimer(refedTimers > 0);
+  }
+  function destroyTimer(timer) {
+    if (timer._destroyed) return;
+    timer._destroyed = true;
+    if (timer._refed) refedTimers--;
+    removeTimer(timer);
+    host.refTimer(refedTimers > 0);
+  }
+
+  // Called by the host when the libuv timer fires: runs every expired timer in order, with
+  // ticks and microtasks drained after each, as node does since v11.
+  function processTimers(now) {
+    while (timerList.length > 0 && timerList[0]._expiry <= now) {
+      const timer = timerList.shift();
+      if (timer._repeat === null) {
+        timer._destroyed = true;
+        if (timer._refed) refedTimers--;
+      }
+      try {
+        timer._onTimeout(...timer._timerArgs);
+      } finally {
+        if (timer._repeat !== null && !timer._destroyed) timer._schedule(host.now());
+        processTicksAndRejections();
+      }
+      now = host.now();
+    }
+    armTimer();
+  }
+
+  function setTimeout(callback, after, ...args) {
+    if (typeof callback !== 'function') throw invalidArgType('callback', 'function', callback);
+    return new Timeout(callback, after, args, false);
+  }
+  function setInterval(callback, repeat, ...args) {
+    if (typeof callback !== 'function') throw invalidArgType('callback', 'function', callback);
+    return new Timeout(callback, repeat, args, true);
+  }
+  function clearTimeout(timer) {
+    if (timer instanceof Timeout) destroyTimer(timer);
+    else if (typeof timer === 'number' || typeof timer === 'string') {
+      const found = timerList.find((t) => t._id === Number(timer));
+      if (found) destroyTimer(found);
+    }
+  }
+
+  // ---- immediates: run in the check phase, each followed by ticks and microtasks; those
+  // queued while running wait for the next loop iteration, as in node.
+  let immediateQueue = [];
+  let refedImmediates = 0;
+  class Immediate {
+    constructor(callback, args) {
+      this._onImmediate = callback;
+      this._argv = args;
+      this._destroyed = false;
+      this._refed = true;
+      refedImmediates++;
+      immediateQueue.push(this);
+      host.refImmediate(true);
+    }
+    ref() { if (!this._refed && !this._destroyed) { this._refed = true; refedImmediates++; host.refImmediate(true); } return this; }
+    unref() { if (this._refed && !this._destroyed) { this._refed = false; refedImmediates--; host.refImmediate(refedImmediates > 0); } return this; }
+    hasRef() { return this._refed; }
+  }
+  function processImmediates() {
+    const queue = immediateQueue;
+    immediateQueue = [];
+    for (const immediate of queue) {
+      if (immediate._destroyed) continue;
+      immediate._destroyed = true;
+      if (immediate._refed) refedImmediates--;
+      try {
+        immediate._onImmediate(...immediate._argv);
+      } finally {
+        processTicksAndRejections();
+      }
+    }
+    host.refImmediate(refedImmediates > 0);
+  }
+  function setImmediate(callback, ...args) {
+    if (typeof callback !== 'function') throw invalidArgType('callback', 'function', callback);
+    return new Immediate(callback, args);
+  }
+  function clearImmediate(immediate) {
+    if (!(immediate instanceof Immediate) || immediate._destroyed) return;
+    immediate._destroyed = true;
+    if (immediate._refed) refedImmediates--;
+    host.refImmediate(refedImmediates > 0);
+  }
+
+  function queueMicrotask(callback) {
+    if (typeof callback !== 'function') throw invalidArgType('callback', 'function', callback);
+    Promise.resolve().then(() => callback());
+  }
+
+  // ---- TextEncoder / TextDecoder (UTF-8, as in node without full ICU options)
+  class TextEncoder {
+    get encoding() { return 'utf-8'; }
+    encode(input = '') { return host.encodeUtf8(String(input)); }
+    encodeInto(source, destination) {
+      const bytes = host.encodeUtf8(String(source));
+      const written = Math.min(bytes.length, destination.length);
+      destination.set(bytes.subarray(0, written));
+      return { read: source.length, written };
+    }
+  }
+  class TextDecoder {
+    constructor(encoding = 'utf-8', options = {}) {
+      const label = String(encoding).toLowerCase();
+      if (label !== 'utf-8' && label !== 'utf8') {
+        const error = new RangeError(`The "${encoding}" encoding is not supported`);
+        error.code = 'ERR_ENCODING_NOT_SUPPORTED';
+        throw error;
+      }
+      this.fatal = Boolean(options.fatal);
+      this.ignoreBOM = Boolean(options.ignoreBOM);
+    }
+    get encoding() { return 'utf-8'; }
+    decode(input = new Uint8Array(0)) {
+      let view;
+      if (input instanceof ArrayBuffer) view = new Uint8Array(input);
+      else if (ArrayBuffer.isView(input)) view = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+      else throw invalidArgType('input', 'an instance of ArrayBuffer or ArrayBufferView', input);
+      if (!this.ignoreBOM && view.length >= 3 && view[0] === 0xef && view[1] === 0xbb && view[2] === 0xbf) view = view.subarray(3);
+      return host.decodeUtf8(view, this.fatal);
+    }
+  }
+
+  // ---- performance
+  const timeOrigin = host.hrtimeMs();
+  const performance = {
+    timeOrigin: Date.now(),
+    now: () => host.hrtimeMs() - timeOrigin,
+    toJSON() { return { timeOrigin: this.timeOrigin }; },
+  };
+
+  // ---- process (extends the object the host installed with argv, env, exit)
+  const process = global.process;
+  function hrtime(previous) {
+    const now = host.hrtime();
+    let seconds = Number(now / 1000000000n);
+    let nanos = Number(now % 1000000000n);
+    if (previous !== undefined) {
+      seconds -= previous[0];
+      nanos -= previous[1];
+      if (nanos < 0) { seconds -= 1; nanos += 1e9; }
+    }
+    return [seconds, nanos];
+  }
+  hrtime.bigint = () => host.hrtime();
+  process.hrtime = hrtime;
+  process.nextTick = nextTick;
+  process.memoryUsage = () => host.memoryUsage();
+  process.memoryUsage.rss = () => host.memoryUsage().rss;
+  process.stdout = { write(chunk) { host.writeStdout(String(chunk)); return true; }, isTTY: false };
+  process.stderr = { write(chunk) { host.writeStderr(String(chunk)); return true; }, isTTY: false };
+  process.version = 'v18.20.4';
+  process.versions = { duet: host.versions.duet, v8: host.versions.v8, uv: host.versions.uv };
+  process.cwd = () => host.cwd();
+  process.pid = host.pid;
+  process.exitCode = undefined;
+
+  // ---- node:events
+  class EventEmitter {
+    constructor() { this._events = new Map(); this._maxListeners = EventEmitter.defaultMaxListeners; }
+    _listeners(name) {
+      if (!this._events) this._events = new Map();
+      let list = this._events.get(name);
+      if (!list) { list = []; this._events.set(name, list); }
+      return list;
+    }
+    _add(name, listener, prepend, once) {
+      if (typeof listener !== 'function') throw invalidArgType('listener', 'function', listener);
+      if (this._events && this._events.has('newListener')) this.emit('newListener', name, listener);
+      const entry = { listener, once };
+      const list = this._listeners(name);
+      if (prepend) list.unshift(entry); else list.push(entry);
+      return this;
+    }
+    on(name, listener) { return this._add(name, listener, false, false); }
+    addListener(name, listener) { return this.on(name, listener); }
+    prependListener(name, listener) { return this._add(name, listener, true, false); }
+    once(name, listener) { return this._add(name, listener, false, true); }
+    prependOnceListener(name, listener) { return this._add(name, listener, true, true); }
+    off(name, listener) { return this.removeListener(name, listener); }
+    removeListener(name, listener) {
+      const list = this._events && this._events.get(name);
+      if (!list) return this;
+      for (let i = list.length - 1; i >= 0; i--) {
+        if (list[i].listener === listener) {
+          list.splice(i, 1);
+          if (list.length === 0) this._events.delete(name);
+          if (this._events.has('removeListener')) this.emit('removeListener', name, listener);
+          break;
+        }
+      }
+      return this;
+    }
+    removeAllListeners(name) {
+      if (!this._events) return this;
+      if (name === undefined) this._events.clear(); else this._events.delete(name);
+      return this;
+    }
+    emit(name, ...args) {
+      const list = this._events && this._events.get(name);
+      if (!list || list.length === 0) {
+        if (name === 'error') {
+          const error = args[0];
+          if (error instanceof Error) throw error;
+          const wrapped = new Error(`Unhandled error. (${String(error)})`);
+          wrapped.code = 'ERR_UNHANDLED_ERROR';
+          wrapped.context = error;
+          throw wrapped;
+        }
+        return false;
+      }
+      for (const entry of [...list]) {
+        if (entry.once) this.removeListener(name, entry.listener);
+        entry.listener.apply(this, args);
+      }
+      return true;
+    }
+    listenerCount(name) { const list = this._events && this._events.get(name); return list ? list.length : 0; }
+    listeners(name) { const list = this._events && this._events.get(name); return list ? list.map((e) => e.listener) : []; }
+    rawListeners(name) { return this.listeners(name); }
+    eventNames() { return this._events ? [...this._events.keys()] : []; }
+    setMaxListeners(n) { this._maxListeners = n; return this; }
+    getMaxListeners() { return this._maxListeners; }
+  }
+  EventEmitter.defaultMaxListeners = 10;
+  EventEmitter.EventEmitter = EventEmitter;
+  function once(emitter, name) {
+    return new Promise((resolve, reject) => {
+      const onError = (error) => { emitter.removeListener(name, onEvent); reject(error); };
+      const onEvent = (...args) => { if (name !== 'error') emitter.removeListener('error', onError); resolve(args); };
+      emitter.once(name, onEvent);
+      if (name !== 'error') emitter.once('error', onError);
+    });
+  }
+  EventEmitter.once = once;
+  Object.setPrototypeOf(process, EventEmitter.prototype);
+  process._events = new Map();
+  process._maxListeners = EventEmitter.defaultMaxListeners;
+
+  // ---- node:timers/promises
+  const timersPromises = {
+    setTimeout: (after, value) => new Promise((resolve) => setTimeout(resolve, after, value)),
+    setImmediate: (value) => new Promise((resolve) => setImmediate(resolve, value)),
+    async *setInterval(after, value) {
+      let pending = 0;
+      let wake = null;
+      const timer = setInterval(() => { pending++; if (wake) { wake(); wake = null; } }, after);
+      try {
+        while (true) {
+          if (pending === 0) await new Promise((resolve) => { wake = resolve; });
+          pending--;
+          yield value;
+        }
+      } finally {
+        clearInterval(timer);
+      }
+    },
+    scheduler: { wait: (delay) => new Promise((resolve) => setTimeout(resolve, delay)), yield: () => new Promise((resolve) => setImmediate(resolve)) },
+  };
+
+  // ---- node:fs/promises: each call runs on libuv's threadpool and settles a promise.
+  function fsCall(op, ...args) {
+    return new Promise((resolve, reject) => {
+      host.fs(op, args, (error, result) => {
+        if (error) {
+          const e = new Error(error.message);
+          e.errno = error.errno;
+          e.code = error.code;
+          e.syscall = error.syscall;
+          if (error.path !== undefined) e.path = error.path;
+          reject(e);
+        } else {
+          resolve(result);
+        }
+      });
+    });
+  }
+  function encodingOf(options) {
+    if (typeof options === 'string') return options;
+    return options && options.encoding ? options.encoding : null;
+  }
+  function decode(bytes, encoding) {
+    if (encoding === null) return bytes;
+    if (encoding === 'utf8' || encoding === 'utf-8') return host.decodeUtf8(bytes, false);
+    throw new TypeError(`duet: encoding '${encoding}' is not supported (utf8 or none)`);
+  }
+  function toBytes(data) {
+    if (typeof data === 'string') return host.encodeUtf8(data);
+    if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    throw invalidArgType('data', 'string or an instance of TypedArray', data);
+  }
+  function pathOf(path) {
+    return typeof URL !== 'undefined' && path instanceof URL ? decodeURIComponent(path.pathname) : String(path);
+  }
+  class Stats {
+    constructor(raw) { Object.assign(this, raw); this.mtime = new Date(raw.mtimeMs); this.atime = new Date(raw.atimeMs); this.ctime = new Date(raw.ctimeMs); this.birthtime = new Date(raw.birthtimeMs); }
+    isFile() { return this._type === 'file'; }
+    isDirectory() { return this._type === 'directory'; }
+    isSymbolicLink() { return this._type === 'symlink'; }
+  }
+  class FileHandle {
+    constructor(fd) { this.fd = fd; }
+    async read(buffer, offset = 0, length = buffer ? buffer.byteLength - offset : 16384, position = null) {
+      if (buffer === undefined) buffer = new Uint8Array(length);
+      const bytes = await fsCall('read', this.fd, length, position === null ? -1 : position);
+      new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength).set(bytes, offset);
+      return { bytesRead: bytes.length, buffer };
+    }
+    async write(data, offset = 0, length, position = null) {
+      let bytes = toBytes(data);
+      if (typeof data !== 'string') bytes = bytes.subarray(offset, length === undefined ? undefined : offset + length);
+      const bytesWritten = await fsCall('write', this.fd, bytes, position === null ? -1 : position);
+      return { bytesWritten, buffer: data };
+    }
+    async readFile(options) { return decode(await fsCall('readFd', this.fd), encodingOf(options)); }
+    async writeFile(data) { await fsCall('write', this.fd, toBytes(data), -1); }
+    async stat() { return new Stats(await fsCall('fstat', this.fd)); }
+    async close() { if (this.fd >= 0) { const fd = this.fd; this.fd = -1; await fsCall('close', fd); } }
+  }
+  const flagsOf = (flags) => (flags === undefined ? 'r' : String(flags));
+  const fsPromises = {
+    readFile: async (path, options) => decode(await fsCall('readFile', pathOf(path)), encodingOf(options)),
+    writeFile: async (path, data, options) => { await fsCall('writeFile', pathOf(path), toBytes(data), flagsOf(options && options.flag ? options.flag : 'w')); },
+    appendFile: async (path, data) => { await fsCall('writeFile', pathOf(path), toBytes(data), 'a'); },
+    open: async (path, flags, mode) => new FileHandle(await fsCall('open', pathOf(path), flagsOf(flags), mode === undefined ? 0o666 : mode)),
+    stat: async (path) => new Stats(await fsCall('stat', pathOf(path))),
+    unlink: (path) => fsCall('unlink', pathOf(path)),
+    rm: (path, options = {}) => fsCall('rm', pathOf(path), Boolean(options.recursive), Boolean(options.force)),
+    mkdir: async (path, options = {}) => fsCall('mkdir', pathOf(path), Boolean(options && options.recursive), options && options.mode !== undefined ? options.mode : 0o777),
+    readdir: (path) => fsCall('readdir', pathOf(path)),
+    rmdir: (path) => fsCall('rmdir', pathOf(path)),
+    rename: (from, to) => fsCall('rename', pathOf(from), pathOf(to)),
+    access: (path, mode = 0) => fsCall('access', pathOf(path), mode),
+  };
+
+  // ---- globals, as node defines them
+  const globals = { setTimeout, setInterval, setImmediate, clearTimeout, clearInterval: clearTimeout, clearImmediate,
+                    queueMicrotask, TextEncoder, TextDecoder, performance };
+  for (const [name, value] of Object.entries(globals)) {
+    Object.defineProperty(global, name, { value, writable: true, configurable: true, enumerable: false });
+  }
+  Object.defineProperty(global, 'global', { value: global, writable: true, configurable: true });
+
+  host.setCallbacks(processTimers, processImmediates, processTicksAndRejections);
+
+  const timers = { setTimeout, setInterval, setImmediate, clearTimeout, clearInterval: clearTimeout, clearImmediate, promises: timersPromises };
+  return {
+    events: { default: EventEmitter, EventEmitter, once },
+    timers: Object.assign({ default: timers }, timers),
+    'timers/promises': Object.assign({ default: timersPromises }, timersPromises),
+    'fs/promises': Object.assign({ default: fsPromises }, fsPromises),
+    process: { default: process },
+  };
+});
