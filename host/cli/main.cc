@@ -185,7 +185,7 @@ int CommandExec(const std::string& script, const std::vector<std::string>& args)
   }
   Runtime* runtime = session.ForScript(script);
   if (runtime == nullptr) {
-    fmt::print(stderr, "duet: {}: not a .js, .mjs or .py file\n", script);
+    fmt::print(stderr, "duet: {}: not a .js, .mjs, .cjs or .py file\n", script);
     return 2;
   }
   if (!std::filesystem::is_regular_file(script)) {

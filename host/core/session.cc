@@ -33,7 +33,7 @@ Runtime* Session::ForScript(const std::string& path) {
     std::string s(suffix);
     return path.size() >= s.size() && path.compare(path.size() - s.size(), s.size(), s) == 0;
   };
-  if (ends_with(".js") || ends_with(".mjs")) return v8_.get();
+  if (ends_with(".js") || ends_with(".mjs") || ends_with(".cjs")) return v8_.get();
   if (ends_with(".py")) return python_.get();
   return nullptr;
 }

@@ -28,7 +28,7 @@ class Session {
   PythonRuntime& python();
   // Both runtimes, in the order the harness interleaves them (JS first).
   std::vector<Runtime*> runtimes();
-  // The runtime for a script, by its extension (.js/.mjs -> v8, .py -> cpython); null if none.
+  // The runtime for a script, by its extension (.js/.mjs/.cjs -> v8, .py -> cpython); null if none.
   Runtime* ForScript(const std::string& path);
 
  private:

@@ -1,6 +1,7 @@
 // ES module loading for V8Runtime: reads files, resolves relative specifiers against the
 // importing module, links the built-in 'duet' modules, and evaluates with top-level await.
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "v8/errors.h"
@@ -20,7 +21,112 @@ Status ReadFile(const std::filesystem::path& file, std::string* out) {
 
 std::string FileUrl(const std::filesystem::path& path) { return "file://" + path.string(); }
 
+v8::Local<v8::String> Str(v8::Isolate* isolate, const std::string& text) {
+  return v8::String::NewFromUtf8(isolate, text.data(), v8::NewStringType::kNormal, static_cast<int>(text.size()))
+      .ToLocalChecked();
+}
+
 }  // namespace
+
+std::string ModuleTypeOf(const std::filesystem::path& file) {
+  std::string ext = file.extension().string();
+  if (ext == ".mjs") return "module";
+  if (ext == ".cjs") return "commonjs";
+  if (ext == ".json") return "json";
+  // Package scopes rarely change during a run; node caches these lookups too.
+  static std::map<std::string, std::string> scope_types;
+  for (std::filesystem::path dir = file.parent_path(); !dir.empty(); dir = dir.parent_path()) {
+    auto cached = scope_types.find(dir.string());
+    if (cached != scope_types.end()) return cached->second;
+    std::filesystem::path manifest = dir / "package.json";
+    if (std::filesystem::is_regular_file(manifest)) {
+      std::ifstream in(manifest);
+      nlohmann::json doc = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+      std::string type = doc.is_object() && doc.value("type", "") == "module" ? "module" : "commonjs";
+      scope_types[dir.string()] = type;
+      return type;
+    }
+    if (dir == dir.root_path()) break;
+  }
+  return "commonjs";
+}
+
+Status V8Runtime::LoadEntry(const std::filesystem::path& file, bool is_main, v8::Local<v8::Object>* exports) {
+  std::filesystem::path path = std::filesystem::weakly_canonical(std::filesystem::absolute(file));
+  if (ModuleTypeOf(path) == "module") {
+    v8::Local<v8::Module> module;
+    DUET_RETURN_IF_ERROR(LoadModule(path, &module));
+    if (module->GetStatus() == v8::Module::kEvaluated) {
+      *exports = module->GetModuleNamespace().As<v8::Object>();
+    } else {
+      *exports = v8::Object::New(isolate_);  // process.exit() during evaluation
+    }
+    return Status::Ok();
+  }
+  if (!std::filesystem::is_regular_file(path)) return Status::Error("cannot read " + path.string(), path.string(), 0);
+  v8::Local<v8::Context> context = context_.Get(isolate_);
+  v8::TryCatch try_catch(isolate_);
+  v8::Local<v8::Value> argv[] = {Str(isolate_, path.string()), v8::Boolean::New(isolate_, is_main)};
+  v8::Local<v8::Value> result;
+  if (!require_from_host_.Get(isolate_)->Call(context, v8::Undefined(isolate_), 2, argv).ToLocal(&result)) {
+    if (try_catch.HasTerminated() || exit_.requested) {
+      isolate_->CancelTerminateExecution();
+      *exports = v8::Object::New(isolate_);
+      return Status::Ok();
+    }
+    return v8rt::StatusFromTryCatch(isolate_, context, try_catch, "error while requiring");
+  }
+  // Ticks and microtasks the module's top level queued run before anything else, as in node.
+  DrainReady();
+  *exports = result->IsObject() ? result.As<v8::Object>() : v8::Object::New(isolate_);
+  return Status::Ok();
+}
+
+// An ES module importing CommonJS gets module.exports as the default export and its own
+// properties as named exports (node finds those by static analysis; duet reads them).
+v8::MaybeLocal<v8::Module> V8Runtime::CommonJsAsModule(const std::filesystem::path& file) {
+  auto cached = modules_by_path_.find(file.string());
+  if (cached != modules_by_path_.end()) return cached->second.Get(isolate_);
+  v8::Local<v8::Context> context = context_.Get(isolate_);
+  v8::Local<v8::Value> argv[] = {Str(isolate_, file.string()), v8::False(isolate_)};
+  v8::Local<v8::Value> exports;
+  if (!require_from_host_.Get(isolate_)->Call(context, v8::Undefined(isolate_), 2, argv).ToLocal(&exports)) return {};
+  std::vector<v8::Local<v8::String>> names = {Str(isolate_, "default")};
+  if (exports->IsObject() && !exports->IsFunction()) {
+    v8::Local<v8::Array> keys = exports.As<v8::Object>()->GetOwnPropertyNames(context).ToLocalChecked();
+    for (uint32_t i = 0; i < keys->Length(); ++i) {
+      v8::Local<v8::String> key = keys->Get(context, i).ToLocalChecked().As<v8::String>();
+      if (v8rt::ToUtf8(isolate_, key) != "default") names.push_back(key);
+    }
+  }
+  v8::Local<v8::Module> module = v8::Module::CreateSyntheticModule(
+      isolate_, Str(isolate_, file.string()), names,
+      [](v8::Local<v8::Context> ctx, v8::Local<v8::Module> m) -> v8::MaybeLocal<v8::Value> {
+        V8Runtime* self = From(ctx->GetIsolate());
+        v8::Isolate* isolate = self->isolate_;
+        for (const ModuleRecord& record : self->modules_by_hash_[m->GetIdentityHash()]) {
+          if (record.module.Get(isolate) != m) continue;
+          v8::Local<v8::Value> argv[] = {Str(isolate, record.path.string()), v8::False(isolate)};
+          v8::Local<v8::Value> exports;  // served from require's cache
+          if (!self->require_from_host_.Get(isolate)->Call(ctx, v8::Undefined(isolate), 2, argv).ToLocal(&exports)) return {};
+          if (m->SetSyntheticModuleExport(isolate, Str(isolate, "default"), exports).IsNothing()) return {};
+          if (exports->IsObject() && !exports->IsFunction()) {
+            v8::Local<v8::Array> keys = exports.As<v8::Object>()->GetOwnPropertyNames(ctx).ToLocalChecked();
+            for (uint32_t i = 0; i < keys->Length(); ++i) {
+              v8::Local<v8::String> key = keys->Get(ctx, i).ToLocalChecked().As<v8::String>();
+              if (v8rt::ToUtf8(isolate, key) == "default") continue;
+              if (m->SetSyntheticModuleExport(isolate, key, exports.As<v8::Object>()->Get(ctx, key).ToLocalChecked()).IsNothing()) return {};
+            }
+          }
+        }
+        auto resolver = v8::Promise::Resolver::New(ctx).ToLocalChecked();
+        resolver->Resolve(ctx, v8::Undefined(isolate)).Check();
+        return resolver->GetPromise();
+      });
+  modules_by_path_[file.string()].Reset(isolate_, module);
+  modules_by_hash_[module->GetIdentityHash()].push_back({file, v8::Global<v8::Module>(isolate_, module)});
+  return module;
+}
 
 Status V8Runtime::CompileModule(const std::filesystem::path& file, v8::Local<v8::Module>* out) {
   std::string source;
@@ -116,6 +222,7 @@ v8::MaybeLocal<v8::Module> V8Runtime::ResolveImport(v8::Local<v8::Context> conte
   std::filesystem::path path = std::filesystem::weakly_canonical(base / spec);
   auto found = modules_by_path_.find(path.string());
   if (found != modules_by_path_.end()) return found->second.Get(isolate_);
+  if (ModuleTypeOf(path) != "module" && std::filesystem::is_regular_file(path)) return CommonJsAsModule(path);
 
   v8::Local<v8::Module> module;
   Status status = CompileModule(path, &module);

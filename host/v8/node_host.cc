@@ -8,6 +8,8 @@
 
 #include <cmath>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 #include <variant>
 
 #include "core/clock.h"
@@ -300,6 +302,7 @@ void V8Runtime::ResetLoopHandles() {
   process_immediates_.Reset();
   process_ticks_.Reset();
   node_builtins_.Reset();
+  require_from_host_.Reset();
   unhandled_rejections_.clear();
   uncaught_ = Status::Ok();
 }
@@ -448,6 +451,59 @@ Status V8Runtime::InstallNodeLayer(v8::Local<v8::Context> context) {
   set("writeStderr", HostWrite<&g_err>);
   set("memoryUsage", HostMemoryUsage);
   set("cwd", HostCwd);
+  // Synchronous file primitives for require(): node's CommonJS loader is synchronous too.
+  set("isFile", [](const v8::FunctionCallbackInfo<v8::Value>& info) {
+    std::error_code ec;
+    info.GetReturnValue().Set(std::filesystem::is_regular_file(v8rt::ToUtf8(info.GetIsolate(), info[0]), ec));
+  });
+  set("isDirectory", [](const v8::FunctionCallbackInfo<v8::Value>& info) {
+    std::error_code ec;
+    info.GetReturnValue().Set(std::filesystem::is_directory(v8rt::ToUtf8(info.GetIsolate(), info[0]), ec));
+  });
+  set("dirname", [](const v8::FunctionCallbackInfo<v8::Value>& info) {
+    std::string dir = std::filesystem::path(v8rt::ToUtf8(info.GetIsolate(), info[0])).parent_path().string();
+    info.GetReturnValue().Set(Str(info.GetIsolate(), dir.empty() ? "/" : dir));
+  });
+  set("joinPath", [](const v8::FunctionCallbackInfo<v8::Value>& info) {
+    std::filesystem::path joined = std::filesystem::path(v8rt::ToUtf8(info.GetIsolate(), info[0])) /
+                                   v8rt::ToUtf8(info.GetIsolate(), info[1]);
+    std::string text = joined.lexically_normal().string();
+    if (text.size() > 1 && text.back() == '/') text.pop_back();
+    info.GetReturnValue().Set(Str(info.GetIsolate(), text));
+  });
+  set("realpath", [](const v8::FunctionCallbackInfo<v8::Value>& info) {
+    std::error_code ec;
+    auto real = std::filesystem::weakly_canonical(v8rt::ToUtf8(info.GetIsolate(), info[0]), ec);
+    info.GetReturnValue().Set(Str(info.GetIsolate(), real.string()));
+  });
+  set("readFileUtf8", [](const v8::FunctionCallbackInfo<v8::Value>& info) {
+    v8::Isolate* isolate = info.GetIsolate();
+    std::string path = v8rt::ToUtf8(isolate, info[0]);
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      auto error = v8::Exception::Error(Str(isolate, "ENOENT: no such file or directory, open '" + path + "'"));
+      error.As<v8::Object>()->Set(isolate->GetCurrentContext(), Str(isolate, "code"), Str(isolate, "ENOENT")).Check();
+      isolate->ThrowException(error);
+      return;
+    }
+    std::stringstream text;
+    text << in.rdbuf();
+    info.GetReturnValue().Set(Str(isolate, text.str()));
+  });
+  set("moduleType", [](const v8::FunctionCallbackInfo<v8::Value>& info) {
+    info.GetReturnValue().Set(Str(info.GetIsolate(), ModuleTypeOf(v8rt::ToUtf8(info.GetIsolate(), info[0]))));
+  });
+  set("compileCommonJs", [](const v8::FunctionCallbackInfo<v8::Value>& info) {
+    v8::Isolate* isolate = info.GetIsolate();
+    v8::Local<v8::Context> ctx = isolate->GetCurrentContext();
+    v8::ScriptOrigin origin(isolate, info[1]);
+    v8::ScriptCompiler::Source source(info[0].As<v8::String>(), origin);
+    v8::Local<v8::String> params[] = {Str(isolate, "exports"), Str(isolate, "require"), Str(isolate, "module"),
+                                      Str(isolate, "__filename"), Str(isolate, "__dirname")};
+    v8::Local<v8::Function> fn;
+    // The wrapper node uses, without shifting line numbers: the function's parameters.
+    if (v8::ScriptCompiler::CompileFunction(ctx, &source, 5, params).ToLocal(&fn)) info.GetReturnValue().Set(fn);
+  });
   set("startTimer", [](const v8::FunctionCallbackInfo<v8::Value>& info) {
     V8Runtime* self = RuntimeOf(info);
     double ms = info[0]->NumberValue(info.GetIsolate()->GetCurrentContext()).FromMaybe(1);
@@ -541,7 +597,14 @@ Status V8Runtime::InstallNodeLayer(v8::Local<v8::Context> context) {
       !builtins->IsObject()) {
     return v8rt::StatusFromTryCatch(isolate_, context, try_catch, "node bootstrap failed");
   }
-  node_builtins_.Reset(isolate_, builtins.As<v8::Object>());
+  v8::Local<v8::Value> table, require;
+  if (!builtins.As<v8::Object>()->Get(context, Str(isolate_, "builtins")).ToLocal(&table) || !table->IsObject() ||
+      !builtins.As<v8::Object>()->Get(context, Str(isolate_, "requireFromHost")).ToLocal(&require) ||
+      !require->IsFunction()) {
+    return Status::Error("node bootstrap returned no builtins table");
+  }
+  node_builtins_.Reset(isolate_, table.As<v8::Object>());
+  require_from_host_.Reset(isolate_, require.As<v8::Function>());
   return Status::Ok();
 }
 

@@ -157,9 +157,9 @@ Status V8Runtime::Load(const std::filesystem::path& script, const nlohmann::json
   }
   params_.Reset(isolate_, params_value);
 
-  v8::Local<v8::Module> module;
-  DUET_RETURN_IF_ERROR(LoadModule(script, &module));
-  namespace_.Reset(isolate_, module->GetModuleNamespace().As<v8::Object>());
+  v8::Local<v8::Object> exports;
+  DUET_RETURN_IF_ERROR(LoadEntry(script, /*is_main=*/false, &exports));
+  namespace_.Reset(isolate_, exports);
   exports_.setup = !Export("setup").IsEmpty();
   exports_.run = !Export("run").IsEmpty();
   exports_.verify = !Export("verify").IsEmpty();
@@ -311,8 +311,8 @@ Status V8Runtime::Exec(const std::filesystem::path& script, const std::vector<st
   v8::Local<v8::Context> context = context_.Get(isolate_);
   v8::Context::Scope context_scope(context);
 
-  v8::Local<v8::Module> module;
-  Status status = LoadModule(script, &module);
+  v8::Local<v8::Object> exports;
+  Status status = LoadEntry(script, /*is_main=*/true, &exports);
   if (status.ok() && !uncaught_.ok()) status = uncaught_;
   if (status.ok() && !exit_.requested) {
     // Timers and I/O the script started keep it alive, as in node.

@@ -56,6 +56,10 @@ class V8Runtime final : public Runtime, private LoopParticipant {
  private:
   bool DrainReady() override;
 
+  // module_loader.cc: loads `file` as node would (ES module or CommonJS by extension and the
+  // nearest package.json "type") and returns what it exports: a namespace or module.exports.
+  Status LoadEntry(const std::filesystem::path& file, bool is_main, v8::Local<v8::Object>* exports);
+  v8::MaybeLocal<v8::Module> CommonJsAsModule(const std::filesystem::path& file);
   // module_loader.cc: compiles, links and evaluates `file` as the root ES module.
   Status LoadModule(const std::filesystem::path& file, v8::Local<v8::Module>* out);
   Status CompileModule(const std::filesystem::path& file, v8::Local<v8::Module>* out);
@@ -132,6 +136,7 @@ class V8Runtime final : public Runtime, private LoopParticipant {
   std::unique_ptr<LoopHandles> handles_;
   uint64_t context_generation_ = 0;  // stale fs completions from an old context are dropped
   v8::Global<v8::Object> node_builtins_;
+  v8::Global<v8::Function> require_from_host_;  // (filename, isMain) -> module.exports
   v8::Global<v8::Function> process_timers_;
   v8::Global<v8::Function> process_immediates_;
   v8::Global<v8::Function> process_ticks_;
@@ -141,5 +146,9 @@ class V8Runtime final : public Runtime, private LoopParticipant {
   std::map<int, uint64_t> gc_started_ns_;        // by GC type, while a GC runs
   std::vector<std::string> argv_;
 };
+
+// "module", "commonjs" or "json" for a file, decided as node decides: .mjs and .cjs by their
+// extension, .js by the nearest package.json's "type" (CommonJS when there is none).
+std::string ModuleTypeOf(const std::filesystem::path& file);
 
 }  // namespace duet

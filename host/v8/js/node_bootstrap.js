@@ -437,11 +437,110 @@
   host.setCallbacks(processTimers, processImmediates, processTicksAndRejections);
 
   const timers = { setTimeout, setInterval, setImmediate, clearTimeout, clearInterval: clearTimeout, clearImmediate, promises: timersPromises };
-  return {
+  const builtins = {
     events: { default: EventEmitter, EventEmitter, once },
     timers: Object.assign({ default: timers }, timers),
     'timers/promises': Object.assign({ default: timersPromises }, timersPromises),
     'fs/promises': Object.assign({ default: fsPromises }, fsPromises),
     process: { default: process },
   };
+
+  // ---- CommonJS, as node loads it: wrapper function, module cache, require resolution.
+  const moduleCache = Object.create(null);
+  function moduleNotFound(id, from) {
+    const error = new Error(`Cannot find module '${id}'\nRequire stack:\n- ${from}`);
+    error.code = 'MODULE_NOT_FOUND';
+    return error;
+  }
+  function tryFile(path) { return host.isFile(path) ? path : null; }
+  function tryExtensions(base) {
+    return tryFile(base) || tryFile(base + '.js') || tryFile(base + '.json') || tryFile(base + '.cjs');
+  }
+  function tryDirectory(dir) {
+    if (!host.isDirectory(dir)) return null;
+    const manifest = tryFile(dir + '/package.json');
+    if (manifest) {
+      const main = JSON.parse(host.readFileUtf8(manifest)).main;
+      if (main) {
+        const found = tryExtensions(host.joinPath(dir, main)) || tryFile(host.joinPath(dir, main) + '/index.js');
+        if (found) return found;
+      }
+    }
+    return tryFile(dir + '/index.js') || tryFile(dir + '/index.json');
+  }
+  function resolveFilename(id, parentFile) {
+    const name = id.startsWith('node:') ? id.slice(5) : id;
+    if (Object.prototype.hasOwnProperty.call(builtins, name)) return 'node:' + name;
+    const parentDir = host.dirname(parentFile);
+    if (id.startsWith('./') || id.startsWith('../') || id.startsWith('/') || id === '.' || id === '..') {
+      const base = id.startsWith('/') ? id : host.joinPath(parentDir, id);
+      const found = tryExtensions(base) || tryDirectory(base);
+      if (found) return host.realpath(found);
+      throw moduleNotFound(id, parentFile);
+    }
+    for (let dir = parentDir; ; dir = host.dirname(dir)) {
+      const base = host.joinPath(dir, 'node_modules/' + id);
+      const found = tryExtensions(base) || tryDirectory(base);
+      if (found) return host.realpath(found);
+      if (dir === '/' || dir === '') break;
+    }
+    throw moduleNotFound(id, parentFile);
+  }
+  class Module {
+    constructor(filename, parent) {
+      this.id = filename;
+      this.filename = filename;
+      this.path = host.dirname(filename);
+      this.exports = {};
+      this.parent = parent;
+      this.loaded = false;
+      this.children = [];
+    }
+  }
+  let mainModule;
+  function makeRequire(module) {
+    const require = (id) => {
+      if (typeof id !== 'string') throw invalidArgType('id', 'string', id);
+      const filename = resolveFilename(id, module.filename);
+      if (filename.startsWith('node:')) {
+        const exports = builtins[filename.slice(5)];
+        return exports.default;
+      }
+      return loadCommonJs(filename, false, module).exports;
+    };
+    require.resolve = (id) => resolveFilename(id, module.filename);
+    require.cache = moduleCache;
+    require.main = mainModule;
+    return require;
+  }
+  function loadCommonJs(filename, isMain, parent) {
+    const cached = moduleCache[filename];
+    if (cached) return cached;
+    const module = new Module(filename, parent);
+    if (isMain) { mainModule = module; module.id = '.'; }
+    moduleCache[filename] = module;
+    if (parent) parent.children.push(module);
+    try {
+      if (filename.endsWith('.json')) {
+        module.exports = JSON.parse(host.readFileUtf8(filename));
+      } else {
+        if (host.moduleType(filename) === 'module') {
+          const error = new Error(`require() of ES Module ${filename} not supported.`);
+          error.code = 'ERR_REQUIRE_ESM';
+          throw error;
+        }
+        const wrapper = host.compileCommonJs(host.readFileUtf8(filename), filename);
+        wrapper.call(module.exports, module.exports, makeRequire(module), module, filename, module.path);
+      }
+    } catch (error) {
+      delete moduleCache[filename];
+      throw error;
+    }
+    module.loaded = true;
+    return module;
+  }
+  // The host's entry point: loads a CommonJS file and returns its module.exports.
+  const requireFromHost = (filename, isMain) => loadCommonJs(filename, isMain, null).exports;
+
+  return { builtins, requireFromHost };
 });
