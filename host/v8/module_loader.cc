@@ -66,6 +66,7 @@ Status V8Runtime::LoadEntry(const std::filesystem::path& file, bool is_main, v8:
   if (!std::filesystem::is_regular_file(path)) return Status::Error("cannot read " + path.string(), path.string(), 0);
   v8::Local<v8::Context> context = context_.Get(isolate_);
   v8::TryCatch try_catch(isolate_);
+  import_error_ = Status::Ok();
   v8::Local<v8::Value> argv[] = {Str(isolate_, path.string()), v8::Boolean::New(isolate_, is_main)};
   v8::Local<v8::Value> result;
   if (!require_from_host_.Get(isolate_)->Call(context, v8::Undefined(isolate_), 2, argv).ToLocal(&result)) {
@@ -74,6 +75,7 @@ Status V8Runtime::LoadEntry(const std::filesystem::path& file, bool is_main, v8:
       *exports = v8::Object::New(isolate_);
       return Status::Ok();
     }
+    if (!import_error_.ok()) return import_error_;
     return v8rt::StatusFromTryCatch(isolate_, context, try_catch, "error while requiring");
   }
   // Ticks and microtasks the module's top level queued run before anything else, as in node.

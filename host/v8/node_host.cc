@@ -501,8 +501,15 @@ Status V8Runtime::InstallNodeLayer(v8::Local<v8::Context> context) {
     v8::Local<v8::String> params[] = {Str(isolate, "exports"), Str(isolate, "require"), Str(isolate, "module"),
                                       Str(isolate, "__filename"), Str(isolate, "__dirname")};
     v8::Local<v8::Function> fn;
+    v8::TryCatch try_catch(isolate);
     // The wrapper node uses, without shifting line numbers: the function's parameters.
-    if (v8::ScriptCompiler::CompileFunction(ctx, &source, 5, params).ToLocal(&fn)) info.GetReturnValue().Set(fn);
+    if (v8::ScriptCompiler::CompileFunction(ctx, &source, 5, params).ToLocal(&fn)) {
+      info.GetReturnValue().Set(fn);
+      return;
+    }
+    // The syntax error's own location is lost once it surfaces in the JS loader: keep it.
+    RuntimeOf(info)->import_error_ = v8rt::StatusFromTryCatch(isolate, ctx, try_catch, "cannot compile module");
+    try_catch.ReThrow();
   });
   set("startTimer", [](const v8::FunctionCallbackInfo<v8::Value>& info) {
     V8Runtime* self = RuntimeOf(info);

@@ -141,7 +141,7 @@ TEST(CliTest, ExecReportsUncaughtErrorsWithLocation) {
   for (const char* script : {"throws.js", "throws.py"}) {
     // Run as a plain script: importing it only defines functions, so call through a wrapper.
     auto wrapper = std::filesystem::path(::testing::TempDir()) /
-                   (std::string("call_") + script + (std::string(script).ends_with(".js") ? "" : ""));
+                   (std::string("call_") + script + (std::string(script).ends_with(".js") ? ".mjs" : ""));
     std::ofstream out(wrapper);
     std::string fixture = (kFixtures / "runtime" / script).string();
     if (std::string(script).ends_with(".js")) {
