@@ -205,8 +205,11 @@ v8::MaybeLocal<v8::Module> V8Runtime::ResolveImport(v8::Local<v8::Context> conte
   std::string spec = v8rt::ToUtf8(isolate_, specifier);
   if (spec == "duet" || spec.rfind("duet:", 0) == 0) return BuiltinModule(spec);
   if (spec.rfind("node:", 0) == 0) return NodeBuiltinModule(spec.substr(5));
-  for (const char* bare : {"events", "timers", "timers/promises", "fs/promises", "process"}) {
-    if (spec == bare) return NodeBuiltinModule(spec);
+  bool relative = spec.rfind("./", 0) == 0 || spec.rfind("../", 0) == 0 || spec.rfind("/", 0) == 0 ||
+                  spec.rfind("file://", 0) == 0;
+  if (!relative && !node_builtins_.IsEmpty() &&
+      node_builtins_.Get(isolate_)->HasOwnProperty(context, specifier).FromMaybe(false)) {
+    return NodeBuiltinModule(spec);
   }
 
   std::filesystem::path base;
@@ -214,9 +217,8 @@ v8::MaybeLocal<v8::Module> V8Runtime::ResolveImport(v8::Local<v8::Context> conte
     if (record.module.Get(isolate_) == referrer) base = record.path.parent_path();
   }
   if (spec.rfind("file://", 0) == 0) spec = spec.substr(7);
-  bool relative = spec.rfind("./", 0) == 0 || spec.rfind("../", 0) == 0 || spec.rfind("/", 0) == 0;
   if (!relative) {
-    std::string message = "Cannot find package '" + spec + "' (duet resolves relative files, 'duet' and 'duet:*')";
+    std::string message = "Cannot find package '" + spec + "' (duet resolves relative files, node's builtins it offers, 'duet' and 'duet:*')";
     isolate_->ThrowException(v8::Exception::Error(
         v8::String::NewFromUtf8(isolate_, message.c_str()).ToLocalChecked()));
     return {};

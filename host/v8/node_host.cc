@@ -293,6 +293,7 @@ Status V8Runtime::InitLoopHandles() {
 
 void V8Runtime::ResetLoopHandles() {
   ++context_generation_;
+  CloseAllTcp();
   if (!handles_) return;
   uv_timer_stop(&handles_->timer);
   uv_unref(reinterpret_cast<uv_handle_t*>(&handles_->timer));
@@ -322,16 +323,47 @@ void V8Runtime::CloseLoopHandles() {
 
 // ---- entering JS from the loop ------------------------------------------------------------
 
-void V8Runtime::CallFromLoop(const v8::Global<v8::Function>& fn, std::vector<v8::Local<v8::Value>> args) {
-  if (fn.IsEmpty() || context_.IsEmpty()) return;
+void V8Runtime::CallMethodFromLoop(const v8::Global<v8::Object>& owner, const char* method,
+                                   std::vector<v8::Local<v8::Value>> args) {
+  if (owner.IsEmpty() || context_.IsEmpty()) return;
   v8::Isolate::Scope isolate_scope(isolate_);
   v8::HandleScope scope(isolate_);
   v8::Local<v8::Context> context = context_.Get(isolate_);
   v8::Context::Scope context_scope(context);
+  v8::Local<v8::Value> fn;
+  if (!owner.Get(isolate_)->Get(context, v8::String::NewFromUtf8(isolate_, method).ToLocalChecked()).ToLocal(&fn) ||
+      !fn->IsFunction()) {
+    return;
+  }
   v8::TryCatch try_catch(isolate_);
   v8::Local<v8::Value> ignored;
-  bool ok = fn.Get(isolate_)->Call(context, v8::Undefined(isolate_), static_cast<int>(args.size()), args.data()).ToLocal(&ignored);
-  if (ok && !process_ticks_.IsEmpty() && &fn != &process_ticks_) {
+  bool ok = fn.As<v8::Function>()
+                ->Call(context, owner.Get(isolate_), static_cast<int>(args.size()), args.data())
+                .ToLocal(&ignored);
+  FinishLoopCall(ok, try_catch, context, !ok);
+}
+
+void V8Runtime::CallFromLoop(const v8::Global<v8::Function>& fn, std::vector<v8::Local<v8::Value>> args) {
+  if (fn.IsEmpty() || context_.IsEmpty()) return;
+  v8::Isolate::Scope isolate_scope(isolate_);
+  v8::HandleScope scope(isolate_);
+  CallFromLoop(fn.Get(isolate_), std::move(args));
+}
+
+void V8Runtime::CallFromLoop(v8::Local<v8::Function> fn, std::vector<v8::Local<v8::Value>> args) {
+  if (context_.IsEmpty()) return;
+  v8::Local<v8::Context> context = context_.Get(isolate_);
+  v8::Context::Scope context_scope(context);
+  v8::TryCatch try_catch(isolate_);
+  v8::Local<v8::Value> ignored;
+  bool ok = fn->Call(context, v8::Undefined(isolate_), static_cast<int>(args.size()), args.data()).ToLocal(&ignored);
+  FinishLoopCall(ok && !(!process_ticks_.IsEmpty() && fn == process_ticks_.Get(isolate_)), try_catch, context, !ok);
+}
+
+void V8Runtime::FinishLoopCall(bool run_ticks, v8::TryCatch& try_catch, v8::Local<v8::Context> context, bool failed) {
+  v8::Local<v8::Value> ignored;
+  bool ok = !failed;
+  if (ok && run_ticks && !process_ticks_.IsEmpty()) {
     ok = process_ticks_.Get(isolate_)->Call(context, v8::Undefined(isolate_), 0, nullptr).ToLocal(&ignored);
   }
   if (!ok) {
@@ -430,6 +462,18 @@ void HostMemoryUsage(const v8::FunctionCallbackInfo<v8::Value>& info) {
   set("arrayBuffers", static_cast<double>(heap.external_memory()));
   info.GetReturnValue().Set(usage);
 }
+// process.cpuUsage(): user and system CPU of the process in microseconds, as node reports it.
+void HostCpuUsage(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  v8::Isolate* isolate = info.GetIsolate();
+  v8::Local<v8::Context> context = isolate->GetCurrentContext();
+  uv_rusage_t usage{};
+  uv_getrusage(&usage);
+  auto micros = [](const uv_timeval_t& t) { return static_cast<double>(t.tv_sec) * 1e6 + static_cast<double>(t.tv_usec); };
+  auto result = v8::Object::New(isolate);
+  result->Set(context, Str(isolate, "user"), v8::Number::New(isolate, micros(usage.ru_utime))).Check();
+  result->Set(context, Str(isolate, "system"), v8::Number::New(isolate, micros(usage.ru_stime))).Check();
+  info.GetReturnValue().Set(result);
+}
 void HostCwd(const v8::FunctionCallbackInfo<v8::Value>& info) {
   info.GetReturnValue().Set(Str(info.GetIsolate(), std::filesystem::current_path().string()));
 }
@@ -451,6 +495,7 @@ Status V8Runtime::InstallNodeLayer(v8::Local<v8::Context> context) {
   set("writeStderr", HostWrite<&g_err>);
   set("memoryUsage", HostMemoryUsage);
   set("cwd", HostCwd);
+  set("cpuUsage", HostCpuUsage);
   // Synchronous file primitives for require(): node's CommonJS loader is synchronous too.
   set("isFile", [](const v8::FunctionCallbackInfo<v8::Value>& info) {
     std::error_code ec;
@@ -586,6 +631,7 @@ Status V8Runtime::InstallNodeLayer(v8::Local<v8::Context> context) {
     self->handles_->fs_in_flight++;
     request.release();  // owned by libuv until the completion callback
   });
+  InstallTcp(context, host);
   auto versions = v8::Object::New(isolate_);
   versions->Set(context, Str(isolate_, "duet"), Str(isolate_, kDuetVersion)).Check();
   versions->Set(context, Str(isolate_, "v8"), Str(isolate_, v8::V8::GetVersion())).Check();

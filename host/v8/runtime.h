@@ -98,6 +98,22 @@ class V8Runtime final : public Runtime, private LoopParticipant {
   // Calls a JS function on behalf of the loop (a timer, an immediate, an fs completion), then
   // drains ticks and microtasks as node does; an exception becomes the uncaught error.
   void CallFromLoop(const v8::Global<v8::Function>& fn, std::vector<v8::Local<v8::Value>> args);
+  void CallFromLoop(v8::Local<v8::Function> fn, std::vector<v8::Local<v8::Value>> args);
+  // Calls owner[method](...args) from the loop, the way libuv handles report to their JS objects.
+  void CallMethodFromLoop(const v8::Global<v8::Object>& owner, const char* method, std::vector<v8::Local<v8::Value>> args);
+  // tcp.cc: node:net's C++ half, TCP handles by id.
+  struct TcpWrap {
+    uv_tcp_t handle;
+    V8Runtime* runtime;
+    int id;
+    v8::Global<v8::Object> owner;
+    bool closing = false;
+  };
+  void InstallTcp(v8::Local<v8::Context> context, v8::Local<v8::Object> host);
+  void CloseAllTcp();
+  // After a loop call: drains ticks (unless the call was the tick drain), records an exception
+  // as the uncaught error, then checks for unhandled rejections.
+  void FinishLoopCall(bool run_ticks, v8::TryCatch& try_catch, v8::Local<v8::Context> context, bool failed);
   // Unhandled rejections still pending after a drain become the uncaught error.
   void CheckUnhandledRejections();
   static void OnPromiseReject(v8::PromiseRejectMessage message);
@@ -134,6 +150,8 @@ class V8Runtime final : public Runtime, private LoopParticipant {
   WorkloadExports exports_;
   ExitRequest exit_;
   std::unique_ptr<LoopHandles> handles_;
+  std::map<int, std::unique_ptr<TcpWrap>> tcp_;  // open TCP handles by id, freed in their close callback
+  int next_tcp_id_ = 1;
   uint64_t context_generation_ = 0;  // stale fs completions from an old context are dropped
   v8::Global<v8::Object> node_builtins_;
   v8::Global<v8::Function> require_from_host_;  // (filename, isMain) -> module.exports

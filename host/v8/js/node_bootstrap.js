@@ -239,6 +239,10 @@
   process.hrtime = hrtime;
   process.nextTick = nextTick;
   process.memoryUsage = () => host.memoryUsage();
+  process.cpuUsage = (previous) => {
+    const usage = host.cpuUsage();
+    return previous ? { user: usage.user - previous.user, system: usage.system - previous.system } : usage;
+  };
   process.memoryUsage.rss = () => host.memoryUsage().rss;
   process.stdout = { write(chunk) { host.writeStdout(String(chunk)); return true; }, isTTY: false };
   process.stderr = { write(chunk) { host.writeStderr(String(chunk)); return true; }, isTTY: false };
@@ -426,9 +430,363 @@
     access: (path, mode = 0) => fsCall('access', pathOf(path), mode),
   };
 
+
+  // ---- Buffer: the part of node's Buffer that sockets and scripts most use.
+  class Buffer extends Uint8Array {
+    static from(value, encoding) {
+      if (typeof value === 'string') {
+        const bytes = encoding === 'hex' ? Uint8Array.from(value.match(/../g) || [], (h) => parseInt(h, 16)) : host.encodeUtf8(value);
+        return new Buffer(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      }
+      if (value instanceof ArrayBuffer) return new Buffer(value);
+      const copy = new Buffer(value.length);
+      copy.set(value);
+      return copy;
+    }
+    static alloc(size, fill = 0) { const b = new Buffer(size); if (fill) b.fill(typeof fill === 'string' ? fill.charCodeAt(0) : fill); return b; }
+    static allocUnsafe(size) { return new Buffer(size); }
+    static byteLength(value) { return typeof value === 'string' ? host.encodeUtf8(value).length : value.byteLength; }
+    static isBuffer(value) { return value instanceof Buffer; }
+    static concat(list, total) {
+      if (total === undefined) total = list.reduce((n, b) => n + b.length, 0);
+      const out = new Buffer(total);
+      let offset = 0;
+      for (const b of list) { if (offset >= total) break; out.set(b.subarray(0, total - offset), offset); offset += b.length; }
+      return out;
+    }
+    toString(encoding = 'utf8', start = 0, end = this.length) {
+      const view = this.subarray(start, end);
+      switch (encoding) {
+        case 'utf8': case 'utf-8': return host.decodeUtf8(view, false);
+        case 'hex': return Array.from(view, (b) => b.toString(16).padStart(2, '0')).join('');
+        case 'latin1': case 'binary': case 'ascii': return String.fromCharCode(...view);
+        default: throw new TypeError(`duet: Buffer encoding '${encoding}' is not supported`);
+      }
+    }
+    equals(other) { return this.length === other.length && this.every((b, i) => b === other[i]); }
+    toJSON() { return { type: 'Buffer', data: Array.from(this) }; }
+  }
+  const asBuffer = (bytes) => new Buffer(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+  // ---- node:net: sockets and servers on libuv TCP handles (host/v8/tcp.cc), with node's
+  // event order (connect, data, end, finish, close), write backpressure and error codes.
+  const kHighWaterMark = 16384;
+  // Errors as node words them: "connect ECONNREFUSED 127.0.0.1:9".
+  function netError(status, syscall, address, port) {
+    const code = host.errName(status);
+    const details = address !== undefined ? ` ${address}:${port}` : '';
+    const error = new Error(`${syscall} ${code}${details}`);
+    error.errno = status;
+    error.code = code;
+    error.syscall = syscall;
+    if (address !== undefined) { error.address = address; error.port = port; }
+    return error;
+  }
+  function listenError(status, address, port) {
+    const error = netError(status, 'listen', address, port);
+    error.message = `listen ${error.code}: ${host.errMessage(status)} ${address}:${port}`;
+    return error;
+  }
+
+  class Socket extends EventEmitter {
+    constructor(options = {}) {
+      super();
+      this._id = null;
+      this.connecting = false;
+      this.destroyed = false;
+      this.pending = true;
+      this.readable = false;
+      this.writable = false;
+      this.allowHalfOpen = Boolean(options && options.allowHalfOpen);
+      this.bytesRead = 0;
+      this.bytesWritten = 0;
+      this.writableLength = 0;
+      this._encoding = null;
+      this._flowing = false;   // like a stream: data waits until someone listens or resumes
+      this._paused = false;
+      this._reading = false;
+      this._buffered = [];
+      this._pendingEnd = false;
+      this._queued = [];       // writes issued before the connection was made
+      this._writeCallbacks = [];
+      this._needDrain = false;
+      this._endRequested = false;
+      this._shutdownSent = false;
+      this._finished = false;
+      this._readEnded = false;
+      this._error = null;
+      this._noDelay = false;
+    }
+    on(name, listener) {
+      super.on(name, listener);
+      if (name === 'data' && !this._paused) this.resume();
+      return this;
+    }
+    _attach(id) {
+      this._id = id;
+      this.pending = false;
+      this.readable = this.writable = true;
+      host.tcpSetOwner(id, this);
+      if (this._noDelay) host.tcpNoDelay(id, true);
+      this._startReading();
+    }
+    connect(...args) {
+      let options = args[0];
+      let callback = args[args.length - 1];
+      if (typeof callback !== 'function') callback = undefined;
+      if (typeof options !== 'object' || options === null) options = { port: args[0], host: typeof args[1] === 'string' ? args[1] : undefined };
+      const address = options.host === undefined || options.host === 'localhost' ? '127.0.0.1' : options.host;
+      const port = Number(options.port);
+      if (callback) this.once('connect', callback);
+      this.connecting = true;
+      this._address = address;
+      this._port = port;
+      this._id = host.tcpNew(this);
+      const rc = host.tcpConnect(this._id, address, port);
+      if (rc < 0) process.nextTick(() => this.destroy(netError(rc, 'connect', address, port)));
+      return this;
+    }
+    onconnect(status) {
+      this.connecting = false;
+      if (status < 0) { this.destroy(netError(status, 'connect', this._address, this._port)); return; }
+      this.pending = false;
+      this.readable = this.writable = true;
+      if (this._noDelay) host.tcpNoDelay(this._id, true);
+      this._startReading();
+      const queued = this._queued;
+      this._queued = [];
+      for (const [bytes, callback] of queued) this._writeNow(bytes, callback);
+      this.emit('connect');
+      this.emit('ready');
+      if (this._endRequested && this.writableLength === 0) this._shutdown();
+    }
+    _startReading() {
+      if (this._id !== null && !this._reading && !this.destroyed && !this._readEnded) {
+        host.tcpReadStart(this._id);
+        this._reading = true;
+      }
+    }
+    pause() {
+      this._paused = true;
+      this._flowing = false;
+      if (this._reading && this._id !== null) { host.tcpReadStop(this._id); this._reading = false; }
+      return this;
+    }
+    resume() {
+      this._paused = false;
+      if (!this._flowing) {
+        this._flowing = true;
+        process.nextTick(() => this._flush());
+      }
+      this._startReading();
+      return this;
+    }
+    _flush() {
+      while (this._flowing && this._buffered.length > 0) this._deliver(this._buffered.shift());
+      if (this._flowing && this._pendingEnd) { this._pendingEnd = false; this._onEnd(); }
+    }
+    _deliver(chunk) { this.emit('data', this._encoding ? chunk.toString(this._encoding) : chunk); }
+    setEncoding(encoding) { this._encoding = encoding; return this; }
+    onread(status, bytes) {
+      if (status === 0) {
+        this.bytesRead += bytes.length;
+        const chunk = asBuffer(bytes);
+        if (this._flowing && this._buffered.length === 0) this._deliver(chunk); else this._buffered.push(chunk);
+        return;
+      }
+      this._reading = false;
+      if (host.errName(status) === 'EOF') {
+        this._readEnded = true;
+        if (this._flowing && this._buffered.length === 0) this._onEnd(); else this._pendingEnd = true;
+        return;
+      }
+      this.destroy(netError(status, 'read'));
+    }
+    _onEnd() {
+      this.readable = false;
+      this.emit('end');
+      if (!this.allowHalfOpen) this.end(); else this._maybeClose();
+    }
+    write(data, encoding, callback) {
+      if (typeof encoding === 'function') { callback = encoding; encoding = undefined; }
+      if (this._endRequested || this.destroyed) {
+        const error = new Error(this.destroyed ? 'Cannot call write after a stream was destroyed' : 'write after end');
+        error.code = this.destroyed ? 'ERR_STREAM_DESTROYED' : 'ERR_STREAM_WRITE_AFTER_END';
+        // As in node's streams, the error destroys the socket: 'error', then 'close'.
+        if (callback) process.nextTick(() => callback(error));
+        if (this.destroyed) process.nextTick(() => this.emit('error', error)); else this.destroy(error);
+        return false;
+      }
+      const bytes = typeof data === 'string' ? host.encodeUtf8(data) : toBytes(data);
+      this.writableLength += bytes.length;
+      if (this.connecting || this._id === null) this._queued.push([bytes, callback]); else this._writeNow(bytes, callback);
+      const ok = this.writableLength < kHighWaterMark;
+      if (!ok) this._needDrain = true;
+      return ok;
+    }
+    _writeNow(bytes, callback) {
+      const queued = host.tcpWrite(this._id, bytes);
+      if (queued < 0) { this.destroy(netError(queued, 'write')); return; }
+      this.bytesWritten += bytes.length;
+      if (queued === 0) process.nextTick(() => this._afterWrite(bytes.length, callback));
+      else this._writeCallbacks.push([bytes.length, callback]);
+    }
+    onwritten(status) {
+      const [length, callback] = this._writeCallbacks.shift();
+      if (status < 0) {
+        const error = netError(status, 'write');
+        if (callback) callback(error);
+        this.destroy(error);
+        return;
+      }
+      this._afterWrite(length, callback);
+    }
+    _afterWrite(length, callback) {
+      this.writableLength -= length;
+      if (callback) callback(null);
+      if (this.writableLength === 0 && !this.destroyed) {
+        if (this._needDrain) { this._needDrain = false; this.emit('drain'); }
+        if (this._endRequested) this._shutdown();
+      }
+    }
+    end(data, encoding, callback) {
+      if (typeof data === 'function') { callback = data; data = undefined; }
+      if (typeof encoding === 'function') { callback = encoding; encoding = undefined; }
+      if (data !== undefined && data !== null) this.write(data, encoding);
+      if (callback) this.once('finish', callback);
+      if (this._endRequested) return this;
+      this._endRequested = true;
+      this.writable = false;
+      if (!this.connecting && this._id !== null && this.writableLength === 0) this._shutdown();
+      return this;
+    }
+    _shutdown() {
+      if (this._shutdownSent || this.destroyed || this._id === null) return;
+      this._shutdownSent = true;
+      const rc = host.tcpShutdown(this._id);
+      if (rc < 0) this.onshutdown(rc);
+    }
+    onshutdown() {
+      this._finished = true;
+      this.emit('finish');
+      this._maybeClose();
+    }
+    _maybeClose() { if (this._readEnded && (this._finished || this.allowHalfOpen)) this.destroy(); }
+    destroy(error) {
+      if (this.destroyed) return this;
+      this.destroyed = true;
+      this.readable = this.writable = this.connecting = false;
+      this._error = error || null;
+      if (error) process.nextTick(() => this.emit('error', error));
+      if (this._id !== null) host.tcpClose(this._id);
+      else process.nextTick(() => this._emitClose());
+      return this;
+    }
+    destroySoon() { return this.end(); }
+    resetAndDestroy() { return this.destroy(); }
+    onclose() { this._reading = false; this._emitClose(); }
+    _emitClose() {
+      this.emit('close', this._error !== null);
+      if (this.server) this.server._connectionClosed();
+    }
+    setNoDelay(noDelay = true) { this._noDelay = noDelay; if (this._id !== null) host.tcpNoDelay(this._id, noDelay); return this; }
+    setKeepAlive() { return this; }
+    setTimeout(ms, callback) { if (callback) this.once('timeout', callback); return this; }
+    address() { return (this._id !== null && host.tcpAddress(this._id, false)) || {}; }
+    _peer() { return this._id !== null ? host.tcpAddress(this._id, true) : undefined; }
+    get remoteAddress() { const a = this._peer(); return a && a.address; }
+    get remotePort() { const a = this._peer(); return a && a.port; }
+    get remoteFamily() { const a = this._peer(); return a && a.family; }
+    get localAddress() { return this.address().address; }
+    get localPort() { return this.address().port; }
+    ref() { if (this._id !== null) host.tcpRef(this._id, true); return this; }
+    unref() { if (this._id !== null) host.tcpRef(this._id, false); return this; }
+  }
+
+  class Server extends EventEmitter {
+    constructor(options, listener) {
+      super();
+      if (typeof options === 'function') { listener = options; options = {}; }
+      this._options = options || {};
+      if (listener) this.on('connection', listener);
+      this._id = null;
+      this.listening = false;
+      this._connections = 0;
+      this._handleClosed = false;
+      this._closeEmitted = false;
+    }
+    listen(...args) {
+      let callback = typeof args[args.length - 1] === 'function' ? args.pop() : undefined;
+      let port, address, backlog;
+      if (typeof args[0] === 'object' && args[0] !== null) ({ port, host: address, backlog } = args[0]);
+      else [port, address, backlog] = [args[0], typeof args[1] === 'string' ? args[1] : undefined, typeof args[1] === 'number' ? args[1] : args[2]];
+      // duet binds loopback unless told otherwise (design §8); node would bind every interface.
+      address = address === undefined || address === 'localhost' ? '127.0.0.1' : address;
+      port = port === undefined ? 0 : Number(port);
+      if (callback) this.once('listening', callback);
+      this._id = host.tcpNew(this);
+      let rc = host.tcpBind(this._id, address, port);
+      if (rc === 0) rc = host.tcpListen(this._id, backlog === undefined ? 511 : backlog);
+      if (rc < 0) {
+        const error = listenError(rc, address, port);
+        host.tcpClose(this._id);
+        this._id = null;
+        process.nextTick(() => this.emit('error', error));
+        return this;
+      }
+      this.listening = true;
+      process.nextTick(() => this.emit('listening'));
+      return this;
+    }
+    onconnection(status, id) {
+      if (status < 0) { this.emit('error', netError(status, 'accept')); return; }
+      const socket = new Socket({ allowHalfOpen: this._options.allowHalfOpen });
+      socket.server = this;
+      this._connections++;
+      socket._attach(id);
+      this.emit('connection', socket);
+    }
+    close(callback) {
+      if (!this.listening) {
+        const error = new Error('Server is not running.');
+        error.code = 'ERR_SERVER_NOT_RUNNING';
+        if (callback) process.nextTick(() => callback(error));
+        return this;
+      }
+      if (callback) this.once('close', callback);
+      this.listening = false;
+      host.tcpClose(this._id);
+      return this;
+    }
+    onclose() { this._id = null; this._handleClosed = true; this._emitCloseIfDone(); }
+    _connectionClosed() { this._connections--; this._emitCloseIfDone(); }
+    _emitCloseIfDone() {
+      if (this._handleClosed && this._connections === 0 && !this._closeEmitted) {
+        this._closeEmitted = true;
+        this.emit('close');
+      }
+    }
+    address() { return this._id !== null ? host.tcpAddress(this._id, false) || null : null; }
+    getConnections(callback) { process.nextTick(() => callback(null, this._connections)); return this; }
+    ref() { if (this._id !== null) host.tcpRef(this._id, true); return this; }
+    unref() { if (this._id !== null) host.tcpRef(this._id, false); return this; }
+  }
+  const isIPv4 = (s) => /^(\d{1,3})(\.\d{1,3}){3}$/.test(s) && s.split('.').every((p) => Number(p) <= 255);
+  const isIPv6 = (s) => typeof s === 'string' && s.includes(':') && /^[0-9a-fA-F:.]+$/.test(s);
+  const net = {
+    createServer: (options, listener) => new Server(options, listener),
+    connect: (...args) => new Socket(typeof args[0] === 'object' ? args[0] : {}).connect(...args),
+    Server,
+    Socket,
+    isIP: (s) => (isIPv4(s) ? 4 : isIPv6(s) ? 6 : 0),
+    isIPv4,
+    isIPv6,
+  };
+  net.createConnection = net.connect;
+
   // ---- globals, as node defines them
   const globals = { setTimeout, setInterval, setImmediate, clearTimeout, clearInterval: clearTimeout, clearImmediate,
-                    queueMicrotask, TextEncoder, TextDecoder, performance };
+                    queueMicrotask, TextEncoder, TextDecoder, performance, Buffer };
   for (const [name, value] of Object.entries(globals)) {
     Object.defineProperty(global, name, { value, writable: true, configurable: true, enumerable: false });
   }
@@ -443,6 +801,8 @@
     'timers/promises': Object.assign({ default: timersPromises }, timersPromises),
     'fs/promises': Object.assign({ default: fsPromises }, fsPromises),
     process: { default: process },
+    net: Object.assign({ default: net }, net),
+    buffer: { default: { Buffer }, Buffer },
   };
 
   // ---- CommonJS, as node loads it: wrapper function, module cache, require resolution.
