@@ -517,9 +517,9 @@
       this._error = null;
       this._noDelay = false;
     }
-    on(name, listener) {
-      super.on(name, listener);
-      if (name === 'data' && !this._paused) this.resume();
+    _add(name, listener, prepend, once) {
+      super._add(name, listener, prepend, once);
+      if (name === 'data' && !this._paused) this.resume();  // any 'data' listener starts the flow
       return this;
     }
     _attach(id) {
