@@ -32,7 +32,8 @@ TEST_P(NodeCompatTest, PrintsWhatNodePrints) {
 INSTANTIATE_TEST_SUITE_P(Programs, NodeCompatTest,
                          ::testing::Values("ordering.mjs", "timers_promises.mjs", "events.mjs", "fs_promises.mjs",
                                            "process_and_text.mjs", "modules/main.cjs", "modules/esm_imports_cjs.mjs",
-                                           "net_echo.mjs", "net_errors.mjs", "net_reset.mjs"),
+                                           "net_echo.mjs", "net_errors.mjs", "net_reset.mjs",
+                                           "../realworld/benchmark_suite.js"),
                          [](const auto& info) {
                            std::string name = info.param;
                            for (char& c : name) c = isalnum(static_cast<unsigned char>(c)) ? c : '_';
