@@ -72,6 +72,13 @@ WorkloadPair ReadWorkloadPair(const std::filesystem::path& dir) {
     return pair;
   }
   pair.warmup_auto = warmup_is_auto;
+  if (doc.contains("startup")) {
+    if (!doc["startup"].is_boolean()) {
+      pair.problem = Status::Error("\"startup\" must be true or false", manifest, 1);
+      return pair;
+    }
+    pair.startup = doc["startup"].get<bool>();
+  }
   if (doc.contains("time_budget")) {
     if (!doc["time_budget"].is_number() || doc["time_budget"].get<double>() <= 0) {
       pair.problem = Status::Error("\"time_budget\" must be a positive number of seconds", manifest, 1);

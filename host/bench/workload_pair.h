@@ -30,6 +30,9 @@ struct WorkloadPair {
   std::optional<double> time_budget_s;
   std::optional<int> warmup;
   bool warmup_auto = false;  // "warmup": "auto"
+  // "startup": true — every iteration starts cold (fresh context / freshly imported module
+  // graph) and is timed from load to the first result.
+  bool startup = false;
   // Why the folder cannot be run (bad manifest, missing script); the pair is still reported.
   Status problem;
 

@@ -1,6 +1,7 @@
 // Session set-up and teardown order; see session.h.
 #include "core/session.h"
 
+#include "core/clock.h"
 #include "python/runtime.h"
 #include "v8/runtime.h"
 
@@ -16,10 +17,15 @@ Session::~Session() {
 
 Status Session::Init() {
   DUET_RETURN_IF_ERROR(loop_.Init());
+  uint64_t started = NowNs();
   v8_ = std::make_unique<V8Runtime>(&loop_);
   DUET_RETURN_IF_ERROR(v8_->Init());
+  DUET_RETURN_IF_ERROR(v8_->WarmContext());
+  cold_start_.v8_ns = NowNs() - started;
+  started = NowNs();
   python_ = std::make_unique<PythonRuntime>(&loop_);
   DUET_RETURN_IF_ERROR(python_->Init());
+  cold_start_.cpython_ns = NowNs() - started;
   return Status::Ok();
 }
 

@@ -2,6 +2,7 @@
 // order and torn down in reverse. Everything that runs scripts goes through one.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -26,6 +27,14 @@ class Session {
   Loop& loop() { return loop_; }
   V8Runtime& v8();
   PythonRuntime& python();
+  // How long each engine took to become ready in Init (V8: platform, isolate and a first
+  // context; CPython: interpreter and the host helpers), in nanoseconds.
+  struct ColdStart {
+    uint64_t v8_ns = 0;
+    uint64_t cpython_ns = 0;
+  };
+  const ColdStart& cold_start() const { return cold_start_; }
+
   // Both runtimes, in the order the harness interleaves them (JS first).
   std::vector<Runtime*> runtimes();
   // The runtime for a script, by its extension (.js/.mjs/.cjs -> v8, .py -> cpython); null if none.
@@ -35,6 +44,7 @@ class Session {
   Loop loop_;  // declared first: destroyed last, after the runtimes that use it
   std::unique_ptr<V8Runtime> v8_;
   std::unique_ptr<PythonRuntime> python_;
+  ColdStart cold_start_;
 };
 
 }  // namespace duet

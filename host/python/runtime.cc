@@ -83,6 +83,12 @@ bool PythonRuntime::DrainReady() {
 }
 
 void PythonRuntime::DropWorkload() {
+  if (module_) {
+    PyRef unload(PyObject_GetAttrString(HostHelpers(), "unload"));
+    PyRef folder(PyUnicode_FromString(script_.parent_path().c_str()));
+    PyRef done(unload && folder ? PyObject_CallOneArg(unload.get(), folder.get()) : nullptr);
+    if (!done) PyErr_Clear();
+  }
   state_ = PyRef();
   result_ = PyRef();
   params_ = PyRef();

@@ -85,6 +85,11 @@ Status V8Runtime::Init() {
   return InitLoopHandles();
 }
 
+Status V8Runtime::WarmContext() {
+  v8::Isolate::Scope isolate_scope(isolate_);
+  return NewContext();
+}
+
 std::string V8Runtime::version() const { return v8::V8::GetVersion(); }
 
 bool V8Runtime::DrainReady() {

@@ -1,0 +1,3 @@
+// Library module: configuration constants.
+export const SEPARATOR = ':';
+export const MODULUS = 1000003;

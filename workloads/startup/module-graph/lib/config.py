@@ -1,0 +1,3 @@
+# Library module: configuration constants.
+SEPARATOR = ":"
+MODULUS = 1000003
