@@ -1,6 +1,6 @@
 // Standalone node driver: runs the .js half of duet workloads in plain node with duet's iteration
 // loop and writes duet-run/1 JSON, so host-vs-standalone comparisons time the very same files.
-// Usage: node driver.mjs [--filter RE] [--runs N] [--warmup N] [--json FILE|-] PATH...
+// Usage: node driver.mjs [--filter RE] [--size NAME] [--runs N] [--warmup N] [--json FILE|-] PATH...
 
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -8,7 +8,7 @@ import * as nodeModule from "node:module";
 import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
-const USAGE = "usage: node driver.mjs [--filter RE] [--runs N] [--warmup N] [--json FILE|-] PATH...";
+const USAGE = "usage: node driver.mjs [--filter RE] [--size NAME] [--runs N] [--warmup N] [--json FILE|-] PATH...";
 const RUNTIME = "v8";
 const DEFAULT_RUNS = 10;
 const DEFAULT_WARMUP = 3;
@@ -52,7 +52,7 @@ export async function load(url, context, next) {
 class UsageError extends Error {}
 
 function parseArgs(argv) {
-  const opts = { filter: null, runs: null, warmup: null, json: null, paths: [] };
+  const opts = { filter: null, size: null, runs: null, warmup: null, json: null, paths: [] };
   const count = (flag, text) => {
     if (!/^\d+$/.test(text ?? "")) throw new UsageError(`${flag} needs a non-negative integer`);
     return Number(text);
@@ -79,6 +79,8 @@ function parseArgs(argv) {
       } catch (err) {
         throw new UsageError(`--filter: ${err.message}`);
       }
+    } else if (arg === "--size") {
+      opts.size = takeValue();
     } else if (arg === "--runs") {
       opts.runs = count(arg, takeValue());
     } else if (arg === "--warmup") {
@@ -183,9 +185,22 @@ function readManifest(dir) {
   return manifest;
 }
 
-async function runWorkload(dir, manifest, opts) {
-  const script = path.join(dir, path.basename(dir) + ".js");
+// The workload's params, with sizes[size] merged over them when a size is named (as duet's --size
+// does); a workload without that size is an error for that workload.
+function manifestParams(manifest, size) {
   const params = manifest.params ?? {};
+  const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+  if (!isObject(params)) throw new Error('"params" must be an object');
+  if (size === null) return params;
+  const sizes = manifest.sizes ?? {};
+  if (!isObject(sizes)) throw new Error('"sizes" must map size names to parameter objects');
+  if (!Object.prototype.hasOwnProperty.call(sizes, size)) throw new Error(`no size "${size}" in workload.json`);
+  if (!isObject(sizes[size])) throw new Error(`"sizes"."${size}" must be an object`);
+  return { ...params, ...sizes[size] };
+}
+
+async function runWorkload(dir, params, manifest, opts) {
+  const script = path.join(dir, path.basename(dir) + ".js");
   const runs = opts.runs ?? manifest.runs ?? DEFAULT_RUNS;
   const warmup = opts.warmup ?? manifest.warmup ?? DEFAULT_WARMUP;
   const lane = { median_ns: null, samples_ns: [], warmup: 0, result: null, verified: null, error: null };
@@ -309,7 +324,7 @@ async function main() {
       manifest = readManifest(dir);
       entry.name = manifest.name ?? entry.name;
       entry.category = manifest.category ?? entry.category;
-      entry.params = manifest.params ?? {};
+      entry.params = manifestParams(manifest, opts.size);
     } catch (err) {
       problem = { runtime: null, file: path.join(dir, "workload.json"), line: null, message: errorText(err) };
     }
@@ -321,7 +336,7 @@ async function main() {
       continue;
     }
     process.stderr.write(`driver: ${entry.name} ...\n`);
-    const lane = await runWorkload(dir, manifest, opts);
+    const lane = await runWorkload(dir, entry.params, manifest, opts);
     entry.runtimes[RUNTIME] = lane;
     if (lane.error) {
       entry.error = lane.error;

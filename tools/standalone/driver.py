@@ -2,7 +2,7 @@
 """Standalone CPython driver: runs the .py half of duet workloads in plain python3 with duet's
 iteration loop and writes duet-run/1 JSON, so host-vs-standalone comparisons time the same files.
 
-Usage: python3 driver.py [--filter RE] [--runs N] [--warmup N] [--json FILE|-] PATH...
+Usage: python3 driver.py [--filter RE] [--size NAME] [--runs N] [--warmup N] [--json FILE|-] PATH...
 """
 
 import argparse
@@ -119,6 +119,24 @@ def read_manifest(folder):
     return manifest
 
 
+def manifest_params(manifest, size):
+    """The workload's params, with sizes[size] merged over them when a size is named (as duet's
+    --size does); a workload without that size is an error for that workload."""
+    params = manifest.get("params", {})
+    if not isinstance(params, dict):
+        raise ValueError('"params" must be an object')
+    if size is None:
+        return params
+    sizes = manifest.get("sizes", {})
+    if not isinstance(sizes, dict):
+        raise ValueError('"sizes" must map size names to parameter objects')
+    if size not in sizes:
+        raise ValueError(f'no size "{size}" in workload.json')
+    if not isinstance(sizes[size], dict):
+        raise ValueError(f'"sizes"."{size}" must be an object')
+    return {**params, **sizes[size]}
+
+
 def load_module(script):
     # A unique name per script, like duet's loader; the folder is importable for helper modules,
     # as it would be for `python3 script.py`.
@@ -134,9 +152,8 @@ def load_module(script):
     return module
 
 
-def run_workload(folder, manifest, opts):
+def run_workload(folder, params, manifest, opts):
     script = os.path.join(folder, os.path.basename(folder) + ".py")
-    params = manifest.get("params", {})
     runs = opts.runs if opts.runs is not None else manifest.get("runs", DEFAULT_RUNS)
     warmup = opts.warmup if opts.warmup is not None else manifest.get("warmup", DEFAULT_WARMUP)
     lane = {"median_ns": None, "samples_ns": [], "warmup": 0, "result": None, "verified": None, "error": None}
@@ -239,6 +256,8 @@ def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="+", metavar="PATH", help="workload folders, or folders to search")
     parser.add_argument("--filter", type=regex, help="only workloads whose category/name matches this regex")
+    parser.add_argument("--size", metavar="NAME",
+                        help="a named parameter set from each workload.json's \"sizes\", merged over params")
     parser.add_argument("--runs", type=count, help="timed iterations (default: workload.json runs, else 10)")
     parser.add_argument("--warmup", type=count, help="untimed iterations (default: workload.json warmup, else 3)")
     parser.add_argument("--json", metavar="FILE", help="write duet-run/1 JSON here ('-' for stdout)")
@@ -270,7 +289,7 @@ def main(argv):
             manifest = read_manifest(folder)
             entry["name"] = manifest.get("name", entry["name"])
             entry["category"] = manifest.get("category", entry["category"])
-            entry["params"] = manifest.get("params", {})
+            entry["params"] = manifest_params(manifest, opts.size)
         except (OSError, ValueError) as exc:
             problem = {"runtime": None, "file": os.path.join(folder, "workload.json"), "line": None,
                        "message": error_text(exc)}
@@ -282,7 +301,7 @@ def main(argv):
             workloads.append(entry)
             continue
         print(f"driver: {entry['name']} ...", file=sys.stderr)
-        lane = run_workload(folder, manifest, opts)
+        lane = run_workload(folder, entry["params"], manifest, opts)
         entry["runtimes"][RUNTIME] = lane
         if lane["error"]:
             entry["error"] = lane["error"]

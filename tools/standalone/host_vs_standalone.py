@@ -33,6 +33,9 @@ def parse_args(argv):
     parser.add_argument("--runs", type=int, default=20, help="timed iterations per workload, passed to every side (default: 20)")
     parser.add_argument("--warmup", type=int, default=5, help="untimed iterations per workload, passed to every side (default: 5)")
     parser.add_argument("--filter", help="category/name regex, passed to all three")
+    parser.add_argument("--size", metavar="NAME",
+                        help="a named parameter set from each workload.json's \"sizes\" (e.g. tiny, full), "
+                             "passed to all three (default: the workloads' params)")
     parser.add_argument("--json", metavar="FILE", help="write this comparison as JSON ('-' for stdout)")
     opts = parser.parse_args(argv)
     if opts.rounds < 1:
@@ -61,6 +64,8 @@ def common_flags(opts):
         flags += ["--warmup", str(opts.warmup)]
     if opts.filter is not None:
         flags += ["--filter", opts.filter]
+    if opts.size is not None:
+        flags += ["--size", opts.size]
     return flags
 
 
