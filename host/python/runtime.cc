@@ -190,7 +190,7 @@ Status PythonRuntime::Teardown() {
   Status status;
   if (exports_.teardown) {
     PyRef ignored;
-    status = Call(Export("teardown"), {state_.get()}, "teardown", &ignored);
+    status = Call(Export("teardown"), {state_ ? state_.get() : Py_None}, "teardown", &ignored);
     FlushStdio();
   }
   DropWorkload();

@@ -59,6 +59,10 @@ struct FsRequest {
   std::string op;
   std::vector<FsArg> args;
   std::vector<std::string> bytes_args;  // Uint8Array arguments, copied
+  // readInto's destination: the caller's memory, kept alive until the completion runs.
+  std::shared_ptr<v8::BackingStore> target;
+  size_t target_offset = 0;
+  size_t target_length = 0;
   v8::Global<v8::Function> callback;
   FsResult result;
   int error = 0;  // errno
@@ -146,6 +150,18 @@ void RunFsOp(FsRequest* r) {
     if (n < 0) { Fail(r, "read"); return; }
     bytes.resize(static_cast<size_t>(n));
     r->result = std::move(bytes);
+  } else if (op == "readInto") {
+    r->path.clear();
+    int fd = static_cast<int>(NumArg(*r, 0));
+    size_t length = std::min(static_cast<size_t>(NumArg(*r, 2)), r->target_length);
+    char* data = static_cast<char*>(r->target->Data()) + r->target_offset;
+    off_t position = static_cast<off_t>(NumArg(*r, 3));
+    ssize_t n;
+    do {
+      n = position >= 0 ? ::pread(fd, data, length, position) : ::read(fd, data, length);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) { Fail(r, "read"); return; }
+    r->result = static_cast<double>(n);
   } else if (op == "readFd") {
     r->path.clear();
     std::string bytes;
@@ -596,7 +612,13 @@ Status V8Runtime::InstallNodeLayer(v8::Local<v8::Context> context) {
     v8::Local<v8::Array> args = info[1].As<v8::Array>();
     for (uint32_t i = 0; i < args->Length(); ++i) {
       v8::Local<v8::Value> arg = args->Get(ctx, i).ToLocalChecked();
-      if (arg->IsArrayBufferView()) {
+      if (arg->IsArrayBufferView() && request->op == "readInto") {
+        auto view = arg.As<v8::ArrayBufferView>();
+        request->target = view->Buffer()->GetBackingStore();
+        request->target_offset = view->ByteOffset();
+        request->target_length = view->ByteLength();
+        request->args.emplace_back(0.0);
+      } else if (arg->IsArrayBufferView()) {
         request->bytes_args.push_back(BytesOf(arg));
         request->args.emplace_back(0.0);
       } else if (arg->IsBoolean()) {

@@ -179,6 +179,13 @@ Status V8Runtime::AwaitPromise(v8::Local<v8::Promise> promise, const char* what,
                                v8::Local<v8::Value>* result) {
   // The host awaits this promise itself: its rejection is handled, not "unhandled".
   promise->MarkAsHandled();
+  // It may have rejected already, before anyone could handle it: it is handled now.
+  for (auto it = unhandled_rejections_.begin(); it != unhandled_rejections_.end(); ++it) {
+    if (it->first.Get(isolate_) == promise) {
+      unhandled_rejections_.erase(it);
+      break;
+    }
+  }
   Status spun = loop_->SpinUntil([&] {
     return promise->State() != v8::Promise::PromiseState::kPending || exit_.requested || !uncaught_.ok();
   });
@@ -296,7 +303,8 @@ Status V8Runtime::Teardown() {
     v8::HandleScope scope(isolate_);
     v8::Context::Scope context_scope(context_.Get(isolate_));
     v8::Local<v8::Value> ignored;
-    status = Call(Export("teardown"), {state_.Get(isolate_)}, "teardown", &ignored);
+    v8::Local<v8::Value> state = state_.IsEmpty() ? v8::Undefined(isolate_).As<v8::Value>() : state_.Get(isolate_);
+    status = Call(Export("teardown"), {state}, "teardown", &ignored);
   }
   DropWorkload();
   context_.Reset();

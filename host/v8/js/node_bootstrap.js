@@ -8,15 +8,19 @@
 
   // ---- nextTick and microtasks: node drains ticks, then microtasks, until both are empty,
   // after every callback that enters JS from the loop.
-  const tickQueue = [];
+  // A FIFO that never shifts (Array#shift is linear): a read index, reset when drained.
+  let tickQueue = [];
+  let tickHead = 0;
   function processTicksAndRejections() {
     do {
-      while (tickQueue.length > 0) {
-        const tick = tickQueue.shift();
+      while (tickHead < tickQueue.length) {
+        const tick = tickQueue[tickHead++];
         tick.callback(...tick.args);
       }
+      tickQueue = [];
+      tickHead = 0;
       host.runMicrotasks();
-    } while (tickQueue.length > 0);
+    } while (tickHead < tickQueue.length);
   }
   function nextTick(callback, ...args) {
     if (typeof callback !== 'function') throw invalidArgType('callback', 'function', callback);
@@ -29,12 +33,45 @@
     return error;
   }
 
-  // ---- timers: one libuv timer armed for the earliest expiry, a list ordered by (expiry, id),
-  // expiries in loop time as node computes them.
+  // ---- timers: one libuv timer armed for the earliest expiry, a binary heap ordered by
+  // (expiry, id), expiries in loop time as node computes them. Cleared and refreshed timers
+  // leave stale heap entries behind, skipped when they surface (each entry records the
+  // scheduling it belongs to).
   const TIMEOUT_MAX = 2 ** 31 - 1;
-  let timerList = [];
+  const heap = [];
   let nextTimerId = 1;
   let refedTimers = 0;
+  let liveTimers = 0;
+
+  const before = (a, b) => a.expiry < b.expiry || (a.expiry === b.expiry && a.seq < b.seq);
+  function heapPush(entry) {
+    let i = heap.push(entry) - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!before(heap[i], heap[parent])) break;
+      [heap[i], heap[parent]] = [heap[parent], heap[i]];
+      i = parent;
+    }
+  }
+  function heapPop() {
+    const top = heap[0];
+    const last = heap.pop();
+    if (heap.length > 0) {
+      heap[0] = last;
+      for (let i = 0; ;) {
+        const l = 2 * i + 1, r = l + 1;
+        let m = i;
+        if (l < heap.length && before(heap[l], heap[m])) m = l;
+        if (r < heap.length && before(heap[r], heap[m])) m = r;
+        if (m === i) break;
+        [heap[i], heap[m]] = [heap[m], heap[i]];
+        i = m;
+      }
+    }
+    return top;
+  }
+  const stale = (entry) => entry.timer._destroyed || entry.timer._seq !== entry.seq;
+  let nextSeq = 1;
 
   class Timeout {
     constructor(callback, after, args, repeat) {
@@ -48,11 +85,14 @@
       this._refed = true;
       this._id = nextTimerId++;
       refedTimers++;
+      liveTimers++;
       this._schedule(host.now());
     }
     _schedule(start) {
       this._expiry = start + this._idleTimeout;
-      insertTimer(this);
+      this._seq = nextSeq++;
+      heapPush({ expiry: this._expiry, seq: this._seq, timer: this });
+      if (heap[0].timer === this) armTimer();
     }
     ref() {
       if (!this._refed && !this._destroyed) { this._refed = true; refedTimers++; host.refTimer(true); }
@@ -64,47 +104,40 @@
     }
     hasRef() { return this._refed; }
     refresh() {
-      if (!this._destroyed) { removeTimer(this); this._schedule(host.now()); }
+      if (!this._destroyed) this._schedule(host.now());
       return this;
     }
     close() { clearTimeout(this); return this; }
     [Symbol.toPrimitive]() { return this._id; }
   }
 
-  function insertTimer(timer) {
-    let i = timerList.length;
-    while (i > 0 && (timerList[i - 1]._expiry > timer._expiry ||
-                     (timerList[i - 1]._expiry === timer._expiry && timerList[i - 1]._id > timer._id))) i--;
-    timerList.splice(i, 0, timer);
-    if (i === 0) armTimer();
-  }
-  function removeTimer(timer) {
-    const i = timerList.indexOf(timer);
-    if (i >= 0) timerList.splice(i, 1);
-    if (i === 0) armTimer();
-  }
+  const timersById = new Map();  // for clearTimeout(id), as node allows
   function armTimer() {
-    if (timerList.length === 0) { host.stopTimer(); return; }
-    host.startTimer(Math.max(0, timerList[0]._expiry - host.now()));
+    while (heap.length > 0 && stale(heap[0])) heapPop();
+    if (heap.length === 0) { host.stopTimer(); host.refTimer(false); return; }
+    host.startTimer(Math.max(0, heap[0].expiry - host.now()));
     host.refTimer(refedTimers > 0);
   }
   function destroyTimer(timer) {
     if (timer._destroyed) return;
     timer._destroyed = true;
+    liveTimers--;
+    timersById.delete(timer._id);
     if (timer._refed) refedTimers--;
-    removeTimer(timer);
     host.refTimer(refedTimers > 0);
+    if (liveTimers === 0) { heap.length = 0; host.stopTimer(); }
   }
 
   // Called by the host when the libuv timer fires: runs every expired timer in order, with
   // ticks and microtasks drained after each, as node does since v11.
   function processTimers(now) {
-    while (timerList.length > 0 && timerList[0]._expiry <= now) {
-      const timer = timerList.shift();
-      if (timer._repeat === null) {
-        timer._destroyed = true;
-        if (timer._refed) refedTimers--;
-      }
+    while (heap.length > 0) {
+      const entry = heap[0];
+      if (stale(entry)) { heapPop(); continue; }
+      if (entry.expiry > now) break;
+      heapPop();
+      const timer = entry.timer;
+      if (timer._repeat === null) destroyTimer(timer);
       try {
         timer._onTimeout(...timer._timerArgs);
       } finally {
@@ -118,16 +151,20 @@
 
   function setTimeout(callback, after, ...args) {
     if (typeof callback !== 'function') throw invalidArgType('callback', 'function', callback);
-    return new Timeout(callback, after, args, false);
+    const timer = new Timeout(callback, after, args, false);
+    timersById.set(timer._id, timer);
+    return timer;
   }
   function setInterval(callback, repeat, ...args) {
     if (typeof callback !== 'function') throw invalidArgType('callback', 'function', callback);
-    return new Timeout(callback, repeat, args, true);
+    const timer = new Timeout(callback, repeat, args, true);
+    timersById.set(timer._id, timer);
+    return timer;
   }
   function clearTimeout(timer) {
     if (timer instanceof Timeout) destroyTimer(timer);
     else if (typeof timer === 'number' || typeof timer === 'string') {
-      const found = timerList.find((t) => t._id === Number(timer));
+      const found = timersById.get(Number(timer));
       if (found) destroyTimer(found);
     }
   }
@@ -377,7 +414,7 @@
     return options && options.encoding ? options.encoding : null;
   }
   function decode(bytes, encoding) {
-    if (encoding === null) return bytes;
+    if (encoding === null) return asBuffer(bytes);
     if (encoding === 'utf8' || encoding === 'utf-8') return host.decodeUtf8(bytes, false);
     throw new TypeError(`duet: encoding '${encoding}' is not supported (utf8 or none)`);
   }
@@ -397,11 +434,13 @@
   }
   class FileHandle {
     constructor(fd) { this.fd = fd; }
-    async read(buffer, offset = 0, length = buffer ? buffer.byteLength - offset : 16384, position = null) {
-      if (buffer === undefined) buffer = new Uint8Array(length);
-      const bytes = await fsCall('read', this.fd, length, position === null ? -1 : position);
-      new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength).set(bytes, offset);
-      return { bytesRead: bytes.length, buffer };
+    // Reads straight into the caller's memory on the threadpool, as node does.
+    async read(buffer, offset = 0, length, position = null) {
+      if (buffer === undefined) buffer = Buffer.alloc(16384);
+      if (length === undefined) length = buffer.byteLength - offset;
+      const view = new Uint8Array(buffer.buffer, buffer.byteOffset + offset, length);
+      const bytesRead = await fsCall('readInto', this.fd, view, length, position === null ? -1 : position);
+      return { bytesRead, buffer };
     }
     async write(data, offset = 0, length, position = null) {
       let bytes = toBytes(data);
@@ -463,7 +502,30 @@
         default: throw new TypeError(`duet: Buffer encoding '${encoding}' is not supported`);
       }
     }
-    equals(other) { return this.length === other.length && this.every((b, i) => b === other[i]); }
+    equals(other) { return Buffer.compare(this, other) === 0; }
+    static compare(a, b) {
+      const n = Math.min(a.length, b.length);
+      for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+      return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
+    }
+    compare(other) { return Buffer.compare(this, other); }
+    // node's slice shares memory with the original, unlike TypedArray#slice.
+    slice(start, end) { return this.subarray(start, end); }
+    copy(target, targetStart = 0, sourceStart = 0, sourceEnd = this.length) {
+      const count = Math.max(0, Math.min(sourceEnd - sourceStart, target.length - targetStart));
+      target.set(this.subarray(sourceStart, sourceStart + count), targetStart);
+      return count;
+    }
+    write(text, offset = 0) {
+      const bytes = host.encodeUtf8(String(text)).subarray(0, Math.max(0, this.length - offset));
+      this.set(bytes, offset);
+      return bytes.length;
+    }
+    readUInt8(offset = 0) { return this[offset]; }
+    readUInt32LE(offset = 0) { return new DataView(this.buffer, this.byteOffset).getUint32(offset, true); }
+    readUInt32BE(offset = 0) { return new DataView(this.buffer, this.byteOffset).getUint32(offset, false); }
+    writeUInt32LE(value, offset = 0) { new DataView(this.buffer, this.byteOffset).setUint32(offset, value, true); return offset + 4; }
+    writeUInt32BE(value, offset = 0) { new DataView(this.buffer, this.byteOffset).setUint32(offset, value, false); return offset + 4; }
     toJSON() { return { type: 'Buffer', data: Array.from(this) }; }
   }
   const asBuffer = (bytes) => new Buffer(bytes.buffer, bytes.byteOffset, bytes.byteLength);
