@@ -40,9 +40,9 @@ nlohmann::json* RunCommandTest::doc_ = nullptr;
 TEST_F(RunCommandTest, FailuresMakeTheExitCodeNonZeroButEveryWorkloadIsReported) {
   EXPECT_EQ(outcome_->exit_code, 1) << outcome_->err;
   EXPECT_EQ((*doc_)["schema"], "duet-run/1");
-  EXPECT_EQ((*doc_)["workloads"].size(), 7u);
+  EXPECT_EQ((*doc_)["workloads"].size(), 8u);
   for (const char* id : {"good/double", "bad/mismatch", "bad/throws", "bad/broken-manifest", "bad/verify-fails",
-                         "bad/missing-script"}) {
+                         "bad/missing-script", "bad/setup-fails"}) {
     EXPECT_NE(outcome_->out.find(id), std::string::npos) << id << " missing from the table:\n" << outcome_->out;
   }
 }
@@ -89,6 +89,15 @@ TEST_F(RunCommandTest, AThrowingRunNamesRuntimeFileAndLine) {
   // The Python twin still ran and kept its numbers.
   EXPECT_EQ((*w)["runtimes"]["cpython"]["samples_ns"].size(), 3u);
   EXPECT_NE(outcome_->out.find("throws.js:3"), std::string::npos) << outcome_->out;
+}
+
+TEST_F(RunCommandTest, AFailingSetupIsReportedAndTeardownStillRuns) {
+  const nlohmann::json* w = FindWorkload(*doc_, "setup-fails");
+  ASSERT_NE(w, nullptr);
+  EXPECT_EQ((*w)["error"]["runtime"], "v8");
+  EXPECT_NE((*w)["error"]["message"].get<std::string>().find("setup failed on purpose"), std::string::npos);
+  EXPECT_NE((*w)["runtimes"]["cpython"]["error"]["message"].get<std::string>().find("setup failed on purpose"),
+            std::string::npos);
 }
 
 TEST_F(RunCommandTest, ABrokenManifestNamesTheLine) {
