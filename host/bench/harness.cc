@@ -160,9 +160,13 @@ WorkloadResult RunWorkload(const WorkloadPair& pair, const RunPlan& asked,
 
   for (Lane& lane : lanes) {
     note(lane, "load", 0, 0, 0);
+    uint64_t rss_before_setup = CurrentRssBytes();
+    lane.runtime->BeginCounters();
     lane.result->error = lane.runtime->Load(lane.script(), pair.params);
     lane.loaded = true;
     if (lane.alive()) lane.result->error = lane.runtime->Setup();
+    lane.result->setup = {{"rss_delta_bytes", static_cast<int64_t>(CurrentRssBytes()) - static_cast<int64_t>(rss_before_setup)},
+                          {"counters", lane.runtime->EndCounters()}};
     if (lane.alive()) {
       Warmup(lane, plan, [&](int done, int total) { note(lane, "warmup", done, total, 0); });
     }

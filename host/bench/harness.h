@@ -53,6 +53,9 @@ struct RuntimeResult {
   std::optional<nlohmann::json> result;  // the last iteration's result
   std::optional<bool> verified;          // verify()'s verdict when exported
   nlohmann::json counters;               // the engine's own counters over the samples
+  // What load + setup cost in memory: the process RSS delta (the runtimes load one after the
+  // other, so it is this runtime's) and the engine's counters over those two steps.
+  nlohmann::json setup;
   Status error;
 };
 

@@ -47,6 +47,7 @@ nlohmann::json WorkloadResultJson(const WorkloadResult& r) {
         {"warmup", rr.warmup},
         {"stats", {{"wall", SummaryJson(WallSummary(rr))}, {"cpu", SummaryJson(CpuSummary(rr))}}},
         {"counters", rr.counters.is_null() ? nlohmann::json::object() : rr.counters},
+        {"setup", rr.setup.is_null() ? nlohmann::json::object() : rr.setup},
         {"result", rr.result ? *rr.result : nlohmann::json(nullptr)},
         {"verified", rr.verified ? nlohmann::json(*rr.verified) : nlohmann::json(nullptr)},
         {"error", ErrorJson(rr.runtime, rr.error)},

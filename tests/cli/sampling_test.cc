@@ -73,6 +73,10 @@ TEST(SamplingTest, StatisticsCountersCalibrationAndMachineAreRecorded) {
     EXPECT_GT(w["runtimes"][rt]["counters"]["gc"]["pauses"]["total_ns"].get<int64_t>(), 0) << rt;
   }
   EXPECT_GT(w["runtimes"]["v8"]["counters"]["heap"]["limit_bytes"].get<int64_t>(), 0);
+  // Load + setup memory per runtime, for bytes-per-object figures.
+  for (const char* rt : {"v8", "cpython"}) EXPECT_TRUE(w["runtimes"][rt]["setup"].contains("rss_delta_bytes")) << rt;
+  EXPECT_GT(w["runtimes"]["v8"]["setup"]["counters"]["heap"]["used_bytes"].get<int64_t>(), 0);
+  EXPECT_TRUE(w["runtimes"]["cpython"]["setup"]["counters"].contains("allocated_blocks_delta"));
   EXPECT_GT(w["runtimes"]["v8"]["counters"]["code"]["bytecode_and_metadata_bytes"].get<int64_t>(), 0);
   EXPECT_TRUE(w["runtimes"]["cpython"]["counters"]["gc"]["by_generation"].contains("0"));
   EXPECT_TRUE(w["ratio"]["significant"].is_boolean());
