@@ -17,14 +17,9 @@ const BindingModule* FindModule(const std::string& name) {
   return nullptr;
 }
 
-v8::Local<v8::String> Str(v8::Isolate* isolate, const std::string& text) {
-  return v8::String::NewFromUtf8(isolate, text.data(), v8::NewStringType::kNormal,
-                                 static_cast<int>(text.size()))
-      .ToLocalChecked();
-}
 
 void ThrowTypeError(v8::Isolate* isolate, const std::string& message) {
-  isolate->ThrowException(v8::Exception::TypeError(Str(isolate, message)));
+  isolate->ThrowException(v8::Exception::TypeError(v8rt::Str(isolate, message)));
 }
 
 // JS value -> C++ by the declared type; false (with a TypeError thrown) on mismatch.
@@ -82,7 +77,7 @@ v8::Local<v8::Value> ToJs(v8::Isolate* isolate, const BindingValue& value) {
     }
     v8::Local<v8::Value> operator()(double v) { return v8::Number::New(isolate, v); }
     v8::Local<v8::Value> operator()(bool v) { return v8::Boolean::New(isolate, v); }
-    v8::Local<v8::Value> operator()(const std::string& v) { return Str(isolate, v); }
+    v8::Local<v8::Value> operator()(const std::string& v) { return v8rt::Str(isolate, v); }
     v8::Local<v8::Value> operator()(const Bytes& v) {
       auto buffer = v8::ArrayBuffer::New(isolate, v.data.size());
       std::memcpy(buffer->GetBackingStore()->Data(), v.data.data(), v.data.size());
@@ -108,7 +103,7 @@ void InvokeBinding(const v8::FunctionCallbackInfo<v8::Value>& info) {
     info.GetReturnValue().Set(ToJs(isolate, fn->invoke(args)));
   } catch (const std::exception& e) {
     // C++ exceptions stop here: V8 frames must never unwind through them.
-    isolate->ThrowException(v8::Exception::Error(Str(isolate, std::string(fn->name) + "(): " + e.what())));
+    isolate->ThrowException(v8::Exception::Error(v8rt::Str(isolate, std::string(fn->name) + "(): " + e.what())));
   }
 }
 
@@ -128,7 +123,7 @@ std::vector<std::pair<std::string, v8::Local<v8::Value>>> ModuleExports(
   }
   if (std::string(module.name) == "duet") {
     exports.emplace_back("params", runtime->Params());
-    exports.emplace_back("runtime", Str(isolate, "v8"));
+    exports.emplace_back("runtime", v8rt::Str(isolate, "v8"));
     exports.emplace_back("blackhole", v8::Function::New(context, Blackhole).ToLocalChecked());
   }
   return exports;
@@ -141,14 +136,14 @@ v8::MaybeLocal<v8::Module> V8Runtime::BuiltinModule(const std::string& specifier
   if (cached != builtin_modules_.end()) return cached->second.Get(isolate_);
   const BindingModule* module = FindModule(specifier == "duet" ? "duet" : specifier.substr(5));
   if (module == nullptr || (specifier != "duet" && std::string(module->name) == "duet")) {
-    isolate_->ThrowException(v8::Exception::Error(Str(isolate_, "No such duet module: '" + specifier + "'")));
+    isolate_->ThrowException(v8::Exception::Error(v8rt::Str(isolate_, "No such duet module: '" + specifier + "'")));
     return {};
   }
   v8::Local<v8::Context> context = context_.Get(isolate_);
   std::vector<v8::Local<v8::String>> names;
-  for (const auto& [name, value] : ModuleExports(this, context, *module)) names.push_back(Str(isolate_, name));
+  for (const auto& [name, value] : ModuleExports(this, context, *module)) names.push_back(v8rt::Str(isolate_, name));
   v8::Local<v8::Module> synthetic =
-      v8::Module::CreateSyntheticModule(isolate_, Str(isolate_, specifier), names, &V8Runtime::EvaluateBuiltin);
+      v8::Module::CreateSyntheticModule(isolate_, v8rt::Str(isolate_, specifier), names, &V8Runtime::EvaluateBuiltin);
   builtin_modules_[specifier].Reset(isolate_, synthetic);
   modules_by_hash_[synthetic->GetIdentityHash()].push_back(
       {std::filesystem::path(specifier), v8::Global<v8::Module>(isolate_, synthetic)});
@@ -163,7 +158,7 @@ v8::MaybeLocal<v8::Value> V8Runtime::EvaluateBuiltin(v8::Local<v8::Context> cont
     if (global.Get(isolate) != module) continue;
     const BindingModule* binding = FindModule(specifier == "duet" ? "duet" : specifier.substr(5));
     for (const auto& [name, value] : ModuleExports(self, context, *binding)) {
-      if (module->SetSyntheticModuleExport(isolate, Str(isolate, name), value).IsNothing()) return {};
+      if (module->SetSyntheticModuleExport(isolate, v8rt::Str(isolate, name), value).IsNothing()) return {};
     }
   }
   auto resolver = v8::Promise::Resolver::New(context).ToLocalChecked();

@@ -1,5 +1,6 @@
 // Turns a V8 exception into a Status that names file:line, with the source line, a caret and
-// the stack (samples/shell.cc's ReportException). The one place V8 errors are formatted.
+// the stack (samples/shell.cc's ReportException): the one place V8 errors are formatted. Also
+// the string conversions every V8 file uses.
 #pragma once
 
 #include <v8.h>
@@ -17,5 +18,7 @@ Status StatusFromException(v8::Isolate* isolate, v8::Local<v8::Context> context,
 
 // UTF-8 copy of any value (its ToString), "<unprintable>" when that throws.
 std::string ToUtf8(v8::Isolate* isolate, v8::Local<v8::Value> value);
+// A V8 string from UTF-8 bytes (the host's strings are always far below V8's length limit).
+v8::Local<v8::String> Str(v8::Isolate* isolate, const std::string& text);
 
 }  // namespace duet::v8rt

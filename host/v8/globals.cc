@@ -10,11 +10,6 @@ extern char** environ;
 namespace duet {
 namespace {
 
-v8::Local<v8::String> Str(v8::Isolate* isolate, const std::string& text) {
-  return v8::String::NewFromUtf8(isolate, text.data(), v8::NewStringType::kNormal,
-                                 static_cast<int>(text.size()))
-      .ToLocalChecked();
-}
 
 // Like node: strings print raw, objects as JSON where they can be, everything else by ToString.
 std::string Format(const v8::FunctionCallbackInfo<v8::Value>& info) {
@@ -34,7 +29,7 @@ std::string Format(const v8::FunctionCallbackInfo<v8::Value>& info) {
     }
     if (arg->IsNativeError()) {
       v8::Local<v8::Value> stack;
-      if (arg.As<v8::Object>()->Get(context, Str(isolate, "stack")).ToLocal(&stack) && stack->IsString()) {
+      if (arg.As<v8::Object>()->Get(context, v8rt::Str(isolate, "stack")).ToLocal(&stack) && stack->IsString()) {
         line += v8rt::ToUtf8(isolate, stack);
         continue;
       }
@@ -61,7 +56,7 @@ void Exit(const v8::FunctionCallbackInfo<v8::Value>& info) {
     code = info[0]->Int32Value(isolate->GetCurrentContext()).FromMaybe(0);
   } else {
     v8::Local<v8::Value> exit_code;
-    if (info.This()->Get(isolate->GetCurrentContext(), Str(isolate, "exitCode")).ToLocal(&exit_code) &&
+    if (info.This()->Get(isolate->GetCurrentContext(), v8rt::Str(isolate, "exitCode")).ToLocal(&exit_code) &&
         exit_code->IsNumber()) {
       code = exit_code->Int32Value(isolate->GetCurrentContext()).FromMaybe(0);
     }
@@ -74,7 +69,7 @@ void Exit(const v8::FunctionCallbackInfo<v8::Value>& info) {
 void SetFunction(v8::Local<v8::Context> context, v8::Local<v8::Object> target, const char* name,
                  v8::FunctionCallback callback) {
   v8::Isolate* isolate = context->GetIsolate();
-  target->Set(context, Str(isolate, name), v8::Function::New(context, callback).ToLocalChecked()).Check();
+  target->Set(context, v8rt::Str(isolate, name), v8::Function::New(context, callback).ToLocalChecked()).Check();
 }
 
 }  // namespace
@@ -88,25 +83,25 @@ Status V8Runtime::InstallGlobals(v8::Local<v8::Context> context) {
   SetFunction(context, console, "debug", Print<&g_stdout>);
   SetFunction(context, console, "error", Print<&g_stderr>);
   SetFunction(context, console, "warn", Print<&g_stderr>);
-  global->Set(context, Str(isolate_, "console"), console).Check();
+  global->Set(context, v8rt::Str(isolate_, "console"), console).Check();
 
   v8::Local<v8::Object> process = v8::Object::New(isolate_);
   v8::Local<v8::Array> argv = v8::Array::New(isolate_, static_cast<int>(argv_.size()));
   for (size_t i = 0; i < argv_.size(); ++i) {
-    argv->Set(context, static_cast<uint32_t>(i), Str(isolate_, argv_[i])).Check();
+    argv->Set(context, static_cast<uint32_t>(i), v8rt::Str(isolate_, argv_[i])).Check();
   }
-  process->Set(context, Str(isolate_, "argv"), argv).Check();
+  process->Set(context, v8rt::Str(isolate_, "argv"), argv).Check();
   v8::Local<v8::Object> env = v8::Object::New(isolate_);
   for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
     std::string kv(*entry);
     size_t eq = kv.find('=');
     if (eq == std::string::npos) continue;
-    env->Set(context, Str(isolate_, kv.substr(0, eq)), Str(isolate_, kv.substr(eq + 1))).Check();
+    env->Set(context, v8rt::Str(isolate_, kv.substr(0, eq)), v8rt::Str(isolate_, kv.substr(eq + 1))).Check();
   }
-  process->Set(context, Str(isolate_, "env"), env).Check();
-  process->Set(context, Str(isolate_, "platform"), Str(isolate_, "linux")).Check();
+  process->Set(context, v8rt::Str(isolate_, "env"), env).Check();
+  process->Set(context, v8rt::Str(isolate_, "platform"), v8rt::Str(isolate_, "linux")).Check();
   SetFunction(context, process, "exit", Exit);
-  global->Set(context, Str(isolate_, "process"), process).Check();
+  global->Set(context, v8rt::Str(isolate_, "process"), process).Check();
   return Status::Ok();
 }
 

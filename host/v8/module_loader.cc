@@ -21,10 +21,6 @@ Status ReadFile(const std::filesystem::path& file, std::string* out) {
 
 std::string FileUrl(const std::filesystem::path& path) { return "file://" + path.string(); }
 
-v8::Local<v8::String> Str(v8::Isolate* isolate, const std::string& text) {
-  return v8::String::NewFromUtf8(isolate, text.data(), v8::NewStringType::kNormal, static_cast<int>(text.size()))
-      .ToLocalChecked();
-}
 
 }  // namespace
 
@@ -67,7 +63,7 @@ Status V8Runtime::LoadEntry(const std::filesystem::path& file, bool is_main, v8:
   v8::Local<v8::Context> context = context_.Get(isolate_);
   v8::TryCatch try_catch(isolate_);
   import_error_ = Status::Ok();
-  v8::Local<v8::Value> argv[] = {Str(isolate_, path.string()), v8::Boolean::New(isolate_, is_main)};
+  v8::Local<v8::Value> argv[] = {v8rt::Str(isolate_, path.string()), v8::Boolean::New(isolate_, is_main)};
   v8::Local<v8::Value> result;
   if (!require_from_host_.Get(isolate_)->Call(context, v8::Undefined(isolate_), 2, argv).ToLocal(&result)) {
     if (try_catch.HasTerminated() || exit_.requested) {
@@ -90,10 +86,10 @@ v8::MaybeLocal<v8::Module> V8Runtime::CommonJsAsModule(const std::filesystem::pa
   auto cached = modules_by_path_.find(file.string());
   if (cached != modules_by_path_.end()) return cached->second.Get(isolate_);
   v8::Local<v8::Context> context = context_.Get(isolate_);
-  v8::Local<v8::Value> argv[] = {Str(isolate_, file.string()), v8::False(isolate_)};
+  v8::Local<v8::Value> argv[] = {v8rt::Str(isolate_, file.string()), v8::False(isolate_)};
   v8::Local<v8::Value> exports;
   if (!require_from_host_.Get(isolate_)->Call(context, v8::Undefined(isolate_), 2, argv).ToLocal(&exports)) return {};
-  std::vector<v8::Local<v8::String>> names = {Str(isolate_, "default")};
+  std::vector<v8::Local<v8::String>> names = {v8rt::Str(isolate_, "default")};
   if (exports->IsObject() && !exports->IsFunction()) {
     v8::Local<v8::Array> keys = exports.As<v8::Object>()->GetOwnPropertyNames(context).ToLocalChecked();
     for (uint32_t i = 0; i < keys->Length(); ++i) {
@@ -102,16 +98,16 @@ v8::MaybeLocal<v8::Module> V8Runtime::CommonJsAsModule(const std::filesystem::pa
     }
   }
   v8::Local<v8::Module> module = v8::Module::CreateSyntheticModule(
-      isolate_, Str(isolate_, file.string()), names,
+      isolate_, v8rt::Str(isolate_, file.string()), names,
       [](v8::Local<v8::Context> ctx, v8::Local<v8::Module> m) -> v8::MaybeLocal<v8::Value> {
         V8Runtime* self = From(ctx->GetIsolate());
         v8::Isolate* isolate = self->isolate_;
         for (const ModuleRecord& record : self->modules_by_hash_[m->GetIdentityHash()]) {
           if (record.module.Get(isolate) != m) continue;
-          v8::Local<v8::Value> argv[] = {Str(isolate, record.path.string()), v8::False(isolate)};
+          v8::Local<v8::Value> argv[] = {v8rt::Str(isolate, record.path.string()), v8::False(isolate)};
           v8::Local<v8::Value> exports;  // served from require's cache
           if (!self->require_from_host_.Get(isolate)->Call(ctx, v8::Undefined(isolate), 2, argv).ToLocal(&exports)) return {};
-          if (m->SetSyntheticModuleExport(isolate, Str(isolate, "default"), exports).IsNothing()) return {};
+          if (m->SetSyntheticModuleExport(isolate, v8rt::Str(isolate, "default"), exports).IsNothing()) return {};
           if (exports->IsObject() && !exports->IsFunction()) {
             v8::Local<v8::Array> keys = exports.As<v8::Object>()->GetOwnPropertyNames(ctx).ToLocalChecked();
             for (uint32_t i = 0; i < keys->Length(); ++i) {

@@ -23,10 +23,6 @@ namespace duet {
 
 namespace {
 
-v8::Local<v8::String> Str(v8::Isolate* isolate, const std::string& text) {
-  return v8::String::NewFromUtf8(isolate, text.data(), v8::NewStringType::kNormal, static_cast<int>(text.size()))
-      .ToLocalChecked();
-}
 
 V8Runtime* RuntimeOf(const v8::FunctionCallbackInfo<v8::Value>& info) { return V8Runtime::From(info.GetIsolate()); }
 
@@ -237,13 +233,13 @@ v8::Local<v8::Value> ResultToJs(v8::Isolate* isolate, v8::Local<v8::Context> con
     v8::Local<v8::Value> operator()(double v) { return v8::Number::New(isolate, v); }
     v8::Local<v8::Value> operator()(const std::vector<std::string>& names) {
       auto array = v8::Array::New(isolate, static_cast<int>(names.size()));
-      for (size_t i = 0; i < names.size(); ++i) array->Set(context, static_cast<uint32_t>(i), Str(isolate, names[i])).Check();
+      for (size_t i = 0; i < names.size(); ++i) array->Set(context, static_cast<uint32_t>(i), v8rt::Str(isolate, names[i])).Check();
       return array;
     }
     v8::Local<v8::Value> operator()(const StatResult& s) {
       auto object = v8::Object::New(isolate);
       auto set = [&](const char* key, double value) {
-        object->Set(context, Str(isolate, key), v8::Number::New(isolate, value)).Check();
+        object->Set(context, v8rt::Str(isolate, key), v8::Number::New(isolate, value)).Check();
       };
       const struct stat& st = s.st;
       set("dev", static_cast<double>(st.st_dev));
@@ -261,7 +257,7 @@ v8::Local<v8::Value> ResultToJs(v8::Isolate* isolate, v8::Local<v8::Context> con
       set("ctimeMs", Ms(st.st_ctim));
       set("birthtimeMs", Ms(st.st_ctim));
       const char* type = S_ISREG(st.st_mode) ? "file" : S_ISDIR(st.st_mode) ? "directory" : S_ISLNK(st.st_mode) ? "symlink" : "other";
-      object->Set(context, Str(isolate, "_type"), Str(isolate, type)).Check();
+      object->Set(context, v8rt::Str(isolate, "_type"), v8rt::Str(isolate, type)).Check();
       return object;
     }
   };
@@ -274,11 +270,11 @@ v8::Local<v8::Value> FsErrorToJs(v8::Isolate* isolate, v8::Local<v8::Context> co
   std::string message = code + ": " + uv_strerror(-r.error) + ", " + r.syscall;
   if (!r.path.empty()) message += " '" + r.path + "'";
   auto error = v8::Object::New(isolate);
-  error->Set(context, Str(isolate, "message"), Str(isolate, message)).Check();
-  error->Set(context, Str(isolate, "code"), Str(isolate, code)).Check();
-  error->Set(context, Str(isolate, "errno"), v8::Number::New(isolate, -r.error)).Check();
-  error->Set(context, Str(isolate, "syscall"), Str(isolate, r.syscall)).Check();
-  if (!r.path.empty()) error->Set(context, Str(isolate, "path"), Str(isolate, r.path)).Check();
+  error->Set(context, v8rt::Str(isolate, "message"), v8rt::Str(isolate, message)).Check();
+  error->Set(context, v8rt::Str(isolate, "code"), v8rt::Str(isolate, code)).Check();
+  error->Set(context, v8rt::Str(isolate, "errno"), v8::Number::New(isolate, -r.error)).Check();
+  error->Set(context, v8rt::Str(isolate, "syscall"), v8rt::Str(isolate, r.syscall)).Check();
+  if (!r.path.empty()) error->Set(context, v8rt::Str(isolate, "path"), v8rt::Str(isolate, r.path)).Check();
   return error;
 }
 
@@ -442,14 +438,14 @@ void HostDecodeUtf8(const v8::FunctionCallbackInfo<v8::Value>& info) {
   std::string bytes = BytesOf(info[0]);
   v8::Local<v8::String> text;
   if (!v8::String::NewFromUtf8(isolate, bytes.data(), v8::NewStringType::kNormal, static_cast<int>(bytes.size())).ToLocal(&text)) {
-    isolate->ThrowException(v8::Exception::RangeError(Str(isolate, "string too long")));
+    isolate->ThrowException(v8::Exception::RangeError(v8rt::Str(isolate, "string too long")));
     return;
   }
   if (info[1]->IsTrue()) {
     // fatal: bytes that do not survive a round trip were not valid UTF-8.
     if (v8rt::ToUtf8(isolate, text) != bytes) {
-      auto error = v8::Exception::TypeError(Str(isolate, "The encoded data was not valid for encoding utf-8"));
-      error.As<v8::Object>()->Set(isolate->GetCurrentContext(), Str(isolate, "code"), Str(isolate, "ERR_ENCODING_INVALID_ENCODED_DATA")).Check();
+      auto error = v8::Exception::TypeError(v8rt::Str(isolate, "The encoded data was not valid for encoding utf-8"));
+      error.As<v8::Object>()->Set(isolate->GetCurrentContext(), v8rt::Str(isolate, "code"), v8rt::Str(isolate, "ERR_ENCODING_INVALID_ENCODED_DATA")).Check();
       isolate->ThrowException(error);
       return;
     }
@@ -470,7 +466,7 @@ void HostMemoryUsage(const v8::FunctionCallbackInfo<v8::Value>& info) {
   v8::HeapStatistics heap;
   isolate->GetHeapStatistics(&heap);
   auto usage = v8::Object::New(isolate);
-  auto set = [&](const char* key, double value) { usage->Set(context, Str(isolate, key), v8::Number::New(isolate, value)).Check(); };
+  auto set = [&](const char* key, double value) { usage->Set(context, v8rt::Str(isolate, key), v8::Number::New(isolate, value)).Check(); };
   set("rss", static_cast<double>(CurrentRssBytes()));
   set("heapTotal", static_cast<double>(heap.total_heap_size()));
   set("heapUsed", static_cast<double>(heap.used_heap_size()));
@@ -486,12 +482,12 @@ void HostCpuUsage(const v8::FunctionCallbackInfo<v8::Value>& info) {
   uv_getrusage(&usage);
   auto micros = [](const uv_timeval_t& t) { return static_cast<double>(t.tv_sec) * 1e6 + static_cast<double>(t.tv_usec); };
   auto result = v8::Object::New(isolate);
-  result->Set(context, Str(isolate, "user"), v8::Number::New(isolate, micros(usage.ru_utime))).Check();
-  result->Set(context, Str(isolate, "system"), v8::Number::New(isolate, micros(usage.ru_stime))).Check();
+  result->Set(context, v8rt::Str(isolate, "user"), v8::Number::New(isolate, micros(usage.ru_utime))).Check();
+  result->Set(context, v8rt::Str(isolate, "system"), v8::Number::New(isolate, micros(usage.ru_stime))).Check();
   info.GetReturnValue().Set(result);
 }
 void HostCwd(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  info.GetReturnValue().Set(Str(info.GetIsolate(), std::filesystem::current_path().string()));
+  info.GetReturnValue().Set(v8rt::Str(info.GetIsolate(), std::filesystem::current_path().string()));
 }
 
 }  // namespace
@@ -499,7 +495,7 @@ void HostCwd(const v8::FunctionCallbackInfo<v8::Value>& info) {
 Status V8Runtime::InstallNodeLayer(v8::Local<v8::Context> context) {
   v8::Local<v8::Object> host = v8::Object::New(isolate_);
   auto set = [&](const char* name, v8::FunctionCallback callback) {
-    host->Set(context, Str(isolate_, name), v8::Function::New(context, callback).ToLocalChecked()).Check();
+    host->Set(context, v8rt::Str(isolate_, name), v8::Function::New(context, callback).ToLocalChecked()).Check();
   };
   set("now", HostNow);
   set("hrtime", HostHrtime);
@@ -523,44 +519,44 @@ Status V8Runtime::InstallNodeLayer(v8::Local<v8::Context> context) {
   });
   set("dirname", [](const v8::FunctionCallbackInfo<v8::Value>& info) {
     std::string dir = std::filesystem::path(v8rt::ToUtf8(info.GetIsolate(), info[0])).parent_path().string();
-    info.GetReturnValue().Set(Str(info.GetIsolate(), dir.empty() ? "/" : dir));
+    info.GetReturnValue().Set(v8rt::Str(info.GetIsolate(), dir.empty() ? "/" : dir));
   });
   set("joinPath", [](const v8::FunctionCallbackInfo<v8::Value>& info) {
     std::filesystem::path joined = std::filesystem::path(v8rt::ToUtf8(info.GetIsolate(), info[0])) /
                                    v8rt::ToUtf8(info.GetIsolate(), info[1]);
     std::string text = joined.lexically_normal().string();
     if (text.size() > 1 && text.back() == '/') text.pop_back();
-    info.GetReturnValue().Set(Str(info.GetIsolate(), text));
+    info.GetReturnValue().Set(v8rt::Str(info.GetIsolate(), text));
   });
   set("realpath", [](const v8::FunctionCallbackInfo<v8::Value>& info) {
     std::error_code ec;
     auto real = std::filesystem::weakly_canonical(v8rt::ToUtf8(info.GetIsolate(), info[0]), ec);
-    info.GetReturnValue().Set(Str(info.GetIsolate(), real.string()));
+    info.GetReturnValue().Set(v8rt::Str(info.GetIsolate(), real.string()));
   });
   set("readFileUtf8", [](const v8::FunctionCallbackInfo<v8::Value>& info) {
     v8::Isolate* isolate = info.GetIsolate();
     std::string path = v8rt::ToUtf8(isolate, info[0]);
     std::ifstream in(path, std::ios::binary);
     if (!in) {
-      auto error = v8::Exception::Error(Str(isolate, "ENOENT: no such file or directory, open '" + path + "'"));
-      error.As<v8::Object>()->Set(isolate->GetCurrentContext(), Str(isolate, "code"), Str(isolate, "ENOENT")).Check();
+      auto error = v8::Exception::Error(v8rt::Str(isolate, "ENOENT: no such file or directory, open '" + path + "'"));
+      error.As<v8::Object>()->Set(isolate->GetCurrentContext(), v8rt::Str(isolate, "code"), v8rt::Str(isolate, "ENOENT")).Check();
       isolate->ThrowException(error);
       return;
     }
     std::stringstream text;
     text << in.rdbuf();
-    info.GetReturnValue().Set(Str(isolate, text.str()));
+    info.GetReturnValue().Set(v8rt::Str(isolate, text.str()));
   });
   set("moduleType", [](const v8::FunctionCallbackInfo<v8::Value>& info) {
-    info.GetReturnValue().Set(Str(info.GetIsolate(), ModuleTypeOf(v8rt::ToUtf8(info.GetIsolate(), info[0]))));
+    info.GetReturnValue().Set(v8rt::Str(info.GetIsolate(), ModuleTypeOf(v8rt::ToUtf8(info.GetIsolate(), info[0]))));
   });
   set("compileCommonJs", [](const v8::FunctionCallbackInfo<v8::Value>& info) {
     v8::Isolate* isolate = info.GetIsolate();
     v8::Local<v8::Context> ctx = isolate->GetCurrentContext();
     v8::ScriptOrigin origin(isolate, info[1]);
     v8::ScriptCompiler::Source source(info[0].As<v8::String>(), origin);
-    v8::Local<v8::String> params[] = {Str(isolate, "exports"), Str(isolate, "require"), Str(isolate, "module"),
-                                      Str(isolate, "__filename"), Str(isolate, "__dirname")};
+    v8::Local<v8::String> params[] = {v8rt::Str(isolate, "exports"), v8rt::Str(isolate, "require"), v8rt::Str(isolate, "module"),
+                                      v8rt::Str(isolate, "__filename"), v8rt::Str(isolate, "__dirname")};
     v8::Local<v8::Function> fn;
     v8::TryCatch try_catch(isolate);
     // The wrapper node uses, without shifting line numbers: the function's parameters.
@@ -647,7 +643,7 @@ Status V8Runtime::InstallNodeLayer(v8::Local<v8::Context> context) {
           rt->CallFromLoop(r->callback, {error, result});
         });
     if (rc != 0) {
-      isolate->ThrowException(v8::Exception::Error(Str(isolate, std::string("uv_queue_work: ") + uv_strerror(rc))));
+      isolate->ThrowException(v8::Exception::Error(v8rt::Str(isolate, std::string("uv_queue_work: ") + uv_strerror(rc))));
       return;
     }
     self->handles_->fs_in_flight++;
@@ -655,26 +651,26 @@ Status V8Runtime::InstallNodeLayer(v8::Local<v8::Context> context) {
   });
   InstallTcp(context, host);
   auto versions = v8::Object::New(isolate_);
-  versions->Set(context, Str(isolate_, "duet"), Str(isolate_, kDuetVersion)).Check();
-  versions->Set(context, Str(isolate_, "v8"), Str(isolate_, v8::V8::GetVersion())).Check();
-  versions->Set(context, Str(isolate_, "uv"), Str(isolate_, uv_version_string())).Check();
-  host->Set(context, Str(isolate_, "versions"), versions).Check();
-  host->Set(context, Str(isolate_, "pid"), v8::Number::New(isolate_, getpid())).Check();
+  versions->Set(context, v8rt::Str(isolate_, "duet"), v8rt::Str(isolate_, kDuetVersion)).Check();
+  versions->Set(context, v8rt::Str(isolate_, "v8"), v8rt::Str(isolate_, v8::V8::GetVersion())).Check();
+  versions->Set(context, v8rt::Str(isolate_, "uv"), v8rt::Str(isolate_, uv_version_string())).Check();
+  host->Set(context, v8rt::Str(isolate_, "versions"), versions).Check();
+  host->Set(context, v8rt::Str(isolate_, "pid"), v8::Number::New(isolate_, getpid())).Check();
 
   v8::TryCatch try_catch(isolate_);
-  v8::ScriptOrigin origin(isolate_, Str(isolate_, "duet:node_bootstrap.js"));
+  v8::ScriptOrigin origin(isolate_, v8rt::Str(isolate_, "duet:node_bootstrap.js"));
   v8::Local<v8::Script> script;
   v8::Local<v8::Value> factory, builtins;
   v8::Local<v8::Value> argv[] = {host, context->Global()};
-  if (!v8::Script::Compile(context, Str(isolate_, kNodeBootstrapSource), &origin).ToLocal(&script) ||
+  if (!v8::Script::Compile(context, v8rt::Str(isolate_, kNodeBootstrapSource), &origin).ToLocal(&script) ||
       !script->Run(context).ToLocal(&factory) || !factory->IsFunction() ||
       !factory.As<v8::Function>()->Call(context, v8::Undefined(isolate_), 2, argv).ToLocal(&builtins) ||
       !builtins->IsObject()) {
     return v8rt::StatusFromTryCatch(isolate_, context, try_catch, "node bootstrap failed");
   }
   v8::Local<v8::Value> table, require;
-  if (!builtins.As<v8::Object>()->Get(context, Str(isolate_, "builtins")).ToLocal(&table) || !table->IsObject() ||
-      !builtins.As<v8::Object>()->Get(context, Str(isolate_, "requireFromHost")).ToLocal(&require) ||
+  if (!builtins.As<v8::Object>()->Get(context, v8rt::Str(isolate_, "builtins")).ToLocal(&table) || !table->IsObject() ||
+      !builtins.As<v8::Object>()->Get(context, v8rt::Str(isolate_, "requireFromHost")).ToLocal(&require) ||
       !require->IsFunction()) {
     return Status::Error("node bootstrap returned no builtins table");
   }
@@ -690,8 +686,8 @@ v8::MaybeLocal<v8::Module> V8Runtime::NodeBuiltinModule(const std::string& name)
   v8::Local<v8::Context> context = context_.Get(isolate_);
   v8::Local<v8::Value> exports;
   if (node_builtins_.IsEmpty() ||
-      !node_builtins_.Get(isolate_)->Get(context, Str(isolate_, name)).ToLocal(&exports) || !exports->IsObject()) {
-    isolate_->ThrowException(v8::Exception::Error(Str(isolate_,
+      !node_builtins_.Get(isolate_)->Get(context, v8rt::Str(isolate_, name)).ToLocal(&exports) || !exports->IsObject()) {
+    isolate_->ThrowException(v8::Exception::Error(v8rt::Str(isolate_,
         "Cannot find module 'node:" + name + "': duet offers events, timers, timers/promises, fs/promises, process")));
     return {};
   }
@@ -699,14 +695,14 @@ v8::MaybeLocal<v8::Module> V8Runtime::NodeBuiltinModule(const std::string& name)
   std::vector<v8::Local<v8::String>> export_names;
   for (uint32_t i = 0; i < names->Length(); ++i) export_names.push_back(names->Get(context, i).ToLocalChecked().As<v8::String>());
   v8::Local<v8::Module> module = v8::Module::CreateSyntheticModule(
-      isolate_, Str(isolate_, key), export_names,
+      isolate_, v8rt::Str(isolate_, key), export_names,
       [](v8::Local<v8::Context> ctx, v8::Local<v8::Module> m) -> v8::MaybeLocal<v8::Value> {
         V8Runtime* self = From(ctx->GetIsolate());
         v8::Isolate* isolate = self->isolate_;
         for (const auto& [specifier, global] : self->builtin_modules_) {
           if (specifier.rfind("node:", 0) != 0 || global.Get(isolate) != m) continue;
           v8::Local<v8::Object> exports =
-              self->node_builtins_.Get(isolate)->Get(ctx, Str(isolate, specifier.substr(5))).ToLocalChecked().As<v8::Object>();
+              self->node_builtins_.Get(isolate)->Get(ctx, v8rt::Str(isolate, specifier.substr(5))).ToLocalChecked().As<v8::Object>();
           v8::Local<v8::Array> keys = exports->GetOwnPropertyNames(ctx).ToLocalChecked();
           for (uint32_t i = 0; i < keys->Length(); ++i) {
             v8::Local<v8::String> k = keys->Get(ctx, i).ToLocalChecked().As<v8::String>();

@@ -28,10 +28,6 @@ struct ConnectRequest {
   int id;
 };
 
-v8::Local<v8::String> Str(v8::Isolate* isolate, const std::string& text) {
-  return v8::String::NewFromUtf8(isolate, text.data(), v8::NewStringType::kNormal, static_cast<int>(text.size()))
-      .ToLocalChecked();
-}
 
 v8::Local<v8::Integer> Int(v8::Isolate* isolate, int value) { return v8::Integer::New(isolate, value); }
 
@@ -58,9 +54,9 @@ v8::Local<v8::Value> AddressObject(v8::Isolate* isolate, const sockaddr_storage&
     port = ntohs(a4->sin_port);
   }
   auto object = v8::Object::New(isolate);
-  object->Set(context, Str(isolate, "address"), Str(isolate, ip)).Check();
-  object->Set(context, Str(isolate, "family"), Str(isolate, family)).Check();
-  object->Set(context, Str(isolate, "port"), Int(isolate, port)).Check();
+  object->Set(context, v8rt::Str(isolate, "address"), v8rt::Str(isolate, ip)).Check();
+  object->Set(context, v8rt::Str(isolate, "family"), v8rt::Str(isolate, family)).Check();
+  object->Set(context, v8rt::Str(isolate, "port"), Int(isolate, port)).Check();
   return object;
 }
 
@@ -68,7 +64,7 @@ v8::Local<v8::Value> AddressObject(v8::Isolate* isolate, const sockaddr_storage&
 
 void V8Runtime::InstallTcp(v8::Local<v8::Context> context, v8::Local<v8::Object> host) {
   auto set = [&](const char* name, v8::FunctionCallback callback) {
-    host->Set(context, Str(isolate_, name), v8::Function::New(context, callback).ToLocalChecked()).Check();
+    host->Set(context, v8rt::Str(isolate_, name), v8::Function::New(context, callback).ToLocalChecked()).Check();
   };
   // The wrap for an id, or null (with nothing thrown: JS checks the -EBADF it gets instead).
   static auto wrap_of = [](const v8::FunctionCallbackInfo<v8::Value>& info) -> TcpWrap* {
@@ -267,11 +263,11 @@ void V8Runtime::InstallTcp(v8::Local<v8::Context> context, v8::Local<v8::Object>
   });
   set("errMessage", [](const v8::FunctionCallbackInfo<v8::Value>& info) {
     int err = info[0]->Int32Value(info.GetIsolate()->GetCurrentContext()).FromMaybe(0);
-    info.GetReturnValue().Set(Str(info.GetIsolate(), uv_strerror(err)));
+    info.GetReturnValue().Set(v8rt::Str(info.GetIsolate(), uv_strerror(err)));
   });
   set("errName", [](const v8::FunctionCallbackInfo<v8::Value>& info) {
     int err = info[0]->Int32Value(info.GetIsolate()->GetCurrentContext()).FromMaybe(0);
-    info.GetReturnValue().Set(Str(info.GetIsolate(), uv_err_name(err)));
+    info.GetReturnValue().Set(v8rt::Str(info.GetIsolate(), uv_err_name(err)));
   });
 }
 
