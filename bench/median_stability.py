@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Run-to-run stability of duet's medians: runs `duet run` several times over the same workloads and
 prints, per workload and runtime, the coefficient of variation (stdev/mean) of the median across runs,
-next to the typical within-run CV. A benchmark of the harness, not a test: it prints figures.
+next to the typical within-run CV, and the CV of the py/js ratio (the figure interleaving protects
+from machine drift). A benchmark of the harness, not a test: it prints figures.
 """
 
 import argparse
@@ -25,6 +26,7 @@ def main(argv):
     opts = parser.parse_args(argv)
 
     medians = {}  # (workload, runtime) -> [median per run]
+    ratios = {}   # workload -> [cpython/v8 ratio per run]: interleaving should make these steadier
     within = {}   # (workload, runtime) -> [cv per run]
     with tempfile.TemporaryDirectory(prefix="duet-stability-") as tmp:
         for i in range(opts.repeats):
@@ -35,6 +37,8 @@ def main(argv):
             with open(path) as f:
                 doc = json.load(f)
             for w in doc["workloads"]:
+                if w["ratio"]["cpython_over_v8"] is not None:
+                    ratios.setdefault(f"{w['category']}/{w['name']}", []).append(w["ratio"]["cpython_over_v8"])
                 for runtime, lane in w["runtimes"].items():
                     if lane["error"] is None and lane["stats"]["wall"]:
                         key = (f"{w['category']}/{w['name']}", runtime)
@@ -47,6 +51,11 @@ def main(argv):
         cv = statistics.stdev(values) / mean if len(values) > 1 and mean > 0 else 0.0
         print(f"{workload:<24} {runtime:<8} {statistics.median(values) / 1e6:>15.3f} ms {100 * cv:>13.2f}% "
               f"{100 * statistics.median(within[(workload, runtime)]):>13.2f}%")
+    print(f"\n{'workload':<24} {'py/js ratio (median)':>21} {'run-to-run CV':>14}")
+    for workload, values in sorted(ratios.items()):
+        mean = statistics.fmean(values)
+        cv = statistics.stdev(values) / mean if len(values) > 1 else 0.0
+        print(f"{workload:<24} {statistics.median(values):>21.2f} {100 * cv:>13.2f}%")
     print(f"\n{opts.repeats} runs of: duet run --filter '{opts.filter}' {opts.duet_args}".rstrip())
     return 0
 
