@@ -237,7 +237,8 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   run->add_option("--size", options.size,
                   "a named parameter set from each workload.json's \"sizes\" (e.g. tiny, full); default: \"params\"");
-  run->add_option("--param", options.params, "override a workload parameter: KEY=VALUE (VALUE as JSON); repeatable");
+  run->add_option("--param", options.params, "override a workload parameter: KEY=VALUE (VALUE as JSON); repeatable")
+      ->allow_extra_args(false);  // one KEY=VALUE per --param, so paths may follow
   run->add_flag("--trace-malloc", options.trace_malloc,
                 "record CPython's peak traced memory (tracemalloc; slows Python down)");
   run->add_option("--json", options.json_path, "also write duet-run/1 JSON to FILE ('-' for stdout)");

@@ -108,7 +108,8 @@ TEST(SamplingTest, CsvAndMarkdownExportsCarryEveryWorkloadAndRuntime) {
 }
 
 TEST(SamplingTest, ParamOverridesReachBothRuntimes) {
-  auto [outcome, doc] = DuetJson("run " + (kGood / "double").string() + " --runs 1 --warmup 0 --param x=50");
+  // A path after --param is a path, not a second parameter.
+  auto [outcome, doc] = DuetJson("run --param x=50 " + (kGood / "double").string() + " --runs 1 --warmup 0");
   ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
   EXPECT_EQ(doc["workloads"][0]["runtimes"]["v8"]["result"]["doubled"], 100);
   EXPECT_EQ(doc["workloads"][0]["runtimes"]["cpython"]["result"]["doubled"], 100);
