@@ -19,6 +19,12 @@ struct PauseStats {
     total_ns += ns;
     max_ns = std::max(max_ns, ns);
   }
+  // Folds another kind's pauses into this total.
+  void Merge(const PauseStats& other) {
+    count += other.count;
+    total_ns += other.total_ns;
+    max_ns = std::max(max_ns, other.max_ns);
+  }
   nlohmann::json ToJson() const { return {{"count", count}, {"total_ns", total_ns}, {"max_ns", max_ns}}; }
 };
 

@@ -75,9 +75,7 @@ nlohmann::json PythonRuntime::EndCounters() {
   PauseStats all;
   for (const auto& [generation, pauses] : g_gc.by_generation) {
     by_generation[std::to_string(generation)] = pauses.ToJson();
-    all.count += pauses.count;
-    all.total_ns += pauses.total_ns;
-    all.max_ns = std::max(all.max_ns, pauses.max_ns);
+    all.Merge(pauses);
   }
   nlohmann::json counters = {
       {"gc",

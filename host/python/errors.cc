@@ -24,12 +24,8 @@ PyRef FetchException() {
 
 Status StatusFromPyErr(const char* what, const std::string& script) {
   PyRef exc = FetchException();
-  PyRef describe(PyObject_GetAttrString(PythonRuntime::HostHelpers(), "describe"));
   PyRef script_text(PyUnicode_FromString(script.c_str()));
-  PyRef info;
-  if (describe && script_text) {
-    info = PyRef(PyObject_CallFunctionObjArgs(describe.get(), exc.get(), script_text.get(), nullptr));
-  }
+  PyRef info = PythonRuntime::CallHostHelper("describe", {exc.get(), script_text.get()});
   if (!info || !PyTuple_Check(info.get()) || PyTuple_GET_SIZE(info.get()) != 4) {
     PyErr_Clear();
     return Status::Error(std::string(what) + ": an exception that could not be described");

@@ -107,13 +107,20 @@ PyObject* PythonRuntime::HostHelpers() {
   return helpers;
 }
 
+PyRef PythonRuntime::CallHostHelper(const char* name, std::initializer_list<PyObject*> args) {
+  for (PyObject* arg : args) {
+    if (arg == nullptr) return PyRef();  // its constructor failed and set the error
+  }
+  PyObject* helpers = HostHelpers();
+  PyRef function(helpers ? PyObject_GetAttrString(helpers, name) : nullptr);
+  if (!function) return PyRef();
+  return PyRef(PyObject_Vectorcall(function.get(), std::data(args), args.size(), nullptr));
+}
+
 Status PythonRuntime::LoadModule(const std::filesystem::path& file, PyRef* out) {
-  PyRef load(PyObject_GetAttrString(HostHelpers(), "load"));
   PyRef path(PyUnicode_FromString(file.c_str()));
   PyRef name(PyUnicode_FromString(ModuleNameFor(file).c_str()));
-  if (load && path && name) {
-    *out = PyRef(PyObject_CallFunctionObjArgs(load.get(), path.get(), name.get(), nullptr));
-  }
+  *out = CallHostHelper("load", {path.get(), name.get()});
   if (!*out) return pyrt::StatusFromPyErr("error while importing", file.string());
   return Status::Ok();
 }

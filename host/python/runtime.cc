@@ -84,10 +84,8 @@ bool PythonRuntime::DrainReady() {
 
 void PythonRuntime::DropWorkload() {
   if (module_) {
-    PyRef unload(PyObject_GetAttrString(HostHelpers(), "unload"));
     PyRef folder(PyUnicode_FromString(script_.parent_path().c_str()));
-    PyRef done(unload && folder ? PyObject_CallOneArg(unload.get(), folder.get()) : nullptr);
-    if (!done) PyErr_Clear();
+    if (!CallHostHelper("unload", {folder.get()})) PyErr_Clear();
   }
   state_ = PyRef();
   result_ = PyRef();
@@ -126,8 +124,7 @@ Status PythonRuntime::Call(PyObject* fn, std::vector<PyObject*> args, const char
     // The same test inspect.isawaitable makes, without a Python call on the hot path.
     PyAsyncMethods* async = Py_TYPE(value.get())->tp_as_async;
     if (async != nullptr && async->am_await != nullptr) {
-      PyRef run_awaitable(PyObject_GetAttrString(HostHelpers(), "run_awaitable"));
-      value = run_awaitable ? PyRef(PyObject_CallOneArg(run_awaitable.get(), value.get())) : PyRef();
+      value = CallHostHelper("run_awaitable", {value.get()});
     }
   }
   if (!value) return pyrt::StatusFromPyErr(what, script_.string());
@@ -165,8 +162,7 @@ Status PythonRuntime::RunOnce(Sample* sample) {
 
 Status PythonRuntime::LastResult(nlohmann::json* out) {
   if (!result_) return Status::Error("run has not returned a result yet");
-  PyRef to_json(PyObject_GetAttrString(HostHelpers(), "to_json"));
-  PyRef text(to_json ? PyObject_CallOneArg(to_json.get(), result_.get()) : nullptr);
+  PyRef text = CallHostHelper("to_json", {result_.get()});
   if (!text) return pyrt::StatusFromPyErr("the result of run is not JSON", script_.string());
   const char* utf8 = PyUnicode_AsUTF8(text.get());
   if (utf8 == nullptr) return pyrt::StatusFromPyErr("the result of run is not JSON", script_.string());
@@ -205,9 +201,8 @@ Status PythonRuntime::Exec(const std::filesystem::path& script, const std::vecto
   std::vector<std::string> argv = {script.string()};
   argv.insert(argv.end(), args.begin(), args.end());
   DUET_RETURN_IF_ERROR(SetArgv(argv));
-  PyRef exec_main(PyObject_GetAttrString(HostHelpers(), "exec_main"));
   PyRef path(PyUnicode_FromString(script_.c_str()));
-  PyRef ok(exec_main && path ? PyObject_CallOneArg(exec_main.get(), path.get()) : nullptr);
+  PyRef ok = CallHostHelper("exec_main", {path.get()});
   if (ok) {
     loop_->SpinUntilIdle();
     FlushStdio();
@@ -225,8 +220,7 @@ Status PythonRuntime::Exec(const std::filesystem::path& script, const std::vecto
   PyErr_Fetch(&type, &value, &traceback);
   PyErr_NormalizeException(&type, &value, &traceback);
   PyRef owned_type(type), owned_value(value), owned_tb(traceback);
-  PyRef exit_code_of(PyObject_GetAttrString(HostHelpers(), "exit_code_of"));
-  PyRef code(exit_code_of ? PyObject_CallOneArg(exit_code_of.get(), value) : nullptr);
+  PyRef code = CallHostHelper("exit_code_of", {value});
   *exit_code = code ? static_cast<int>(PyLong_AsLong(code.get())) : 1;
   PyErr_Clear();
   FlushStdio();

@@ -6,6 +6,7 @@
 #include <Python.h>
 
 #include <filesystem>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,9 @@ class PythonRuntime final : public Runtime, private LoopParticipant {
 
   // The host's Python-side helpers (module_loader.cc), a borrowed reference.
   static PyObject* HostHelpers();
+  // Calls helpers.<name>(*args); null, with the Python error set, when anything fails (a null
+  // argument included, so callers may pass fresh references unchecked).
+  static PyRef CallHostHelper(const char* name, std::initializer_list<PyObject*> args);
 
  private:
   bool DrainReady() override;

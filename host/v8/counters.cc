@@ -40,9 +40,7 @@ nlohmann::json V8Runtime::EndCounters() {
     gc[type] = pauses.ToJson();
     // Incremental marking steps run interleaved with JS, not as a stop-the-world pause of their own.
     if (type != "incremental_marking") {
-      all.count += pauses.count;
-      all.total_ns += pauses.total_ns;
-      all.max_ns = std::max(all.max_ns, pauses.max_ns);
+      all.Merge(pauses);
     }
   }
   v8::HeapStatistics heap;

@@ -17,6 +17,12 @@ v8::Local<v8::String> Str(v8::Isolate* isolate, const std::string& text) {
       .ToLocalChecked();
 }
 
+void SetFunction(v8::Local<v8::Context> context, v8::Local<v8::Object> target, const char* name,
+                 v8::FunctionCallback callback) {
+  v8::Isolate* isolate = context->GetIsolate();
+  target->Set(context, Str(isolate, name), v8::Function::New(context, callback).ToLocalChecked()).Check();
+}
+
 namespace {
 
 std::string SourceLineOf(const std::string& file, int line) {

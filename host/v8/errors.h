@@ -20,5 +20,8 @@ Status StatusFromException(v8::Isolate* isolate, v8::Local<v8::Context> context,
 std::string ToUtf8(v8::Isolate* isolate, v8::Local<v8::Value> value);
 // A V8 string from UTF-8 bytes (the host's strings are always far below V8's length limit).
 v8::Local<v8::String> Str(v8::Isolate* isolate, const std::string& text);
+// target[name] = a function calling `callback`: how every native global and host primitive is installed.
+void SetFunction(v8::Local<v8::Context> context, v8::Local<v8::Object> target, const char* name,
+                 v8::FunctionCallback callback);
 
 }  // namespace duet::v8rt

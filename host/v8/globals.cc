@@ -66,23 +66,17 @@ void Exit(const v8::FunctionCallbackInfo<v8::Value>& info) {
   isolate->TerminateExecution();
 }
 
-void SetFunction(v8::Local<v8::Context> context, v8::Local<v8::Object> target, const char* name,
-                 v8::FunctionCallback callback) {
-  v8::Isolate* isolate = context->GetIsolate();
-  target->Set(context, v8rt::Str(isolate, name), v8::Function::New(context, callback).ToLocalChecked()).Check();
-}
-
 }  // namespace
 
 Status V8Runtime::InstallGlobals(v8::Local<v8::Context> context) {
   v8::Local<v8::Object> global = context->Global();
 
   v8::Local<v8::Object> console = v8::Object::New(isolate_);
-  SetFunction(context, console, "log", Print<&g_stdout>);
-  SetFunction(context, console, "info", Print<&g_stdout>);
-  SetFunction(context, console, "debug", Print<&g_stdout>);
-  SetFunction(context, console, "error", Print<&g_stderr>);
-  SetFunction(context, console, "warn", Print<&g_stderr>);
+  v8rt::SetFunction(context, console, "log", Print<&g_stdout>);
+  v8rt::SetFunction(context, console, "info", Print<&g_stdout>);
+  v8rt::SetFunction(context, console, "debug", Print<&g_stdout>);
+  v8rt::SetFunction(context, console, "error", Print<&g_stderr>);
+  v8rt::SetFunction(context, console, "warn", Print<&g_stderr>);
   global->Set(context, v8rt::Str(isolate_, "console"), console).Check();
 
   v8::Local<v8::Object> process = v8::Object::New(isolate_);
@@ -100,7 +94,7 @@ Status V8Runtime::InstallGlobals(v8::Local<v8::Context> context) {
   }
   process->Set(context, v8rt::Str(isolate_, "env"), env).Check();
   process->Set(context, v8rt::Str(isolate_, "platform"), v8rt::Str(isolate_, "linux")).Check();
-  SetFunction(context, process, "exit", Exit);
+  v8rt::SetFunction(context, process, "exit", Exit);
   global->Set(context, v8rt::Str(isolate_, "process"), process).Check();
   return Status::Ok();
 }

@@ -397,11 +397,15 @@ void V8Runtime::OnPromiseReject(v8::PromiseRejectMessage message) {
   if (message.GetEvent() == v8::kPromiseRejectWithNoHandler) {
     pending.emplace_back(v8::Global<v8::Promise>(isolate, promise), v8::Global<v8::Value>(isolate, message.GetValue()));
   } else if (message.GetEvent() == v8::kPromiseHandlerAddedAfterReject) {
-    for (auto it = pending.begin(); it != pending.end(); ++it) {
-      if (it->first.Get(isolate) == promise) {
-        pending.erase(it);
-        break;
-      }
+    self->ForgetRejection(promise);
+  }
+}
+
+void V8Runtime::ForgetRejection(v8::Local<v8::Promise> promise) {
+  for (auto it = unhandled_rejections_.begin(); it != unhandled_rejections_.end(); ++it) {
+    if (it->first.Get(isolate_) == promise) {
+      unhandled_rejections_.erase(it);
+      return;
     }
   }
 }
@@ -494,9 +498,7 @@ void HostCwd(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 Status V8Runtime::InstallNodeLayer(v8::Local<v8::Context> context) {
   v8::Local<v8::Object> host = v8::Object::New(isolate_);
-  auto set = [&](const char* name, v8::FunctionCallback callback) {
-    host->Set(context, v8rt::Str(isolate_, name), v8::Function::New(context, callback).ToLocalChecked()).Check();
-  };
+  auto set = [&](const char* name, v8::FunctionCallback callback) { v8rt::SetFunction(context, host, name, callback); };
   set("now", HostNow);
   set("hrtime", HostHrtime);
   set("hrtimeMs", HostHrtimeMs);

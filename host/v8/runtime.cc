@@ -179,22 +179,12 @@ Status V8Runtime::AwaitPromise(v8::Local<v8::Promise> promise, const char* what,
                                v8::Local<v8::Value>* result) {
   // The host awaits this promise itself: its rejection is handled, not "unhandled".
   promise->MarkAsHandled();
-  // It may have rejected already, before anyone could handle it: it is handled now.
-  for (auto it = unhandled_rejections_.begin(); it != unhandled_rejections_.end(); ++it) {
-    if (it->first.Get(isolate_) == promise) {
-      unhandled_rejections_.erase(it);
-      break;
-    }
-  }
+  ForgetRejection(promise);  // it may have rejected already, before anyone could handle it
   Status spun = loop_->SpinUntil([&] {
     return promise->State() != v8::Promise::PromiseState::kPending || exit_.requested || !uncaught_.ok();
   });
   if (exit_.requested) return Status::Error("process.exit() called during " + std::string(what));
-  if (!uncaught_.ok()) {
-    Status error = uncaught_;
-    uncaught_ = Status::Ok();
-    return error;
-  }
+  if (!uncaught_.ok()) return TakeUncaught();
   if (!spun.ok()) return Status::Error(std::string(what) + ": the promise never settled (" + spun.message() + ")");
   if (promise->State() == v8::Promise::PromiseState::kRejected) {
     return v8rt::StatusFromException(isolate_, context_.Get(isolate_), promise->Result(), what);
@@ -255,12 +245,7 @@ Status V8Runtime::RunOnce(Sample* sample) {
   result_.Reset(isolate_, result);
   // Microtasks queued by a synchronous run belong to this iteration, but not to its timing.
   DrainReady();
-  if (!uncaught_.ok()) {
-    Status error = uncaught_;
-    uncaught_ = Status::Ok();
-    return error;
-  }
-  return Status::Ok();
+  return TakeUncaught();
 }
 
 Status V8Runtime::LastResult(nlohmann::json* out) {

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/loop.h"
@@ -116,6 +117,10 @@ class V8Runtime final : public Runtime, private LoopParticipant {
   // After a loop call: drains ticks (unless the call was the tick drain), records an exception
   // as the uncaught error, then checks for unhandled rejections.
   void FinishLoopCall(bool run_ticks, v8::TryCatch& try_catch, v8::Local<v8::Context> context, bool failed);
+  // The uncaught error, handed over once (the runtime goes on clean).
+  Status TakeUncaught() { return std::exchange(uncaught_, Status::Ok()); }
+  // A rejected promise that has a handler now is no longer a candidate "unhandled rejection".
+  void ForgetRejection(v8::Local<v8::Promise> promise);
   // Unhandled rejections still pending after a drain become the uncaught error.
   void CheckUnhandledRejections();
   static void OnPromiseReject(v8::PromiseRejectMessage message);

@@ -63,9 +63,7 @@ v8::Local<v8::Value> AddressObject(v8::Isolate* isolate, const sockaddr_storage&
 }  // namespace
 
 void V8Runtime::InstallTcp(v8::Local<v8::Context> context, v8::Local<v8::Object> host) {
-  auto set = [&](const char* name, v8::FunctionCallback callback) {
-    host->Set(context, v8rt::Str(isolate_, name), v8::Function::New(context, callback).ToLocalChecked()).Check();
-  };
+  auto set = [&](const char* name, v8::FunctionCallback callback) { v8rt::SetFunction(context, host, name, callback); };
   // The wrap for an id, or null (with nothing thrown: JS checks the -EBADF it gets instead).
   static auto wrap_of = [](const v8::FunctionCallbackInfo<v8::Value>& info) -> TcpWrap* {
     V8Runtime* self = From(info.GetIsolate());
