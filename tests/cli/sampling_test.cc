@@ -3,6 +3,10 @@
 // loop whose medians must scale with its work.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
+#include <vector>
+
 #include "cli/duet_command.h"
 
 namespace duet::testing {
@@ -116,18 +120,30 @@ TEST(SamplingTest, ParamOverridesReachBothRuntimes) {
 }
 
 // The validation against a reference: twice the work must cost twice the time, in each runtime.
+// Both sizes run in one session, one right after the other, so the machine's drift between
+// minutes (large on shared VMs) does not land between them; five sessions (CPython's speed varies
+// by a few percent from one process to the next), and the median of their ratios is what must
+// lie in [1.9, 2.1].
 TEST(SamplingTest, MediansScaleLinearlyWithACalibratedBusyLoop) {
-  std::string busy = (std::filesystem::path(DUET_TEST_FIXTURES) / "calibration/busy").string();
-  auto [one, single] = DuetJson("run " + busy + " --runs 15 --warmup 5 --param work=400000");
-  auto [two, twice] = DuetJson("run " + busy + " --runs 15 --warmup 5 --param work=800000");
-  ASSERT_EQ(one.exit_code, 0) << one.err;
-  ASSERT_EQ(two.exit_code, 0) << two.err;
-  for (const char* rt : {"v8", "cpython"}) {
-    // CPU time of the main thread: what the loop costs, without other processes' scheduling noise.
-    double ratio = twice["workloads"][0]["runtimes"][rt]["median_cpu_ns"].get<double>() /
-                   single["workloads"][0]["runtimes"][rt]["median_cpu_ns"].get<double>();
-    EXPECT_GE(ratio, 1.9) << rt;
-    EXPECT_LE(ratio, 2.1) << rt;
+  std::string fixtures = (std::filesystem::path(DUET_TEST_FIXTURES) / "calibration").string();
+  std::map<std::string, std::vector<double>> ratios;
+  for (int session = 0; session < 5; ++session) {
+    auto [outcome, doc] = DuetJson("run " + fixtures + " --runs 15 --warmup 5");
+    ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
+    ASSERT_EQ(doc["workloads"].size(), 2u);
+    const auto& single = doc["workloads"][0];  // busy, work W (sorted by path)
+    const auto& twice = doc["workloads"][1];   // busy-double, work 2W
+    ASSERT_EQ(twice["params"]["work"].get<int>(), 2 * single["params"]["work"].get<int>());
+    for (const char* rt : {"v8", "cpython"}) {
+      // CPU time of the main thread: what the loop costs, without other processes' scheduling.
+      ratios[rt].push_back(twice["runtimes"][rt]["median_cpu_ns"].get<double>() /
+                           single["runtimes"][rt]["median_cpu_ns"].get<double>());
+    }
+  }
+  for (auto& [rt, values] : ratios) {
+    std::sort(values.begin(), values.end());
+    EXPECT_GE(values[2], 1.9) << rt;
+    EXPECT_LE(values[2], 2.1) << rt;
   }
 }
 
