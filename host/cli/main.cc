@@ -21,6 +21,19 @@
 namespace duet {
 namespace {
 
+// Options before the subcommand: they shape the engines, for run and exec alike.
+struct EngineOptions {
+  std::string py_loop = "uv";
+};
+
+// Starts both runtimes as the engine options say; prints why not and returns false on failure.
+bool StartSession(const EngineOptions& engine, Session* session) {
+  Status started = session->Init();
+  if (started.ok()) started = session->python().SetAsyncioLoop(engine.py_loop);
+  if (!started.ok()) fmt::print(stderr, "duet: cannot start the runtimes: {}\n", started.ToString());
+  return started.ok();
+}
+
 struct RunOptions {
   std::vector<std::string> paths;
   std::string filter;
@@ -91,7 +104,7 @@ void WriteExports(const RunOptions& options, const SessionRecord& record, const 
   }
 }
 
-int CommandRun(const RunOptions& options, const std::vector<std::string>& command_line) {
+int CommandRun(const EngineOptions& engine, const RunOptions& options, const std::vector<std::string>& command_line) {
   RunPlan plan{options.runs, options.time_budget_s, std::nullopt, false, options.blocks};
   if (options.warmup == "auto") {
     plan.warmup_auto = true;
@@ -111,11 +124,7 @@ int CommandRun(const RunOptions& options, const std::vector<std::string>& comman
     return 1;
   }
   Session session;
-  Status started = session.Init();
-  if (!started.ok()) {
-    fmt::print(stderr, "duet: cannot start the runtimes: {}\n", started.ToString());
-    return 1;
-  }
+  if (!StartSession(engine, &session)) return 1;
   session.python().set_trace_malloc(options.trace_malloc);
   SessionRecord record;
   record.environment = CollectEnvironment(session, command_line);
@@ -179,13 +188,9 @@ int CommandList(const RunOptions& options) {
   return 0;
 }
 
-int CommandExec(const std::string& script, const std::vector<std::string>& args) {
+int CommandExec(const EngineOptions& engine, const std::string& script, const std::vector<std::string>& args) {
   Session session;
-  Status started = session.Init();
-  if (!started.ok()) {
-    fmt::print(stderr, "duet: cannot start the runtimes: {}\n", started.ToString());
-    return 1;
-  }
+  if (!StartSession(engine, &session)) return 1;
   Runtime* runtime = session.ForScript(script);
   if (runtime == nullptr) {
     fmt::print(stderr, "duet: {}: not a .js, .mjs, .cjs or .py file\n", script);
@@ -214,6 +219,11 @@ int main(int argc, char** argv) {
   CLI::App app{"duet: the same workload in embedded V8 and CPython, side by side, in one process."};
   app.set_version_flag("--version", std::string("duet ") + kDuetVersion + " (" + kDuetGitCommit + ")");
   app.require_subcommand(1);
+  EngineOptions engine;
+  app.add_option("--py-loop", engine.py_loop,
+                 "Python's asyncio loop: uv = duet's, on the libuv loop JavaScript uses (default); "
+                 "asyncio = the stock selector loop, for comparison")
+      ->check(CLI::IsMember({"uv", "asyncio"}));
 
   RunOptions options;
   auto add_selection = [&](CLI::App* cmd) {
@@ -259,8 +269,8 @@ int main(int argc, char** argv) {
     int code = app.exit(e);  // prints help, version or the usage error
     return code == 0 ? 0 : 2;
   }
-  if (run->parsed()) return CommandRun(options, command_line);
+  if (run->parsed()) return CommandRun(engine, options, command_line);
   if (list->parsed()) return CommandList(options);
-  if (exec->parsed()) return CommandExec(script, exec->remaining());
+  if (exec->parsed()) return CommandExec(engine, script, exec->remaining());
   return 2;
 }

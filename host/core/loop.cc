@@ -1,6 +1,8 @@
 // Loop implementation; see loop.h.
 #include "core/loop.h"
 
+#include <signal.h>
+
 #include <algorithm>
 #include <string>
 
@@ -11,6 +13,9 @@ Loop::Loop() = default;
 Loop::~Loop() { Close(); }
 
 Status Loop::Init() {
+  // A peer that goes away must be an EPIPE on the write, not a signal that kills the host:
+  // node and python3 both ignore SIGPIPE at start-up, and so must a process embedding both.
+  signal(SIGPIPE, SIG_IGN);
   int rc = uv_loop_init(&loop_);
   if (rc != 0) return Status::Error(std::string("uv_loop_init: ") + uv_strerror(rc));
   initialized_ = true;

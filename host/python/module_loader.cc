@@ -1,6 +1,7 @@
 // Module loading for PythonRuntime, and the host's Python-side helpers: import a file as a
 // fresh module, run a coroutine, serialise a result, describe an exception. Python code does
 // what CPython's own machinery does best (importlib, traceback, json, asyncio).
+#include "python/duet_asyncio.h"
 #include "python/errors.h"
 #include "python/runtime.h"
 
@@ -13,6 +14,51 @@ constexpr const char* kHostHelpersSource = R"PY(
 import os, sys
 
 _loop = None
+_loop_kind = "uv"  # "asyncio": leave asyncio's stock selector loop as the default (--py-loop)
+_DUET_ASYNCIO_SOURCE = None  # set by the host: py/duet_asyncio.py
+
+def set_loop_kind(kind):
+    global _loop_kind
+    _loop_kind = kind
+
+class _InstallLoopAfter:
+    """asyncio's own loader, plus making duet's loop the default once asyncio has loaded."""
+    def __init__(self, loader):
+        self._loader = loader
+    def __getattr__(self, name):
+        return getattr(self._loader, name)
+    def create_module(self, spec):
+        return self._loader.create_module(spec)
+    def exec_module(self, module):
+        self._loader.exec_module(module)
+        import duet_asyncio
+        duet_asyncio.install()
+
+class AsyncioHook:
+    """On sys.meta_path: duet_asyncio is importable, and importing asyncio installs it, so
+    start-up pays nothing for a loop the workload may never use."""
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        if name == "duet_asyncio":
+            import importlib.machinery
+            return importlib.machinery.ModuleSpec(name, _DuetAsyncioLoader)
+        if name != "asyncio" or _loop_kind != "uv":
+            return None
+        import importlib.machinery
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        if spec is not None and spec.loader is not None:
+            spec.loader = _InstallLoopAfter(spec.loader)
+        return spec
+
+class _DuetAsyncioLoader:
+    @staticmethod
+    def create_module(spec):
+        return None
+    @staticmethod
+    def exec_module(module):
+        exec(compile(_DUET_ASYNCIO_SOURCE, "<duet_asyncio>", "exec"), module.__dict__)
+
+sys.meta_path.insert(0, AsyncioHook)
 
 def load(path, name):
     import importlib.util
@@ -46,6 +92,13 @@ def run_awaitable(awaitable):
     if _loop is None or _loop.is_closed():
         _loop = asyncio.new_event_loop()
     return _loop.run_until_complete(awaitable)
+
+def close_session_loop():
+    # The host's libuv loop is going away with the runtime; so must the loop on it.
+    global _loop
+    if _loop is not None and not _loop.is_closed() and not _loop.is_running():
+        _loop.close()
+    _loop = None
 
 def to_json(value):
     import json
@@ -102,7 +155,12 @@ std::string ModuleNameFor(const std::filesystem::path& file) {
 PyObject* PythonRuntime::HostHelpers() {
   static PyObject* helpers = [] {  // immortal for the process, like a built-in module
     PyRef code(Py_CompileString(kHostHelpersSource, "<duet-host>", Py_file_input));
-    return code ? PyImport_ExecCodeModule("_duet_host", code.get()) : nullptr;
+    PyObject* module = code ? PyImport_ExecCodeModule("_duet_host", code.get()) : nullptr;
+    PyRef source(PyUnicode_FromString(kDuetAsyncioSource));
+    if (module != nullptr && (!source || PyObject_SetAttrString(module, "_DUET_ASYNCIO_SOURCE", source.get()) != 0)) {
+      Py_CLEAR(module);
+    }
+    return module;
   }();
   return helpers;
 }

@@ -4,6 +4,7 @@
 
 #include "core/clock.h"
 #include "python/errors.h"
+#include "python/event_loop.h"
 
 extern "C" PyObject* PyInit_duet();
 
@@ -21,8 +22,9 @@ class PythonProcess {
 
  private:
   PythonProcess() {
-    if (PyImport_AppendInittab("duet", &PyInit_duet) != 0) {
-      status_ = Status::Error("PyImport_AppendInittab(duet) failed");
+    if (PyImport_AppendInittab("duet", &PyInit_duet) != 0 ||
+        PyImport_AppendInittab("_duet_loop", &PyInit__duet_loop) != 0) {
+      status_ = Status::Error("PyImport_AppendInittab(duet, _duet_loop) failed");
       return;
     }
     PyConfig config;
@@ -59,6 +61,8 @@ PythonRuntime::~PythonRuntime() {
   if (!PythonProcess::Get().status().ok()) return;
   loop_->RemoveParticipant(this);
   DropWorkload();
+  if (!CallHostHelper("close_session_loop", {})) PyErr_Clear();
+  pyloop::SetHostLoop(nullptr);
 }
 
 Status PythonRuntime::Init() {
@@ -66,6 +70,16 @@ Status PythonRuntime::Init() {
   if (HostHelpers() == nullptr) return pyrt::StatusFromPyErr("cannot start the host helpers");
   DUET_RETURN_IF_ERROR(InstallGcCallback());
   loop_->AddParticipant(this);
+  pyloop::SetHostLoop(loop_->get());
+  return Status::Ok();
+}
+
+Status PythonRuntime::SetAsyncioLoop(std::string_view kind) {
+  if (kind != "uv" && kind != "asyncio") {
+    return Status::Error("unknown Python event loop '" + std::string(kind) + "' (expected uv or asyncio)");
+  }
+  PyRef name(PyUnicode_FromStringAndSize(kind.data(), static_cast<Py_ssize_t>(kind.size())));
+  if (!CallHostHelper("set_loop_kind", {name.get()})) return pyrt::StatusFromPyErr("--py-loop");
   return Status::Ok();
 }
 

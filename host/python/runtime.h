@@ -38,6 +38,10 @@ class PythonRuntime final : public Runtime, private LoopParticipant {
   void BeginCounters() override;
   nlohmann::json EndCounters() override;
 
+  // Which loop asyncio.new_event_loop() gives: "uv" (duet's, on the shared libuv loop; the
+  // default) or "asyncio" (the stock selector loop, for comparison). Before asyncio's import.
+  Status SetAsyncioLoop(std::string_view kind);
+
   // With tracing on, counters include peak traced memory (tracemalloc: slows Python down).
   void set_trace_malloc(bool on) { trace_malloc_ = on; }
 

@@ -1,5 +1,7 @@
 // The duet command line, end to end: runs build/duet as a user would and asserts on its table,
 // its duet-run/1 JSON and its exit codes.
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include "cli/duet_command.h"
@@ -20,7 +22,8 @@ class RunCommandTest : public ::testing::Test {
  protected:
   // One session over every fixture workload, shared by the tests below.
   static void SetUpTestSuite() {
-    json_path_ = new std::string(::testing::TempDir() + "/fixtures-run.json");
+    // ctest runs each test in its own process, maybe in parallel: one file per process.
+    json_path_ = new std::string(::testing::TempDir() + "/fixtures-run-" + std::to_string(getpid()) + ".json");
     outcome_ = new Outcome(Duet("run " + (kFixtures / "workloads").string() + " --runs 3 --warmup 1 --json " + *json_path_));
     doc_ = new nlohmann::json(nlohmann::json::parse(Slurp(*json_path_)));
   }

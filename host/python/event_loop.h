@@ -1,0 +1,121 @@
+// The C++ core of duet's asyncio event loop (the `_duet_loop` module): the ready queue, timers,
+// the cross-thread wakeup and uv handles for selectors and TCP, on the host's libuv loop.
+// asyncio's own Python code (host/python/py/duet_asyncio.py) supplies everything else.
+// Mirrors host/v8/node_host.cc, which gives JavaScript the same loop.
+#pragma once
+
+#include <Python.h>
+#include <uv.h>
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+namespace duet::pyloop {
+
+// Makes `loop` the libuv loop asyncio loops run on (null detaches: loops still on it close).
+void SetHostLoop(uv_loop_t* loop);
+
+// One asyncio loop's libuv side. Owned by its LoopCore object; outlives it only while handle
+// close callbacks are pending.
+struct LoopState {
+  uv_loop_t* uv = nullptr;
+  std::unique_ptr<uv_loop_t> own_loop;  // set when the host loop is taken by another asyncio loop
+  uv_timer_t timer{};
+  uv_async_t wakeup{};
+  // Every open handle of this loop and its close callback, so closing the loop closes them;
+  // the state is freed when the loop is closed and the last close callback ran.
+  std::unordered_map<uv_handle_t*, uv_close_cb> handles;
+  int open_handles = 0;
+
+  PyObject* owner = nullptr;  // the LoopCore, borrowed
+  std::deque<PyObject*> ready;  // owned references: Handle objects, or asyncio Handles
+  struct Timer {
+    double when;
+    uint64_t seq;
+    PyObject* handle;  // owned asyncio.TimerHandle
+  };
+  std::vector<Timer> timers;  // a min-heap on (when, seq)
+  uint64_t timer_seq = 0;
+  size_t cancelled_timers = 0;
+
+  // While uv_run blocks, the GIL is released so other Python threads run; callbacks from
+  // libuv take it back with this thread state.
+  PyThreadState* released = nullptr;
+  // SystemExit / KeyboardInterrupt raised inside a libuv callback: re-raised by _run_once.
+  PyObject* pending_type = nullptr;
+  PyObject* pending_value = nullptr;
+  PyObject* pending_traceback = nullptr;
+
+  bool closed = false;          // no more callbacks; every handle closed or closing
+  bool core_released = false;  // the LoopCore let go: freed when the last handle has closed
+  bool debug = false;
+  std::atomic<bool> wakeup_open{false};
+  std::unique_ptr<char[]> read_buffer;  // shared by every TCP read on this loop
+  static constexpr size_t kReadBufferSize = 256 * 1024;
+};
+
+// Holds the GIL for the length of a libuv callback, taking it back when uv_run released it.
+class GilFromLoop {
+ public:
+  explicit GilFromLoop(LoopState* state) : state_(state), tstate_(state->released) {
+    if (tstate_ != nullptr) {
+      state_->released = nullptr;
+      PyEval_RestoreThread(tstate_);
+    }
+  }
+  ~GilFromLoop() {
+    if (tstate_ != nullptr) state_->released = PyEval_SaveThread();
+  }
+  GilFromLoop(const GilFromLoop&) = delete;
+  GilFromLoop& operator=(const GilFromLoop&) = delete;
+
+ private:
+  LoopState* state_;
+  PyThreadState* tstate_;
+};
+
+// Every Python object that owns a libuv handle starts with this: the loop it lives on.
+struct LoopCoreObject {
+  PyObject_HEAD
+  LoopState* state;
+};
+
+// Registers an open handle of the loop (unref'd: only a running asyncio loop keeps libuv
+// alive), so that closing the loop closes it.
+void AdoptHandle(LoopState* state, uv_handle_t* handle, uv_close_cb on_close);
+// Starts closing an adopted handle; its close callback must end with HandleClosed(state).
+void CloseHandle(LoopState* state, uv_handle_t* handle);
+void HandleClosed(LoopState* state);
+
+// The pending exception, after a libuv callback into Python failed: SystemExit and
+// KeyboardInterrupt stop the loop and surface from _run_once; anything else goes to the
+// loop's exception handler as {'message': message, 'exception': exc, **context}.
+void ReportCallbackError(LoopState* state, const char* message, PyObject* context_extra);
+
+// Schedules callable(*args) on the ready queue (a Handle with the current context).
+bool CallSoon(LoopState* state, PyObject* callable, std::initializer_list<PyObject*> args);
+
+// An OSError (or its errno subclass) for a negative libuv status, set as the pending error.
+void SetErrorFromUv(int status);
+// The same, returned as a new exception instance.
+PyObject* ErrorFromUv(int status);
+
+// A zeroed static type object with its one reference; PyType_Ready fills in the rest.
+inline PyTypeObject BlankType() {
+  PyTypeObject t{};
+  Py_SET_REFCNT(reinterpret_cast<PyObject*>(&t), 1);
+  return t;
+}
+
+// Module setup pieces (event_loop.cc owns the module; tcp.cc adds its type).
+extern PyTypeObject LoopCoreType;
+int AddTcpType(PyObject* module);
+LoopState* StateOf(PyObject* loop_core);  // null, with TypeError set, if not a LoopCore
+
+}  // namespace duet::pyloop
+
+extern "C" PyObject* PyInit__duet_loop();
