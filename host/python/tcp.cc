@@ -13,13 +13,16 @@
 namespace duet::pyloop {
 namespace {
 
-// Starts with asyncio.BaseTransport's layout (its one slot, _extra), so that TcpCore can
-// subclass asyncio.Transport and isinstance(transport, asyncio.Transport) holds.
+// Starts with the layout of asyncio's transports._FlowControlMixin (its slots and
+// BaseTransport's), so TcpCore can subclass it: isinstance(transport, asyncio.Transport) holds
+// and loop.sendfile() takes its write-based fallback. TcpCore's own members shadow the flow
+// control slots; _extra and _loop are used through asyncio's slot descriptors.
 struct TcpObject {
   PyObject_HEAD
-  PyObject* extra_slot;  // BaseTransport.__slots__ = ('_extra',): read and written by that descriptor
+  PyObject* slots[5];  // _extra, then _loop, _protocol_paused, _high_water, _low_water
   LoopState* state;
   PyObject* protocol;
+  PyObject* empty_waiter;  // set while loop.sendfile() owns the socket: write() must refuse
   PyObject* weakrefs;
   uv_tcp_t tcp;
   uv_write_t write_req;
@@ -234,6 +237,9 @@ PyObject* TcpWrite(TcpObject* self, PyObject* data) {
   if (self->eof) {
     PyErr_SetString(PyExc_RuntimeError, "Cannot call write() after write_eof()");
     result = nullptr;
+  } else if (self->empty_waiter != nullptr && self->empty_waiter != Py_None) {
+    PyErr_SetString(PyExc_RuntimeError, "unable to write; sendfile is in progress");
+    result = nullptr;
   } else if (size == 0) {
     // nothing to send
   } else if (self->conn_lost != 0 || !self->open) {
@@ -321,6 +327,8 @@ PyObject* TcpStopReading(TcpObject* self, PyObject*) {
 
 PyObject* TcpIsReading(TcpObject* self, PyObject*) { return PyBool_FromLong(!self->closing && !self->paused); }
 
+PyObject* TcpIsClosing(TcpObject* self, PyObject*) { return PyBool_FromLong(self->closing); }
+
 PyObject* TcpPauseReading(TcpObject* self, PyObject*) {
   if (!self->closing && !self->paused) {
     self->paused = 1;
@@ -371,14 +379,16 @@ PyObject* TcpNew(PyTypeObject* type, PyObject* args, PyObject*) {
 
 int TcpTraverse(TcpObject* self, visitproc visit, void* arg) {
   Py_VISIT(self->protocol);
-  Py_VISIT(self->extra_slot);
+  Py_VISIT(self->empty_waiter);
+  for (PyObject* slot : self->slots) Py_VISIT(slot);
   Py_VISIT(Py_TYPE(self));
   return 0;
 }
 
 int TcpClear(TcpObject* self) {
   Py_CLEAR(self->protocol);
-  Py_CLEAR(self->extra_slot);
+  Py_CLEAR(self->empty_waiter);
+  for (PyObject*& slot : self->slots) Py_CLEAR(slot);
   return 0;
 }
 
@@ -423,6 +433,7 @@ PyGetSetDef kTcpGetSet[] = {
 
 PyMemberDef kTcpMembers[] = {
     {"_conn_lost", T_PYSSIZET, offsetof(TcpObject, conn_lost), 0, nullptr},
+    {"_empty_waiter", T_OBJECT, offsetof(TcpObject, empty_waiter), 0, nullptr},
     {"_high_water", T_PYSSIZET, offsetof(TcpObject, high_water), 0, nullptr},
     {"_low_water", T_PYSSIZET, offsetof(TcpObject, low_water), 0, nullptr},
     {"_closing", T_BOOL, offsetof(TcpObject, closing), 0, nullptr},
@@ -436,6 +447,7 @@ PyMethodDef kTcpMethods[] = {
     {"write", reinterpret_cast<PyCFunction>(TcpWrite), METH_O, "Write bytes; what the socket won't take now is buffered."},
     {"get_write_buffer_size", reinterpret_cast<PyCFunction>(TcpWriteBufferSize), METH_NOARGS, "Bytes not yet sent."},
     {"is_reading", reinterpret_cast<PyCFunction>(TcpIsReading), METH_NOARGS, "Whether data_received is being fed."},
+    {"is_closing", reinterpret_cast<PyCFunction>(TcpIsClosing), METH_NOARGS, "Whether close() or abort() was called."},
     {"pause_reading", reinterpret_cast<PyCFunction>(TcpPauseReading), METH_NOARGS, "Stop reading until resume_reading()."},
     {"resume_reading", reinterpret_cast<PyCFunction>(TcpResumeReading), METH_NOARGS, "Read again after pause_reading()."},
     {"_open", reinterpret_cast<PyCFunction>(TcpOpen), METH_O, "Take ownership of a connected TCP socket's fd."},
@@ -463,7 +475,7 @@ PyType_Spec kTcpSpec = {"_duet_loop.TcpCore", sizeof(TcpObject), 0,
 
 int AddTcpType(PyObject* module) {
   PyObject* transports = PyImport_ImportModule("asyncio.transports");
-  PyObject* transport = transports ? PyObject_GetAttrString(transports, "Transport") : nullptr;
+  PyObject* transport = transports ? PyObject_GetAttrString(transports, "_FlowControlMixin") : nullptr;
   Py_XDECREF(transports);
   if (transport == nullptr) return -1;
   PyObject* type = PyType_FromSpecWithBases(&kTcpSpec, transport);

@@ -80,6 +80,9 @@ class _TcpTransport(_duet_loop.TcpCore):
     arithmetic in C++; this class is the rest of asyncio's _SelectorSocketTransport contract."""
 
     _start_tls_compatible = True  # start_tls() swaps in an SSLProtocol, a BufferedProtocol we feed
+    # loop.sendfile(): os.sendfile on the socket once the write buffer is empty (the selector
+    # loop's _sendfile_native, which this loop inherits), else the write()-based fallback.
+    _sendfile_compatible = constants._SendfileMode.TRY_NATIVE
 
     def __init__(self, loop, sock, protocol, waiter=None, extra=None, server=None):
         self._loop = loop
@@ -123,9 +126,6 @@ class _TcpTransport(_duet_loop.TcpCore):
 
     def get_protocol(self):
         return self._protocol
-
-    def is_closing(self):
-        return self._closing
 
     def writelines(self, list_of_data):
         self.write(b"".join(list_of_data))
@@ -203,10 +203,23 @@ class _TcpTransport(_duet_loop.TcpCore):
         if not keep_open:
             self.close()
 
+    def _make_empty_waiter(self):
+        if self._empty_waiter is not None:
+            raise RuntimeError("Empty waiter is already set")
+        self._empty_waiter = self._loop.create_future()
+        if not self.get_write_buffer_size():
+            self._empty_waiter.set_result(None)
+        return self._empty_waiter
+
+    def _reset_empty_waiter(self):
+        self._empty_waiter = None
+
     def _write_drained(self):
         if self._conn_lost:
             return
         self._maybe_resume_protocol()
+        if self._empty_waiter is not None:
+            self._empty_waiter.set_result(None)
         if self._closing:
             self._call_connection_lost(None)
         elif self._eof:
@@ -227,6 +240,11 @@ class _TcpTransport(_duet_loop.TcpCore):
         self._force_close(exc)
 
     def _force_close(self, exc):
+        if self._empty_waiter is not None and not self._empty_waiter.done():
+            if exc is None:
+                self._empty_waiter.set_result(None)
+            else:
+                self._empty_waiter.set_exception(exc)
         if self._conn_lost:
             return
         if self.get_write_buffer_size():
