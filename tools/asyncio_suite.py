@@ -176,14 +176,14 @@ class Expectations:
         self.entries = []  # (pattern, reason, line number)
         if path is None or not os.path.exists(path):
             return
-        with open(path) as f:
+        with open(path, encoding="utf-8") as f:
             for number, line in enumerate(f, 1):
                 text, _, reason = line.partition("#")
                 text = text.strip()
                 if not text:
                     continue
                 if len(text.split()) != 1:
-                    raise SystemExit(f"{path}:{number}: one test id per line, then '# reason': {line.rstrip()!r}")
+                    raise ValueError(f"{path}:{number}: one test id per line, then '# reason': {line.rstrip()!r}")
                 self.entries.append((text, reason.strip(), number))
 
     def match(self, test_id):
@@ -221,7 +221,7 @@ def summarise(outcomes, modules, expectations):
 
 def write_expectations(path, outcomes, loop_class):
     failing = [o for o in outcomes if o["outcome"] in NOT_PASSING]
-    with open(path, "w") as f:
+    with open(path, "w", encoding="utf-8") as f:
         f.write(f"# Tests of CPython's test_asyncio allowed to fail on {loop_class}, read by tools/asyncio_suite.py.\n"
                 "# One test id (or fnmatch pattern) per line; after '#', why it fails. Written by --write-expected.\n")
         for o in sorted(failing, key=lambda o: o["id"]):
@@ -245,6 +245,9 @@ def main(argv):
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON (docs/asyncio-suite.md)")
     parser.add_argument("-v", "--verbose", action="store_true", help="print each test and its outcome as it runs")
     opts = parser.parse_args(argv)
+    # duet's isolated interpreter may pick ASCII for the standard streams; a traceback is printed whatever it holds.
+    for stream in (sys.stdout, sys.stderr):
+        stream.reconfigure(errors="backslashreplace")
 
     modules = [m.removeprefix("test_") for m in opts.modules] or MODULES
     patterns = [p if any(c in p for c in "*?[") else f"*{p}*" for p in opts.patterns]
@@ -259,7 +262,11 @@ def main(argv):
         print(f"asyncio_suite: the policy's loop is {loop_class} (kind '{kind}'), not '{opts.require_loop}'", file=sys.stderr)
         return 2
     expected_path = opts.expected or os.path.join(EXPECTATIONS, f"expected_failures.{kind}.txt")
-    expectations = Expectations(expected_path)
+    try:
+        expectations = Expectations(expected_path)
+    except ValueError as e:
+        print(f"asyncio_suite: {e}", file=sys.stderr)
+        return 2
 
     suites = {}
     for m in modules:
@@ -326,7 +333,7 @@ def main(argv):
                     "modules": {f"test_{m}": dict(rows[m], wall_s=wall[m]) for m in modules},
                     "regressions": [o["id"] for o in regressions], "now_passing": now_passing,
                     "tests": outcomes}
-        with open(opts.json, "w") as f:
+        with open(opts.json, "w", encoding="utf-8") as f:
             json.dump(document, f, indent=1)
     return 1 if regressions else 0
 
