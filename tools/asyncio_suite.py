@@ -32,7 +32,7 @@ class TestTimeout(Exception):
 
 def loop_identity():
     """The class of the loop asyncio.new_event_loop() returns, and its kind: 'stock' for asyncio's own
-    loops, otherwise the top-level package that defines it ('duet', 'uvloop', ...)."""
+    loops, otherwise the top-level module that defines it ('duet_asyncio', 'uvloop', ...)."""
     loop = asyncio.new_event_loop()
     try:
         cls = type(loop)
@@ -190,6 +190,12 @@ class Expectations:
         return next((e for e in self.entries if fnmatch.fnmatchcase(test_id, e[0])), None)
 
 
+def shown(path):
+    """A path as the report shows it: relative to the repository when inside it."""
+    relative = os.path.relpath(path, ROOT)
+    return path if relative.startswith("..") else relative
+
+
 def module_of(test_id, modules):
     # Errors of setUpClass/setUpModule come with ids like "setUpClass (test.test_asyncio.x.Class)".
     return next((m for m in modules if f"{PACKAGE}.test_{m}." in test_id or test_id.endswith(f"({PACKAGE}.test_{m})")), modules[0])
@@ -240,7 +246,7 @@ def main(argv):
     parser.add_argument("--expected", metavar="FILE",
                         help="tests allowed to fail (default: tests/asyncio/expected_failures.<loop kind>.txt)")
     parser.add_argument("--require-loop", metavar="KIND",
-                        help="exit 2 unless the policy's loop is of this kind (stock, duet, ...)")
+                        help="exit 2 unless the policy's loop is of this kind (stock, duet_asyncio, ...)")
     parser.add_argument("--write-expected", metavar="FILE", help="write this run's failing tests as an expectations file")
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON (docs/asyncio-suite.md)")
     parser.add_argument("-v", "--verbose", action="store_true", help="print each test and its outcome as it runs")
@@ -281,7 +287,7 @@ def main(argv):
         return 0
 
     print(f"asyncio_suite: loop {loop_class} (kind '{kind}'), Python {sys.version.split()[0]}, "
-          f"expectations {os.path.relpath(expected_path, ROOT) if os.path.exists(expected_path) else 'none'}", flush=True)
+          f"expectations {shown(expected_path) if os.path.exists(expected_path) else 'none'}", flush=True)
     faulthandler.enable()
     # python3 ignores SIGPIPE at start-up and the suite relies on it (a write to a reset socket must
     # raise, not kill the process); an embedder that leaves it at SIG_DFL is told so.
@@ -318,7 +324,7 @@ def main(argv):
         for o in failing:
             print(f"  {o['outcome']:<7} {'listed ' if o['listed'] else 'NEW    '}{o['id']}: {one_line(o['detail'])}")
     if now_passing:
-        print(f"\nlisted in {os.path.relpath(expected_path, ROOT)} but passing now (remove them):")
+        print(f"\nlisted in {shown(expected_path)} but passing now (remove them):")
         for pattern in now_passing:
             print(f"  {pattern}")
     print(f"\nwall time {total_wall:.1f} s; {len(regressions)} regression(s)")
@@ -328,7 +334,7 @@ def main(argv):
     if opts.json:
         document = {"schema": "duet-asyncio-suite/1", "loop": {"class": loop_class, "kind": kind},
                     "python": sys.version.split()[0], "timeout_s": opts.timeout, "sigpipe_was_default": sigpipe_default,
-                    "expectations": os.path.relpath(expected_path, ROOT) if os.path.exists(expected_path) else None,
+                    "expectations": shown(expected_path) if os.path.exists(expected_path) else None,
                     "wall_s": total_wall,
                     "modules": {f"test_{m}": dict(rows[m], wall_s=wall[m]) for m in modules},
                     "regressions": [o["id"] for o in regressions], "now_passing": now_passing,
