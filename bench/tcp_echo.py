@@ -1,7 +1,10 @@
 #!/usr/bin/python3
-"""TCP echo over node:net: the same server file in duet and in standalone node (Debian's node 18,
-the same V8), driven by one node client on loopback (10 connections, 1 KiB messages, bounded count).
-Prints per server runtime the median throughput and server CPU time per message, and duet/node ratios.
+"""TCP echo servers in duet against their standalone twins, driven by one node client on loopback
+(10 connections, 1 KiB messages, bounded count): the node:net server (server.mjs) in duet and in
+Debian's node 18 (the same V8), and the asyncio servers (server.py: Protocol and streams variants)
+in duet, in /usr/bin/python3 with uvloop and in /usr/bin/python3 with the stock loop. Prints per
+server the median throughput and server CPU time per message over interleaved rounds, and the
+ratios the targets are stated in (docs/tcp-echo.md).
 """
 
 import argparse
@@ -13,6 +16,12 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LIBNODE = os.path.join(ROOT, "third_party/libnode/usr")
+HERE = os.path.join(ROOT, "bench/tcp_echo")
+PYTHON = "/usr/bin/python3"
+VARIANTS = ("protocol", "streams")
+# (numerator, denominator, target, what the target says): ratios of median user CPU per message.
+TARGETS = [(f"duet-{v}", f"uvloop-{v}", "<=", 1.10) for v in VARIANTS] + \
+          [(f"stock-{v}", f"duet-{v}", ">=", 2.0) for v in VARIANTS]
 
 
 def node_command():
@@ -22,48 +31,108 @@ def node_command():
     return ["node"], {}
 
 
-def one_round(server_argv, server_env, client_argv, client_env, opts):
-    server = subprocess.Popen(server_argv + [os.path.join(ROOT, "bench/tcp_echo/server.mjs"), str(opts.connections)],
-                              stdout=subprocess.PIPE, text=True, env=dict(os.environ, **server_env), cwd=ROOT)
+def server_table(opts, node, node_env):
+    """name -> (argv before the connection count, argv after it, environment)."""
+    js, py = os.path.join(HERE, "server.mjs"), os.path.join(HERE, "server.py")
+    table = {"duet-js": ([opts.duet, "exec", js], [], {}), "node": (node + [js], [], node_env)}
+    for v in VARIANTS:
+        table[f"duet-{v}"] = ([opts.duet, "exec", py, v], [], {})
+        table[f"uvloop-{v}"] = ([PYTHON, py, v], ["--loop", "uvloop"], {})
+        table[f"stock-{v}"] = ([PYTHON, py, v], [], {})
+    return table
+
+
+def one_round(name, server, client_argv, client_env, opts):
+    before, after, env = server
+    argv = before + [str(opts.connections)] + after
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True, env=dict(os.environ, **env), cwd=ROOT)
     try:
-        port = json.loads(server.stdout.readline())["port"]
-        client = subprocess.run(client_argv + [os.path.join(ROOT, "bench/tcp_echo/client.mjs"), str(port),
-                                               str(opts.connections), str(opts.messages), str(opts.size)],
+        line = proc.stdout.readline()
+        if not line:
+            raise SystemExit(f"tcp_echo: server {name} exited before printing its port (exit code {proc.wait()}): "
+                             f"{' '.join(argv)}")
+        port = json.loads(line)["port"]
+        client = subprocess.run(client_argv + [os.path.join(HERE, "client.mjs"), str(port), str(opts.connections),
+                                               str(opts.messages), str(opts.size)],
                                 capture_output=True, text=True, env=dict(os.environ, **client_env), timeout=opts.timeout)
+        if client.returncode != 0:
+            raise SystemExit(f"tcp_echo: the client against {name} failed ({client.returncode}): {client.stderr}")
         load = json.loads(client.stdout)
-        usage = json.loads(server.stdout.readline())
-        server.wait(timeout=opts.timeout)
+        usage = json.loads(proc.stdout.readline())
+        proc.wait(timeout=opts.timeout)
     finally:
-        if server.poll() is None:
-            server.kill()
-    return load["per_second"], usage["cpu_us"] / load["messages"]
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    return {"per_second": load["per_second"], "user_us_per_message": usage["user_us"] / load["messages"],
+            "cpu_us_per_message": usage["cpu_us"] / load["messages"], "bytes": usage["bytes"],
+            "loop": usage.get("loop", "node:net")}
+
+
+def ratio_lines(med):
+    """The issue's targets, for the servers measured; then duet-js/node as before. A ratio is None
+    when its denominator is 0 (too few messages for the kernel's user/system split to see any)."""
+    def ratio(num, den, key):
+        return med[num][key] / med[den][key] if med[den][key] else None
+
+    lines = []
+    for num, den, op, target in TARGETS:
+        if num in med and den in med:
+            r = ratio(num, den, "user_us_per_message")
+            met = r is not None and (r <= target if op == "<=" else r >= target)
+            lines.append((f"{num}/{den}", r, f"{op} {target:g}", "n/a" if r is None else "met" if met else "NOT met"))
+    if "duet-js" in med and "node" in med:
+        for key, what in (("per_second", "throughput"), ("user_us_per_message", "user CPU/msg"),
+                          ("cpu_us_per_message", "user+sys CPU/msg")):
+            lines.append((f"duet-js/node {what}", ratio("duet-js", "node", key), "", ""))
+    return lines
 
 
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
     parser.add_argument("--duet", default=os.path.join(ROOT, "build/duet"))
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--servers", default="duet-protocol,uvloop-protocol,stock-protocol,duet-streams,uvloop-streams,"
+                        "stock-streams,duet-js,node", help="comma-separated, from the default list")
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=10)
-    parser.add_argument("--messages", type=int, default=5000, help="per connection")
+    parser.add_argument("--messages", type=int, default=1000, help="per connection")
     parser.add_argument("--size", type=int, default=1024)
     parser.add_argument("--timeout", type=float, default=120)
+    parser.add_argument("--json", metavar="FILE", help="also write rounds, medians and ratios as JSON")
     opts = parser.parse_args(argv)
     node, node_env = node_command()
-    servers = {"duet": ([opts.duet, "exec"], {}), "node": (node, node_env)}
-    results = {name: {"per_second": [], "cpu_us_per_message": []} for name in servers}
+    table = server_table(opts, node, node_env)
+    names = [n.strip() for n in opts.servers.split(",") if n.strip()]
+    unknown = [n for n in names if n not in table]
+    if unknown:
+        parser.error(f"unknown server(s) {', '.join(unknown)}; known: {', '.join(table)}")
+
+    rounds = {n: [] for n in names}
     for i in range(opts.rounds):
-        for name in (list(servers) if i % 2 == 0 else list(servers)[::-1]):
-            per_second, cpu = one_round(*servers[name], node, node_env, opts)
-            results[name]["per_second"].append(per_second)
-            results[name]["cpu_us_per_message"].append(cpu)
-            print(f"round {i + 1}/{opts.rounds} {name}: {per_second:,.0f} msg/s, {cpu:.2f} µs server CPU/msg", file=sys.stderr)
-    med = {n: {k: statistics.median(v) for k, v in r.items()} for n, r in results.items()}
-    print(f"{'server':<6} {'msg/s (median)':>15} {'server CPU µs/msg':>18}")
+        for name in (names if i % 2 == 0 else names[::-1]):
+            r = one_round(name, table[name], node, node_env, opts)
+            rounds[name].append(r)
+            print(f"round {i + 1}/{opts.rounds} {name}: {r['per_second']:,.0f} msg/s, {r['user_us_per_message']:.2f} µs user, "
+                  f"{r['cpu_us_per_message']:.2f} µs user+sys server CPU/msg", file=sys.stderr, flush=True)
+    keys = ("per_second", "user_us_per_message", "cpu_us_per_message")
+    med = {n: {k: statistics.median(r[k] for r in rs) for k in keys} for n, rs in rounds.items()}
+
+    print(f"{'server':<16} {'msg/s (median)':>15} {'user µs/msg':>12} {'user+sys µs/msg':>16}  loop")
     for name, m in med.items():
-        print(f"{name:<6} {m['per_second']:>15,.0f} {m['cpu_us_per_message']:>18.2f}")
-    print(f"duet/node throughput {med['duet']['per_second'] / med['node']['per_second']:.3f}, "
-          f"CPU per message {med['duet']['cpu_us_per_message'] / med['node']['cpu_us_per_message']:.3f} "
-          f"({opts.rounds} rounds, {opts.connections} connections x {opts.messages} messages of {opts.size} B, client: {node[0]})")
+        print(f"{name:<16} {m['per_second']:>15,.0f} {m['user_us_per_message']:>12.2f} {m['cpu_us_per_message']:>16.2f}  "
+              f"{rounds[name][0]['loop']}")
+    ratios = ratio_lines(med)
+    if ratios:
+        print("ratios of medians (user CPU per message unless named):")
+        for what, r, target, verdict in ratios:
+            print(f"  {what:<34} {'n/a' if r is None else f'{r:.3f}':>6}  {target:<7} {verdict}".rstrip())
+    print(f"({opts.rounds} rounds, {opts.connections} connections x {opts.messages} messages of {opts.size} B, "
+          f"client: {node[0]})")
+    if opts.json:
+        with open(opts.json, "w") as f:
+            json.dump({"schema": "duet-tcp-echo/1", "connections": opts.connections, "messages": opts.messages,
+                       "size": opts.size, "rounds": rounds, "medians": med,
+                       "ratios": [{"ratio": w, "value": r, "target": t, "verdict": v} for w, r, t, v in ratios]}, f, indent=1)
     return 0
 
 

@@ -16,7 +16,7 @@ const server = net.createServer((socket) => {
     open--;
     if (seen === expected && open === 0) {
       const cpu = process.cpuUsage(cpuAtFirst);
-      console.log(JSON.stringify({ bytes, cpu_us: cpu.user + cpu.system }));
+      console.log(JSON.stringify({ bytes, cpu_us: cpu.user + cpu.system, user_us: cpu.user }));
       server.close();
     }
   });
