@@ -18,7 +18,7 @@ import unittest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EXPECTATIONS = os.path.join(ROOT, "tests/asyncio")
-MODULES = ["events", "futures", "tasks", "streams", "base_events", "sock_lowlevel"]
+MODULES = ["events", "futures", "tasks", "streams", "base_events", "sock_lowlevel", "sendfile"]
 PACKAGE = "test.test_asyncio"
 # The stock classes that test one concrete selector loop each; the policy-loop classes below run
 # the same mixins on the loop under test instead, so the time goes to that loop.
@@ -56,11 +56,14 @@ def policy_loop_classes(module):
     if short == "test_events":
         return [(make("PolicyLoopEventLoopTests", (module.EventLoopTestsMixin, module.test_utils.TestCase)),
                  lambda name: True),
-                (make("PolicyLoopSubprocessTests", (module.UnixEventLoopTestsMixin, module.SubprocessTestsMixin,
-                                                    module.test_utils.TestCase)),
-                 lambda name: hasattr(module.SubprocessTestsMixin, name))]
+                (make("PolicyLoopUnixAndSubprocessTests", (module.UnixEventLoopTestsMixin,
+                                                           module.SubprocessTestsMixin, module.test_utils.TestCase)),
+                 lambda name: not hasattr(module.EventLoopTestsMixin, name))]
     if short == "test_sock_lowlevel":
         return [(make("PolicyLoopSockTests", (module.BaseSockTestsMixin, module.test_utils.TestCase)),
+                 lambda name: True)]
+    if short == "test_sendfile":
+        return [(make("PolicyLoopSendfileTests", (module.SendfileTestsBase, module.test_utils.TestCase)),
                  lambda name: True)]
     return []
 

@@ -575,34 +575,33 @@ double AsSeconds(PyObject* value, const char* what, bool* ok) {
   return d;
 }
 
-PyObject* LoopCallAt(LoopCoreObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
-  PyObject *callback, *cb_args, *context;
+// call_at(when, callback, *args, context=None) and call_later(delay, ...): `relative` says
+// whether the first argument counts from now.
+PyObject* ScheduleTimer(LoopCoreObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames,
+                        bool relative) {
+  const char* method = relative ? "call_later" : "call_at";
+  const char* first = relative ? "delay" : "when";
   if (nargs < 1) {
-    PyErr_SetString(PyExc_TypeError, "call_at() missing required argument 'when'");
+    PyErr_Format(PyExc_TypeError, "%s() missing required argument '%s'", method, first);
     return nullptr;
   }
   bool ok;
-  double when = AsSeconds(args[0], "when", &ok);
+  double seconds = AsSeconds(args[0], first, &ok);
   if (!ok) return nullptr;
-  if (!ParseCallbackArgs(args, nargs, kwnames, 1, &callback, &cb_args, &context, "call_at")) return nullptr;
-  PyObject* timer = ScheduleAt(self, when, callback, cb_args, context, "call_at");
+  PyObject *callback, *cb_args, *context;
+  if (!ParseCallbackArgs(args, nargs, kwnames, 1, &callback, &cb_args, &context, method)) return nullptr;
+  double when = relative ? MonotonicSeconds() + seconds : seconds;
+  PyObject* timer = ScheduleAt(self, when, callback, cb_args, context, method);
   Py_DECREF(cb_args);
   return timer;
 }
 
+PyObject* LoopCallAt(LoopCoreObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+  return ScheduleTimer(self, args, nargs, kwnames, /*relative=*/false);
+}
+
 PyObject* LoopCallLater(LoopCoreObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
-  PyObject *callback, *cb_args, *context;
-  if (nargs < 1) {
-    PyErr_SetString(PyExc_TypeError, "call_later() missing required argument 'delay'");
-    return nullptr;
-  }
-  bool ok;
-  double delay = AsSeconds(args[0], "delay", &ok);
-  if (!ok) return nullptr;
-  if (!ParseCallbackArgs(args, nargs, kwnames, 1, &callback, &cb_args, &context, "call_later")) return nullptr;
-  PyObject* timer = ScheduleAt(self, MonotonicSeconds() + delay, callback, cb_args, context, "call_later");
-  Py_DECREF(cb_args);
-  return timer;
+  return ScheduleTimer(self, args, nargs, kwnames, /*relative=*/true);
 }
 
 PyObject* LoopTimerHandleCancelled(LoopCoreObject* self, PyObject* handle) {

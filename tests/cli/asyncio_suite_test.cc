@@ -20,7 +20,7 @@ std::string WriteFile(const std::string& name, const std::string& text) {
 TEST(AsyncioSuiteTest, ListsThePolicyLoopClassesInsteadOfTheSelectorOnes) {
   Outcome outcome = Duet(kSuite + " events sock_lowlevel --list");
   ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
-  for (const char* cls : {"test_events.PolicyLoopEventLoopTests.test_create_server", "test_events.PolicyLoopSubprocessTests.",
+  for (const char* cls : {"test_events.PolicyLoopEventLoopTests.test_create_server", "test_events.PolicyLoopUnixAndSubprocessTests.",
                           "test_sock_lowlevel.PolicyLoopSockTests.test_sock_client_ops", "test_events.HandleTests."}) {
     EXPECT_NE(outcome.out.find(cls), std::string::npos) << cls;
   }
