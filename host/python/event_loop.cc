@@ -19,6 +19,7 @@ uv_loop_t* g_host_loop = nullptr;
 LoopState* g_host_user = nullptr;          // the asyncio loop currently on the host loop
 PyObject* g_timer_handle_type = nullptr;   // asyncio.TimerHandle
 PyObject* g_handle_type = nullptr;         // asyncio.Handle: debug mode records where calls came from
+PyObject* g_future_type = nullptr;         // asyncio.Future (the C one from _asyncio)
 PyObject* g_format_callback = nullptr;     // asyncio.format_helpers._format_callback_source
 
 PyObject* Interned(const char* s) {
@@ -38,6 +39,7 @@ struct Names {
   PyObject* message = Interned("message");
   PyObject* exception = Interned("exception");
   PyObject* handle = Interned("handle");
+  PyObject* loop = Interned("loop");
 };
 Names& N() {
   static Names names;
@@ -628,15 +630,22 @@ PyObject* LoopAddCallback(LoopCoreObject* self, PyObject* handle) {
   Py_RETURN_NONE;
 }
 
+// asyncio's stop() sets loop._stopping; -1 with an error set if it cannot be read.
+int Stopping(LoopCoreObject* self) {
+  PyObject* stopping = PyObject_GetAttr(reinterpret_cast<PyObject*>(self), N().stopping);
+  if (stopping == nullptr) return -1;
+  int is = PyObject_IsTrue(stopping);
+  Py_DECREF(stopping);
+  return is;
+}
+
 // One iteration: poll libuv (blocking only when nothing is ready), then run the callbacks
 // that were ready when it returned; the ones they schedule wait for the next iteration.
 PyObject* LoopRunOnce(LoopCoreObject* self, PyObject*) {
   LoopState* state = self->state;
   if (!CheckOpen(state)) return nullptr;
-  PyObject* stopping_obj = PyObject_GetAttr(reinterpret_cast<PyObject*>(self), N().stopping);
-  if (stopping_obj == nullptr) return nullptr;
-  bool stopping = PyObject_IsTrue(stopping_obj) > 0;
-  Py_DECREF(stopping_obj);
+  int stopping = Stopping(self);
+  if (stopping < 0) return nullptr;
   uv_run_mode mode = state->ready.empty() && !stopping ? UV_RUN_ONCE : UV_RUN_NOWAIT;
 
   uv_ref(reinterpret_cast<uv_handle_t*>(&state->wakeup));
@@ -662,6 +671,37 @@ PyObject* LoopRunOnce(LoopCoreObject* self, PyObject*) {
   Py_DECREF(self);
   if (result == nullptr) return nullptr;
   Py_RETURN_NONE;
+}
+
+// Futures and tasks ask get_debug() each time one is made: answered here without Python code.
+PyObject* LoopGetDebug(LoopCoreObject* self, PyObject*) {
+  return PyBool_FromLong(self->state != nullptr && self->state->debug);
+}
+
+// Future(loop=self), without a Python frame: streams make one per read that waits.
+PyObject* LoopCreateFuture(LoopCoreObject* self, PyObject*) {
+  if (g_future_type == nullptr) {
+    PyErr_SetString(PyExc_RuntimeError, "_duet_loop.configure() has not run");
+    return nullptr;
+  }
+  PyObject* kwnames = PyTuple_Pack(1, N().loop);
+  if (kwnames == nullptr) return nullptr;
+  PyObject* args[] = {reinterpret_cast<PyObject*>(self)};
+  PyObject* future = PyObject_Vectorcall(g_future_type, args, 0, kwnames);
+  Py_DECREF(kwnames);
+  return future;
+}
+
+// run_forever's loop: iterations until stop(), without a Python frame per iteration.
+PyObject* LoopRunUntilStopped(LoopCoreObject* self, PyObject*) {
+  while (true) {
+    PyObject* r = LoopRunOnce(self, nullptr);
+    if (r == nullptr) return nullptr;
+    Py_DECREF(r);
+    int stopping = Stopping(self);
+    if (stopping < 0) return nullptr;
+    if (stopping) Py_RETURN_NONE;
+  }
 }
 
 PyObject* LoopSetCoreDebug(LoopCoreObject* self, PyObject* enabled) {
@@ -696,7 +736,10 @@ PyMethodDef kLoopCoreMethods[] = {
     {"_add_callback", reinterpret_cast<PyCFunction>(LoopAddCallback), METH_O, nullptr},
     {"_write_to_self", reinterpret_cast<PyCFunction>(LoopWriteToSelf), METH_NOARGS, nullptr},
     {"_run_once", reinterpret_cast<PyCFunction>(LoopRunOnce), METH_NOARGS, nullptr},
+    {"_run_until_stopped", reinterpret_cast<PyCFunction>(LoopRunUntilStopped), METH_NOARGS, nullptr},
     {"_set_core_debug", reinterpret_cast<PyCFunction>(LoopSetCoreDebug), METH_O, nullptr},
+    {"get_debug", reinterpret_cast<PyCFunction>(LoopGetDebug), METH_NOARGS, "Whether debug mode is on."},
+    {"create_future", reinterpret_cast<PyCFunction>(LoopCreateFuture), METH_NOARGS, "A new Future on this loop."},
     {"_close_core", reinterpret_cast<PyCFunction>(LoopCoreClose), METH_NOARGS, nullptr},
     {"_on_shared_loop", reinterpret_cast<PyCFunction>(LoopOnSharedLoop), METH_NOARGS,
      "Whether this loop runs on the host's libuv loop (the one JavaScript uses)."},
@@ -815,8 +858,10 @@ PyTypeObject PollType = [] {
 // ---- module ----
 
 PyObject* Configure(PyObject*, PyObject* args) {
-  PyObject *handle, *timer_handle, *format_callback;
-  if (!PyArg_ParseTuple(args, "OOO:configure", &handle, &timer_handle, &format_callback)) return nullptr;
+  PyObject *handle, *timer_handle, *format_callback, *future;
+  if (!PyArg_ParseTuple(args, "OOOO:configure", &handle, &timer_handle, &format_callback, &future)) return nullptr;
+  Py_INCREF(future);
+  Py_XSETREF(g_future_type, future);
   Py_INCREF(handle);
   Py_XSETREF(g_handle_type, handle);
   Py_INCREF(timer_handle);
@@ -829,7 +874,7 @@ PyObject* Configure(PyObject*, PyObject* args) {
 PyObject* HostLoopAvailable(PyObject*, PyObject*) { return PyBool_FromLong(g_host_loop != nullptr); }
 
 PyMethodDef kModuleMethods[] = {
-    {"configure", Configure, METH_VARARGS, "configure(Handle, TimerHandle, format_callback_source): asyncio's pieces."},
+    {"configure", Configure, METH_VARARGS, "configure(Handle, TimerHandle, format_callback_source, Future): asyncio's pieces."},
     {"host_loop_available", HostLoopAvailable, METH_NOARGS, "Whether duet's shared libuv loop is set."},
     {nullptr, nullptr, 0, nullptr}};
 

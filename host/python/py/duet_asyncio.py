@@ -8,6 +8,8 @@ import logging
 import os
 import selectors
 import socket
+import sys
+import threading
 
 import _duet_loop
 from asyncio import base_events, constants, events, format_helpers, futures, trsock, unix_events
@@ -15,7 +17,7 @@ from asyncio import base_events, constants, events, format_helpers, futures, trs
 __all__ = ["EventLoop", "EventLoopPolicy", "new_event_loop", "install"]
 
 logger = logging.getLogger("asyncio")
-_duet_loop.configure(events.Handle, events.TimerHandle, format_helpers._format_callback_source)
+_duet_loop.configure(events.Handle, events.TimerHandle, format_helpers._format_callback_source, futures.Future)
 
 
 class _UvSelector(selectors._BaseSelectorImpl):
@@ -277,11 +279,38 @@ class EventLoop(_duet_loop.LoopCore, unix_events.SelectorEventLoop):
 
     def __init__(self):
         super().__init__(_UvSelector(self))
+        self._set_core_debug(self._debug)  # PYTHONASYNCIODEBUG / -X dev, read by asyncio's __init__
 
     def _make_socket_transport(self, sock, protocol, waiter=None, *, extra=None, server=None):
         if sock.family in (socket.AF_INET, socket.AF_INET6) and sock.type == socket.SOCK_STREAM:
             return _TcpTransport(self, sock, protocol, waiter, extra, server)
         return super()._make_socket_transport(sock, protocol, waiter, extra=extra, server=server)
+
+    def run_forever(self):
+        """asyncio's run_forever (3.11), its iterations in one C call unless _run_once was
+        replaced on the instance (asyncio's tests count iterations that way)."""
+        self._check_closed()
+        self._check_running()
+        self._set_coroutine_origin_tracking(self._debug)
+        old_agen_hooks = sys.get_asyncgen_hooks()
+        try:
+            self._thread_id = threading.get_ident()
+            sys.set_asyncgen_hooks(firstiter=self._asyncgen_firstiter_hook,
+                                   finalizer=self._asyncgen_finalizer_hook)
+            events._set_running_loop(self)
+            if "_run_once" in self.__dict__:
+                while True:
+                    self._run_once()
+                    if self._stopping:
+                        break
+            else:
+                self._run_until_stopped()
+        finally:
+            self._stopping = False
+            self._thread_id = None
+            events._set_running_loop(None)
+            self._set_coroutine_origin_tracking(False)
+            sys.set_asyncgen_hooks(*old_agen_hooks)
 
     def set_debug(self, enabled):
         super().set_debug(enabled)
