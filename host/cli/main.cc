@@ -11,6 +11,7 @@
 #include "bench/harness.h"
 #include "core/clock.h"
 #include "bench/workload_pair.h"
+#include "bindings/plugin.h"
 #include "core/environment.h"
 #include "core/session.h"
 #include "core/version.h"
@@ -214,6 +215,9 @@ int main(int argc, char** argv) {
   CLI::App app{"duet: the same workload in embedded V8 and CPython, side by side, in one process."};
   app.set_version_flag("--version", std::string("duet ") + kDuetVersion + " (" + kDuetGitCommit + ")");
   app.require_subcommand(1);
+  std::vector<std::string> plugins;
+  app.add_option("--plugin", plugins, "load binding modules from a shared library before running (repeatable; docs/bindings.md)")
+      ->allow_extra_args(false);
 
   RunOptions options;
   auto add_selection = [&](CLI::App* cmd) {
@@ -258,6 +262,13 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);  // prints help, version or the usage error
     return code == 0 ? 0 : 2;
+  }
+  for (const std::string& plugin : plugins) {
+    Status loaded = LoadPlugin(plugin);
+    if (!loaded.ok()) {
+      fmt::print(stderr, "duet: {}\n", loaded.ToString());
+      return 1;
+    }
   }
   if (run->parsed()) return CommandRun(options, command_line);
   if (list->parsed()) return CommandList(options);
