@@ -119,7 +119,9 @@ int ExecDuetModule(PyObject* duet) {
     PyRef sub_name(PyUnicode_FromString(qualified.c_str()));
     if (!sub || !sub_name || PyModule_SetDocString(sub.get(), module.doc.c_str()) != 0 ||
         AddFunctions(sub.get(), module, sub_name.get()) != 0 ||
-        PyModule_AddObjectRef(duet, module.name.c_str(), sub.get()) != 0) {
+        PyModule_AddObjectRef(duet, module.name.c_str(), sub.get()) != 0 ||
+        // so that `from duet.hash import crc32` works too
+        PyDict_SetItemString(PyImport_GetModuleDict(), qualified.c_str(), sub.get()) != 0) {
       return -1;
     }
   }
