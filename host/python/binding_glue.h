@@ -25,6 +25,13 @@ inline bool IsInt(PyObject* x) { return PyLong_Check(x) && !PyBool_Check(x); }
 template <> struct Arg<int64_t> {
   int64_t v = 0;
   Conv Read(PyObject* x) {
+    if (PyLong_CheckExact(x)) {  // one digit (|x| < 2^30): read in place, as Cython does for 3.11
+      Py_ssize_t size = Py_SIZE(x);
+      if (size >= -1 && size <= 1) {
+        v = size * static_cast<int64_t>(reinterpret_cast<PyLongObject*>(x)->ob_digit[0]);
+        return Conv::kOk;
+      }
+    }
     if (!IsInt(x)) return Conv::kType;
     int overflow = 0;
     v = PyLong_AsLongLongAndOverflow(x, &overflow);
@@ -289,11 +296,9 @@ inline PyObject* RaiseCurrentException(PyObject* self) {
   }
 }
 
-// Sets the TypeError / OverflowError for argument `index`; false unless it converted.
-template <typename T>
-bool ReadArg(PyObject* self, PyObject* const* args, size_t nargs, size_t index, Arg<T>* arg) {
-  Conv c = arg->Read(index < nargs ? args[index] : nullptr);
-  if (c == Conv::kOk) return true;
+// Sets the TypeError / OverflowError for argument `index`; always false. Kept out of line so
+// the conversions inline into each entry point.
+[[gnu::cold, gnu::noinline]] inline bool ArgFailed(PyObject* self, size_t index, Conv c) {
   const BindingFunction& fn = FunctionOf(self);
   if (c == Conv::kType) {
     PyErr_SetString(PyExc_TypeError, ArgumentTypeError(fn, index).c_str());
@@ -301,6 +306,20 @@ bool ReadArg(PyObject* self, PyObject* const* args, size_t nargs, size_t index, 
     PyErr_SetString(PyExc_OverflowError, ArgumentRangeError(fn, index).c_str());
   }
   return false;
+}
+
+// False (with the exception set) unless argument `index` converted.
+template <typename T>
+[[gnu::always_inline]] inline bool ReadArg(PyObject* self, PyObject* const* args, size_t nargs, size_t index,
+                                           Arg<T>* arg) {
+  Conv c = arg->Read(index < nargs ? args[index] : nullptr);
+  if (c == Conv::kOk) [[likely]] return true;
+  return ArgFailed(self, index, c);
+}
+
+[[gnu::cold, gnu::noinline]] inline PyObject* CountFailed(PyObject* self, size_t nargs) {
+  PyErr_SetString(PyExc_TypeError, ArgumentCountError(FunctionOf(self), nargs).c_str());
+  return nullptr;
 }
 
 template <auto F, typename Sig> struct Glue;
@@ -314,10 +333,7 @@ struct Glue<F, R (*)(A...)> {
   static PyObject* CallImpl(PyObject* self, [[maybe_unused]] PyObject* const* args, size_t nargs,
                             std::index_sequence<I...>) {
     using S = Signature<R (*)(A...)>;
-    if (nargs < S::kRequired || nargs > S::kArity) {
-      PyErr_SetString(PyExc_TypeError, ArgumentCountError(FunctionOf(self), nargs).c_str());
-      return nullptr;
-    }
+    if (nargs < S::kRequired || nargs > S::kArity) [[unlikely]] return CountFailed(self, nargs);
     std::tuple<Arg<std::decay_t<A>>...> converted;
     if (!(ReadArg(self, args, nargs, I, &std::get<I>(converted)) && ...)) return nullptr;
     try {

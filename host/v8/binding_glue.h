@@ -299,15 +299,25 @@ inline void ThrowCurrentException(v8::Isolate* isolate, const BindingFunction& f
   }
 }
 
-// Throws the TypeError / RangeError for argument `index`; false unless it converted.
-template <typename T>
-bool ReadArg(const v8::FunctionCallbackInfo<v8::Value>& info, int index, Arg<T>* arg) {
-  Conv c = arg->Read(info.GetIsolate(), info[index]);
-  if (c == Conv::kOk) return true;
+// Throws the TypeError / RangeError for argument `index`; always false. Kept out of line so
+// the conversions inline into each entry point.
+[[gnu::cold, gnu::noinline]] inline bool ArgFailed(const v8::FunctionCallbackInfo<v8::Value>& info, int index, Conv c) {
   const BindingFunction& fn = FunctionOf(info);
   Throw(info.GetIsolate(), c == Conv::kType ? DUET_TYPE_ERROR : DUET_RANGE_ERROR,
         c == Conv::kType ? ArgumentTypeError(fn, index) : ArgumentRangeError(fn, index));
   return false;
+}
+
+// False (with the exception thrown) unless argument `index` converted.
+template <typename T>
+[[gnu::always_inline]] inline bool ReadArg(const v8::FunctionCallbackInfo<v8::Value>& info, int index, Arg<T>* arg) {
+  Conv c = arg->Read(info.GetIsolate(), info[index]);
+  if (c == Conv::kOk) [[likely]] return true;
+  return ArgFailed(info, index, c);
+}
+
+[[gnu::cold, gnu::noinline]] inline void CountFailed(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  Throw(info.GetIsolate(), DUET_TYPE_ERROR, ArgumentCountError(FunctionOf(info), info.Length()));
 }
 
 template <typename T>
@@ -370,9 +380,8 @@ struct Glue<F, R (*)(A...)> {
   static void SlowImpl(const Info& info, std::index_sequence<I...>) {
     using S = Signature<R (*)(A...)>;
     const size_t n = static_cast<size_t>(info.Length());
-    if (n < S::kRequired || n > S::kArity) {
-      const BindingFunction& fn = FunctionOf(info);
-      Throw(info.GetIsolate(), DUET_TYPE_ERROR, ArgumentCountError(fn, n));
+    if (n < S::kRequired || n > S::kArity) [[unlikely]] {
+      CountFailed(info);
       return;
     }
     std::tuple<Arg<std::decay_t<A>>...> args;
