@@ -24,51 +24,41 @@ enum class Conv { kOk, kType, kRange };
 // a copy of an on-heap typed array); it lives until the call returns.
 template <typename T> struct Arg;
 
-inline bool IntegralDouble(double d, double lo, double hi) { return d == std::trunc(d) && d >= lo && d < hi; }
-
-template <> struct Arg<int64_t> {
-  int64_t v = 0;
+// Integers arrive as a Number (integral and in range) or a BigInt (lossless).
+template <typename T>
+struct IntArg {
+  T v = 0;
   Conv Read(v8::Isolate*, v8::Local<v8::Value> x) {
-    if (x->IsInt32()) {
-      v = x.As<v8::Int32>()->Value();
+    if (x->IsInt32()) {  // the common case: a small integer
+      int32_t i = x.As<v8::Int32>()->Value();
+      if (std::is_unsigned_v<T> && i < 0) return Conv::kRange;
+      v = static_cast<T>(i);
       return Conv::kOk;
     }
     if (x->IsNumber()) {
+      constexpr double kLow = std::is_signed_v<T> ? -0x1p63 : 0.0;
+      constexpr double kHigh = std::is_signed_v<T> ? 0x1p63 : 0x1p64;
       double d = x.As<v8::Number>()->Value();
       if (d != std::trunc(d)) return Conv::kType;  // also NaN and the infinities
-      if (!IntegralDouble(d, -0x1p63, 0x1p63)) return Conv::kRange;
-      v = static_cast<int64_t>(d);
+      if (d < kLow || d >= kHigh) return Conv::kRange;
+      v = static_cast<T>(d);
       return Conv::kOk;
     }
     if (x->IsBigInt()) {
       bool lossless = false;
-      v = x.As<v8::BigInt>()->Int64Value(&lossless);
+      if constexpr (std::is_signed_v<T>) {
+        v = x.As<v8::BigInt>()->Int64Value(&lossless);
+      } else {
+        v = x.As<v8::BigInt>()->Uint64Value(&lossless);
+      }
       return lossless ? Conv::kOk : Conv::kRange;
     }
     return Conv::kType;
   }
-  int64_t get() const { return v; }
+  T get() const { return v; }
 };
-
-template <> struct Arg<uint64_t> {
-  uint64_t v = 0;
-  Conv Read(v8::Isolate*, v8::Local<v8::Value> x) {
-    if (x->IsNumber()) {
-      double d = x.As<v8::Number>()->Value();
-      if (d != std::trunc(d)) return Conv::kType;
-      if (!IntegralDouble(d, 0, 0x1p64)) return Conv::kRange;
-      v = static_cast<uint64_t>(d);
-      return Conv::kOk;
-    }
-    if (x->IsBigInt()) {
-      bool lossless = false;
-      v = x.As<v8::BigInt>()->Uint64Value(&lossless);
-      return lossless ? Conv::kOk : Conv::kRange;
-    }
-    return Conv::kType;
-  }
-  uint64_t get() const { return v; }
-};
+template <> struct Arg<int64_t> : IntArg<int64_t> {};
+template <> struct Arg<uint64_t> : IntArg<uint64_t> {};
 
 template <> struct Arg<double> {
   double v = 0;
