@@ -91,6 +91,7 @@ std::vector<std::pair<std::string, v8::Local<v8::Value>>> ModuleExports(
         isolate, fn.v8.slow, v8::External::New(isolate, const_cast<BindingFunction*>(&fn)), v8::Local<v8::Signature>(),
         static_cast<int>(fn.params.size()), v8::ConstructorBehavior::kThrow, v8::SideEffectType::kHasSideEffect,
         fn.v8.fast != nullptr ? fn.v8.fast() : nullptr);
+    tmpl->SetClassName(v8rt::Str(isolate, fn.name));  // the function's name in stacks
     exports.emplace_back(fn.name, tmpl->GetFunction(context).ToLocalChecked());
   }
   if (module.name == "duet") {

@@ -171,6 +171,7 @@ TEST_P(BindingsTest, CallbacksIntoTheScript) {
 
 TEST_P(BindingsTest, WrongArgumentCountsNameTheParameters) {
   nlohmann::json r = Run("conversions");
+  EXPECT_EQ(r["function_name"], "i64");
   EXPECT_EQ(r["count_errors"], nlohmann::json({"TypeError: i64() takes 1 argument(s) (x), got 0",
                                                "TypeError: i64() takes 1 argument(s) (x), got 2",
                                                "TypeError: count() takes 1 to 2 argument(s) (a, b), got 0"}));
