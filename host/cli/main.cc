@@ -11,6 +11,7 @@
 #include "bench/harness.h"
 #include "core/clock.h"
 #include "bench/workload_pair.h"
+#include "bindings/plugin.h"
 #include "core/environment.h"
 #include "core/session.h"
 #include "core/version.h"
@@ -224,6 +225,9 @@ int main(int argc, char** argv) {
                  "Python's asyncio loop: uv = duet's, on the libuv loop JavaScript uses (default); "
                  "asyncio = the stock selector loop, for comparison")
       ->check(CLI::IsMember({"uv", "asyncio"}));
+  std::vector<std::string> plugins;
+  app.add_option("--plugin", plugins, "load binding modules from a shared library before running (repeatable; docs/bindings.md)")
+      ->allow_extra_args(false);
 
   RunOptions options;
   auto add_selection = [&](CLI::App* cmd) {
@@ -268,6 +272,13 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);  // prints help, version or the usage error
     return code == 0 ? 0 : 2;
+  }
+  for (const std::string& plugin : plugins) {
+    Status loaded = LoadPlugin(plugin);
+    if (!loaded.ok()) {
+      fmt::print(stderr, "duet: {}\n", loaded.ToString());
+      return 1;
+    }
   }
   if (run->parsed()) return CommandRun(engine, options, command_line);
   if (list->parsed()) return CommandList(options);
