@@ -100,6 +100,7 @@ EvidenceResult Judge(const EvidenceSpec& spec, const std::vector<WorkloadResult>
   e.measured = true;
   // The whole interval must lie on the claim's side of the threshold.
   e.supports = spec.supported_above ? e.low > spec.threshold : e.high < spec.threshold;
+  e.contradicts = spec.supported_above ? e.high < spec.threshold : e.low > spec.threshold;
   return e;
 }
 
@@ -153,17 +154,18 @@ std::vector<ClaimVerdict> JudgeClaims(const std::vector<ClaimSpec>& claims, cons
   for (const ClaimSpec& claim : claims) {
     ClaimVerdict v;
     v.spec = claim;
-    size_t measured = 0, supporting = 0;
+    size_t measured = 0, supporting = 0, contradicting = 0;
     for (const EvidenceSpec& spec : claim.evidence) {
       v.evidence.push_back(Judge(spec, results));
       measured += v.evidence.back().measured;
       supporting += v.evidence.back().supports;
+      contradicting += v.evidence.back().contradicts;
     }
     if (measured == 0) {
       v.verdict = "not measured";
     } else if (supporting == measured) {
       v.verdict = "supported";
-    } else if (supporting == 0) {
+    } else if (contradicting == measured) {
       v.verdict = "contradicted";
     } else {
       v.verdict = "depends";
@@ -194,6 +196,11 @@ std::string DescribeRule(const EvidenceSpec& spec) {
   return fmt::format("{} {} {:.2f}", quantity, spec.supported_above ? "above" : "below", spec.threshold);
 }
 
+std::string EvidenceOutcome(const EvidenceResult& e) {
+  if (!e.measured) return e.note;
+  return e.supports ? "supports" : e.contradicts ? "contradicts" : "inconclusive";
+}
+
 std::string FormatClaims(const std::vector<ClaimVerdict>& verdicts) {
   std::string text;
   for (const auto& v : verdicts) {
@@ -202,7 +209,7 @@ std::string FormatClaims(const std::vector<ClaimVerdict>& verdicts) {
     std::vector<std::vector<std::string>> rows;
     for (const auto& e : v.evidence) {
       rows.push_back({"   ", e.spec.label, FormatEvidenceValue(e), DescribeRule(e.spec),
-                      e.measured ? (e.supports ? "supports" : "does not support") : e.note});
+                      EvidenceOutcome(e)});
     }
     text += FormatColumns({"   ", "evidence", "measured [95% CI]", "supported when", "verdict"}, rows, {0, 1, 3, 4});
     text += "\n";
@@ -223,6 +230,7 @@ nlohmann::json ClaimsJson(const std::vector<ClaimVerdict>& verdicts) {
         item["value"] = e.value;
         item["ci95"] = e.has_interval ? nlohmann::json{e.low, e.high} : nlohmann::json(nullptr);
         item["supports"] = e.supports;
+        item["outcome"] = EvidenceOutcome(e);
       } else {
         item["note"] = e.note;
       }

@@ -50,8 +50,9 @@ struct EvidenceResult {
   bool measured = false;
   double value = 0, low = 0, high = 0;
   bool has_interval = false;
-  bool supports = false;
-  std::string note;  // why it was not measured
+  bool supports = false;     // the whole interval lies on the claim's side of the threshold
+  bool contradicts = false;  // the whole interval lies on the other side
+  std::string note;          // why it was not measured
 };
 
 struct ClaimVerdict {
@@ -60,8 +61,10 @@ struct ClaimVerdict {
   std::vector<EvidenceResult> evidence;
 };
 
-// Judges every claim on `results`. A result serves a measurement when its workload id matches
-// and its params hold every override. Failed workloads are not evidence.
+// Judges every claim on `results`: supported when all its measured evidence supports it,
+// contradicted when all contradicts it, depends otherwise (mixed, or an interval straddling the
+// threshold). A result serves a measurement when its workload id matches and its params hold
+// every override. Failed workloads are not evidence.
 std::vector<ClaimVerdict> JudgeClaims(const std::vector<ClaimSpec>& claims, const std::vector<WorkloadResult>& results);
 // Only the claims with at least one measured piece of evidence (what a report of a partial run shows).
 std::vector<ClaimVerdict> MeasuredClaims(const std::vector<ClaimVerdict>& verdicts);
@@ -69,6 +72,8 @@ std::vector<ClaimVerdict> MeasuredClaims(const std::vector<ClaimVerdict>& verdic
 std::string FormatEvidenceValue(const EvidenceResult& evidence);
 // The rule the evidence is held to: "CPython/V8 time above 1.00".
 std::string DescribeRule(const EvidenceSpec& spec);
+// "supports", "contradicts", "inconclusive", or why it was not measured.
+std::string EvidenceOutcome(const EvidenceResult& evidence);
 std::string FormatClaims(const std::vector<ClaimVerdict>& verdicts);
 nlohmann::json ClaimsJson(const std::vector<ClaimVerdict>& verdicts);
 

@@ -364,8 +364,9 @@ std::string GcMemorySection(const std::vector<WorkloadResult>& results) {
 std::string ClaimsSection(const std::vector<ClaimVerdict>& claims) {
   std::string html = SectionHeading("claims", "Claims of the Node.js-vs-Python debate, judged on this run");
   html += "<p>Each claim is decided by the quantity in workloads/claims.json: a piece of evidence supports the claim "
-          "when its whole 95% interval lies on the claim's side of the threshold. All evidence supports: "
-          "<b>supported</b>; none: <b>contradicted</b>; some: <b>depends</b>.</p>\n";
+          "when its whole 95% interval lies on the claim's side of the threshold, contradicts it when the whole "
+          "interval lies on the other side, and is inconclusive otherwise. All evidence supports: <b>supported</b>; "
+          "all contradicts: <b>contradicted</b>; anything else: <b>depends</b>.</p>\n";
   if (claims.empty()) return html + "<p>This run measured none of the claims' workloads.</p>\n</section>\n";
   html += "<table class=\"claims\">\n<tr><th>claim</th><th>verdict</th><th>evidence</th><th>measured [95% CI]</th>"
           "<th>supported when</th><th></th></tr>\n";
@@ -382,7 +383,7 @@ std::string ClaimsSection(const std::vector<ClaimVerdict>& claims) {
       }
       html += fmt::format("<td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", Escape(e.spec.label),
                           Escape(FormatEvidenceValue(e)), Escape(DescribeRule(e.spec)),
-                          Escape(e.measured ? (e.supports ? "supports" : "does not support") : e.note));
+                          Escape(EvidenceOutcome(e)));
     }
   }
   return html + "</table>\n</section>\n";

@@ -251,12 +251,18 @@ TEST(ExportTest, GoogleBenchmarkCompareReadsTheGbenchExport) {
 
 TEST(ClaimsTest, VerdictsFollowTheRulesOnKnownRatios) {
   auto dir = TestDir();
-  std::string run = WriteRun(dir / "run.json", SyntheticRun({{"synthetic", "slow-py", 1e6, 3e6}, {"synthetic", "same", 1e6, 1e6}}, 10));
+  nlohmann::json doc = SyntheticRun({{"synthetic", "slow-py", 1e6, 3e6}, {"synthetic", "same", 1e6, 1e6}}, 10);
+  // "same": the very same samples in both runtimes, so the ratio's interval straddles 1.
+  nlohmann::json& same = doc["workloads"][1]["runtimes"];
+  same["cpython"]["samples_ns"] = same["v8"]["samples_ns"];
+  std::string run = WriteRun(dir / "run.json", doc);
   WriteText(dir / "claims.json", R"({"schema": "duet-claims/1", "claims": [
     {"id": "v8-faster", "claim": "V8 is faster", "quantity": "cpython_over_v8", "supported_when": "above",
      "threshold": 1.0, "workloads": ["synthetic/slow-py"]},
     {"id": "py-faster", "claim": "CPython is faster", "supported_when": "below", "workloads": ["synthetic/slow-py"]},
     {"id": "mixed", "claim": "V8 is always faster", "workloads": ["synthetic/slow-py", "synthetic/same"]},
+    {"id": "opposed", "claim": "CPython is faster on both", "supported_when": "below",
+     "workloads": ["synthetic/slow-py", {"workload": "synthetic/same", "quantity": "setup_rss_cpython_over_v8"}]},
     {"id": "memory", "claim": "CPython needs more memory", "quantity": "setup_rss_cpython_over_v8", "threshold": 2.0,
      "workloads": ["synthetic/same"]},
     {"id": "absent", "claim": "not in this run", "workloads": ["synthetic/nowhere"]}]})");
@@ -271,9 +277,13 @@ TEST(ClaimsTest, VerdictsFollowTheRulesOnKnownRatios) {
   EXPECT_EQ(by_id["v8-faster"], "supported");
   EXPECT_EQ(by_id["py-faster"], "contradicted");
   EXPECT_EQ(by_id["mixed"], "depends");
+  EXPECT_EQ(by_id["opposed"], "contradicted");  // both pieces, of two quantities, lie on the other side
   EXPECT_EQ(by_id["memory"], "supported");  // 9 MiB over 4 MiB
   EXPECT_EQ(by_id["absent"], "not measured");
   EXPECT_EQ(verdicts["claims"][0]["evidence"][0]["ci95"].size(), 2u);
+  // V8 and CPython equal: the interval straddles 1, so that evidence neither supports nor contradicts.
+  EXPECT_EQ(verdicts["claims"][2]["evidence"][1]["outcome"], "inconclusive");
+  EXPECT_EQ(verdicts["claims"][1]["evidence"][0]["outcome"], "contradicts");
 }
 
 TEST(ClaimsTest, EveryClaimNamesRealWorkloadsThatTestThatVeryClaim) {
