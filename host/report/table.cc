@@ -13,12 +13,12 @@ std::string FormatDuration(uint64_t ns) {
   return fmt::format("{:.2f} s", v / 1e9);
 }
 
-namespace {
-
 std::string FormatBytes(double bytes) {
   if (std::abs(bytes) < 1024 * 1024) return fmt::format("{:.0f} KiB", bytes / 1024);
   return fmt::format("{:.1f} MiB", bytes / (1024 * 1024));
 }
+
+namespace {
 
 bool Quotable(const WorkloadResult& w, const RuntimeResult* r) {
   // A runtime that failed, or that disagreed with its twin, has no time worth quoting.
