@@ -1,5 +1,5 @@
 // The duet command line: `run` measures workload pairs side by side, `exec` runs one plain
-// script, `list` shows what `run` would measure. Exit codes: 0 ok, 1 something failed, 2 usage.
+// script, `list` shows what `run` would measure, `load` drives a loopback server. Exit codes: 0 ok, 1 something failed, 2 usage.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -14,6 +14,7 @@
 #include "core/environment.h"
 #include "core/session.h"
 #include "core/version.h"
+#include "cli/load_command.h"
 #include "python/runtime.h"
 #include "report/json_report.h"
 #include "report/table.h"
@@ -263,6 +264,9 @@ int main(int argc, char** argv) {
   exec->add_option("file", script, "a .js/.mjs or .py file")->required();
   exec->prefix_command();  // everything after FILE belongs to the script
 
+  LoadCommandOptions load_options;
+  CLI::App* load = AddLoadCommand(app, &load_options);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -272,5 +276,6 @@ int main(int argc, char** argv) {
   if (run->parsed()) return CommandRun(engine, options, command_line);
   if (list->parsed()) return CommandList(options);
   if (exec->parsed()) return CommandExec(engine, script, exec->remaining());
+  if (load->parsed()) return CommandLoad(load_options);
   return 2;
 }
