@@ -31,7 +31,7 @@ def main(argv):
     with tempfile.TemporaryDirectory(prefix="duet-stability-") as tmp:
         for i in range(opts.repeats):
             path = os.path.join(tmp, f"run{i}.json")
-            command = [opts.duet, "run", "--filter", opts.filter, "--json", path] + opts.duet_args.split() + opts.paths
+            command = [opts.duet, "run", "--no-history", "--filter", opts.filter, "--json", path] + opts.duet_args.split() + opts.paths
             print(f"run {i + 1}/{opts.repeats}: {' '.join(command[1:])}", file=sys.stderr)
             subprocess.run(command, stdout=subprocess.DEVNULL, cwd=ROOT, check=False)
             with open(path) as f:

@@ -25,8 +25,11 @@ if(LibNode_FOUND AND NOT TARGET LibNode::V8)
   add_library(LibNode::V8 SHARED IMPORTED)
   # Imported targets' headers are SYSTEM includes: V8's warnings never trip our -Werror.
   # Debian builds V8 without pointer compression or the sandbox; the headers need no defines.
+  # Debian installs v8-fast-api-calls.h only with the full V8 tree under include/nodejs/.
+  get_filename_component(_libnode_include_root "${LibNode_INCLUDE_DIR}" DIRECTORY)
+  set(_v8_full_include "${_libnode_include_root}/nodejs/deps/v8/include")
   set_target_properties(LibNode::V8 PROPERTIES
     IMPORTED_LOCATION "${LibNode_LIBRARY}"
-    INTERFACE_INCLUDE_DIRECTORIES "${LibNode_INCLUDE_DIR}")
+    INTERFACE_INCLUDE_DIRECTORIES "${LibNode_INCLUDE_DIR};${_v8_full_include}")
 endif()
 mark_as_advanced(LibNode_INCLUDE_DIR LibNode_LIBRARY)

@@ -53,14 +53,15 @@ std::vector<double> AsDoubles(const std::vector<uint64_t>& values) { return {val
 
 }  // namespace
 
-Summary WallSummary(const RuntimeResult& r) { return Summarize(AsDoubles(r.samples.WallNs())); }
+std::vector<double> WallTimes(const RuntimeResult& r) { return AsDoubles(r.samples.WallNs()); }
+Summary WallSummary(const RuntimeResult& r) { return Summarize(WallTimes(r)); }
 Summary CpuSummary(const RuntimeResult& r) { return Summarize(AsDoubles(r.samples.CpuNs())); }
 
 std::optional<RatioEstimate> CpythonOverV8(const WorkloadResult& r) {
   const RuntimeResult* js = r.Find("v8");
   const RuntimeResult* py = r.Find("cpython");
   if (r.failed() || js == nullptr || py == nullptr || js->samples.empty() || py->samples.empty()) return {};
-  return RatioOfMedians(AsDoubles(py->samples.WallNs()), AsDoubles(js->samples.WallNs()));
+  return RatioOfMedians(WallTimes(*py), WallTimes(*js));
 }
 
 namespace {

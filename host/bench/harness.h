@@ -85,6 +85,8 @@ using ProgressFn = std::function<void(const Progress&)>;
 // The CPython/V8 ratio of median wall times with its 95% interval; unset when the workload
 // failed (a failure is never a timing) or a side has no samples.
 std::optional<RatioEstimate> CpythonOverV8(const WorkloadResult& result);
+// One runtime's wall times in sample order, as the statistics take them.
+std::vector<double> WallTimes(const RuntimeResult& result);
 // Summary of one runtime's wall (or CPU) times.
 Summary WallSummary(const RuntimeResult& result);
 Summary CpuSummary(const RuntimeResult& result);

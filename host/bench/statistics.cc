@@ -167,6 +167,40 @@ RatioEstimate RatioOfMedians(std::span<const double> numerator,
   return est;
 }
 
+MannWhitney MannWhitneyU(std::span<const double> first, std::span<const double> second) {
+  MannWhitney result;
+  if (first.empty() || second.empty()) return result;
+  std::vector<std::pair<double, bool>> all;  // value, belongs to `first`
+  all.reserve(first.size() + second.size());
+  for (double v : first) all.emplace_back(v, true);
+  for (double v : second) all.emplace_back(v, false);
+  std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+
+  double n = static_cast<double>(all.size());
+  double rank_sum_first = 0, tie_term = 0;
+  for (size_t i = 0; i < all.size();) {
+    size_t j = i;
+    while (j < all.size() && all[j].first == all[i].first) ++j;
+    double tied = static_cast<double>(j - i);
+    double average_rank = (static_cast<double>(i + 1) + static_cast<double>(j)) / 2;
+    for (size_t k = i; k < j; ++k) {
+      if (all[k].second) rank_sum_first += average_rank;
+    }
+    tie_term += tied * tied * tied - tied;
+    i = j;
+  }
+  double n1 = static_cast<double>(first.size()), n2 = static_cast<double>(second.size());
+  result.u = rank_sum_first - n1 * (n1 + 1) / 2;
+  double mean = n1 * n2 / 2;
+  double variance = n1 * n2 / 12 * ((n + 1) - tie_term / (n * (n - 1)));
+  if (!(variance > 0)) return result;
+  // scipy takes the larger of the two U values, so z >= 0 and the correction pulls it towards 0.
+  double u_max = std::max(result.u, n1 * n2 - result.u);
+  result.z = (u_max - mean - 0.5) / std::sqrt(variance);
+  result.p_value = std::min(1.0, std::erfc(result.z / std::sqrt(2.0)));
+  return result;
+}
+
 bool IsSteady(std::span<const double> values, size_t window, double tolerance) {
   window = std::max<size_t>(window, 2);
   if (values.size() < window) return false;

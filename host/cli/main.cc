@@ -1,5 +1,7 @@
-// The duet command line: `run` measures workload pairs side by side, `exec` runs one plain
-// script, `list` shows what `run` would measure, `load` drives a loopback server. Exit codes: 0 ok, 1 something failed, 2 usage.
+// The duet command line: `run` measures workload pairs side by side, `claims` measures the
+// workloads behind each claim and judges it, `exec` runs one plain script, `list` shows what `run`
+// would measure; report/history/compare live in report_commands, `load` in load_command. Exit
+// codes: 0 ok, 1 something failed, 2 usage.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -11,11 +13,14 @@
 #include "bench/harness.h"
 #include "core/clock.h"
 #include "bench/workload_pair.h"
+#include "bindings/plugin.h"
+#include "cli/report_commands.h"
 #include "core/environment.h"
 #include "core/session.h"
 #include "core/version.h"
 #include "cli/load_command.h"
 #include "python/runtime.h"
+#include "report/claims.h"
 #include "report/json_report.h"
 #include "report/table.h"
 
@@ -48,6 +53,7 @@ struct RunOptions {
   std::string markdown_path;
   std::vector<std::string> params;  // KEY=JSON overrides of workload params
   std::string size;                 // a named parameter set from workload.json's "sizes"
+  HistoryOptions history;
 };
 
 // Applies --param KEY=VALUE (VALUE parsed as JSON, else taken as a string) to every workload.
@@ -105,29 +111,27 @@ void WriteExports(const RunOptions& options, const SessionRecord& record, const 
   }
 }
 
-int CommandRun(const EngineOptions& engine, const RunOptions& options, const std::vector<std::string>& command_line) {
+// The sampling plan the command line asks for.
+RunPlan PlanFrom(const RunOptions& options) {
   RunPlan plan{options.runs, options.time_budget_s, std::nullopt, false, options.blocks};
   if (options.warmup == "auto") {
     plan.warmup_auto = true;
   } else if (!options.warmup.empty()) {
     plan.warmup = std::stoi(options.warmup);
   }
-  std::vector<WorkloadPair> pairs;
-  Status found = SelectWorkloads(options.paths, options.filter, &pairs);
-  for (WorkloadPair& pair : pairs) ApplySize(options.size, &pair);
-  if (found.ok()) found = ApplyParams(options.params, &pairs);
-  if (!found.ok()) {
-    fmt::print(stderr, "duet: {}\n", found.ToString());
-    return 2;
-  }
-  if (pairs.empty()) {
-    fmt::print(stderr, "duet: no workloads matched\n");
-    return 1;
-  }
+  return plan;
+}
+
+// Measures `pairs` in one session: the header, a progress line per workload, the exports
+// rewritten after every workload. False when the runtimes cannot start.
+bool MeasurePairs(const EngineOptions& engine, const std::vector<WorkloadPair>& pairs, const RunOptions& options,
+                  const std::vector<std::string>& command_line, SessionRecord* record_out,
+                  std::vector<WorkloadResult>* results_out) {
+  RunPlan plan = PlanFrom(options);
   Session session;
-  if (!StartSession(engine, &session)) return 1;
+  if (!StartSession(engine, &session)) return false;
   session.python().set_trace_malloc(options.trace_malloc);
-  SessionRecord record;
+  SessionRecord& record = *record_out;
   record.environment = CollectEnvironment(session, command_line);
   record.warnings = MachineWarnings(record.environment);
   record.calibration = Calibrate(session.runtimes());
@@ -143,7 +147,7 @@ int CommandRun(const EngineOptions& engine, const RunOptions& options, const std
   for (const auto& warning : record.warnings) fmt::print(stderr, "warning: {}\n", warning);
 
   const bool tty = isatty(STDERR_FILENO);
-  std::vector<WorkloadResult> results;
+  std::vector<WorkloadResult>& results = *results_out;
   for (size_t i = 0; i < pairs.size(); ++i) {
     std::string prefix = fmt::format("[{}/{}] {}", i + 1, pairs.size(), pairs[i].id());
     ProgressFn progress;
@@ -167,9 +171,110 @@ int CommandRun(const EngineOptions& engine, const RunOptions& options, const std
     WriteExports(options, record, results);
   }
   std::fflush(stderr);
+  return true;
+}
+
+int CommandRun(const EngineOptions& engine, const RunOptions& options, const std::vector<std::string>& command_line) {
+  std::vector<WorkloadPair> pairs;
+  Status found = SelectWorkloads(options.paths, options.filter, &pairs);
+  for (WorkloadPair& pair : pairs) ApplySize(options.size, &pair);
+  if (found.ok()) found = ApplyParams(options.params, &pairs);
+  if (!found.ok()) {
+    fmt::print(stderr, "duet: {}\n", found.ToString());
+    return 2;
+  }
+  if (pairs.empty()) {
+    fmt::print(stderr, "duet: no workloads matched\n");
+    return 1;
+  }
+  SessionRecord record;
+  std::vector<WorkloadResult> results;
+  if (!MeasurePairs(engine, pairs, options, command_line, &record, &results)) return 1;
   std::string table = FormatTable(results);
   std::fputs(table.c_str(), options.json_path == "-" ? stderr : stdout);
   if (options.json_path == "-") WriteJsonFile("-", RunJson(record, results));
+  RecordRun(options.history, RunJson(record, results));
+  for (const auto& r : results) {
+    if (r.failed()) return 1;
+  }
+  return 0;
+}
+
+struct ClaimsOptions {
+  std::string claims_path;  // default: DefaultClaimsPath()
+  std::string filter;       // claim ids
+  std::string from;         // judge this run instead of measuring
+  std::string json_path;    // the verdicts (and the run) as JSON
+};
+
+// `duet claims`: measures the workloads behind each selected claim (with the claim's parameter
+// overrides) in one session, then prints each claim's verdict with its numbers.
+int CommandClaims(const EngineOptions& engine, const RunOptions& options, const ClaimsOptions& claims_options,
+                  const std::vector<std::string>& command_line) {
+  std::string path = claims_options.claims_path.empty() ? DefaultClaimsPath() : claims_options.claims_path;
+  std::vector<ClaimSpec> all, claims;
+  Status status = LoadClaims(path, &all);
+  std::regex re;
+  try {
+    re = std::regex(claims_options.filter.empty() ? ".*" : claims_options.filter);
+  } catch (const std::regex_error& e) {
+    status = Status::Error("--filter: invalid regular expression '" + claims_options.filter + "': " + e.what());
+  }
+  if (!status.ok()) {
+    fmt::print(stderr, "duet: {}\n", status.ToString());
+    return 2;
+  }
+  for (auto& claim : all) {
+    if (std::regex_search(claim.id, re)) claims.push_back(std::move(claim));
+  }
+  if (claims.empty()) {
+    fmt::print(stderr, "duet: no claim in {} matches '{}'\n", path, claims_options.filter);
+    return 2;
+  }
+  SessionRecord record;
+  std::vector<WorkloadResult> results;
+  if (!claims_options.from.empty()) {
+    nlohmann::json doc;
+    std::string title;
+    status = LoadRun(claims_options.from, options.history, &doc, &title);
+    if (status.ok()) status = ResultsFromRunJson(doc, &record, &results);
+    if (!status.ok()) {
+      fmt::print(stderr, "duet: {}\n", status.ToString());
+      return 1;
+    }
+  } else {
+    std::vector<WorkloadPair> available, pairs;
+    status = DiscoverWorkloads(WorkloadRoots(options.paths), &available);
+    for (const Measurement& m : MeasurementsFor(claims)) {
+      if (!status.ok()) break;
+      auto pair = std::find_if(available.begin(), available.end(), [&](const WorkloadPair& p) { return p.id() == m.workload; });
+      if (pair == available.end()) {
+        status = Status::Error("claims name workload '" + m.workload + "', which is not in the workload folders", path);
+        break;
+      }
+      WorkloadPair measured = *pair;
+      ApplySize(options.size == "quick" ? "" : options.size, &measured);
+      for (const auto& [key, value] : m.params.items()) measured.params[key] = value;
+      pairs.push_back(std::move(measured));
+    }
+    if (!status.ok()) {
+      fmt::print(stderr, "duet: {}\n", status.ToString());
+      return 2;
+    }
+    if (!MeasurePairs(engine, pairs, options, command_line, &record, &results)) return 1;
+    std::string table = FormatTable(results);
+    std::fputs(table.c_str(), stderr);
+    RecordRun(options.history, RunJson(record, results));
+  }
+  std::vector<ClaimVerdict> verdicts = JudgeClaims(claims, results);
+  std::string text = FormatClaims(verdicts);
+  std::fputs(text.c_str(), claims_options.json_path == "-" ? stderr : stdout);
+  if (!claims_options.json_path.empty()) {
+    nlohmann::json out = ClaimsJson(verdicts);
+    out["run"] = RunJson(record, results);
+    Status written = WriteJsonFile(claims_options.json_path, out);
+    if (!written.ok()) fmt::print(stderr, "duet: {}\n", written.ToString());
+  }
   for (const auto& r : results) {
     if (r.failed()) return 1;
   }
@@ -225,6 +330,9 @@ int main(int argc, char** argv) {
                  "Python's asyncio loop: uv = duet's, on the libuv loop JavaScript uses (default); "
                  "asyncio = the stock selector loop, for comparison")
       ->check(CLI::IsMember({"uv", "asyncio"}));
+  std::vector<std::string> plugins;
+  app.add_option("--plugin", plugins, "load binding modules from a shared library before running (repeatable; docs/bindings.md)")
+      ->allow_extra_args(false);
 
   RunOptions options;
   auto add_selection = [&](CLI::App* cmd) {
@@ -255,6 +363,26 @@ int main(int argc, char** argv) {
   run->add_option("--json", options.json_path, "also write duet-run/1 JSON to FILE ('-' for stdout)");
   run->add_option("--csv", options.csv_path, "also write one CSV row per workload and runtime to FILE");
   run->add_option("--markdown", options.markdown_path, "also write the table as Markdown to FILE");
+  AddHistoryOptions(run, &options.history, true);
+
+  ClaimsOptions claims_options;
+  CLI::App* claims = app.add_subcommand("claims", "measure the workloads behind each claim of workloads/claims.json "
+                                                  "and print the verdict each earned on this machine");
+  claims->add_option("paths", options.paths, "folders holding the claims' workloads (default: the bundled suite)");
+  claims->add_option("--size", options.size, "quick (default: each workload's \"params\"), full, or tiny (for tests)");
+  claims->add_option("--filter", claims_options.filter, "only claims whose id matches this regex");
+  claims->add_option("--claims", claims_options.claims_path, "the claims file (default: workloads/claims.json)");
+  claims->add_option("--from", claims_options.from, "judge a recorded run (JSON file or history id) instead of measuring");
+  auto* claim_runs = claims->add_option("--runs", options.runs, "timed iterations per runtime")->check(CLI::NonNegativeNumber);
+  claims->add_option("--time-budget", options.time_budget_s, "seconds of sampling per runtime and workload")
+      ->check(CLI::PositiveNumber)
+      ->excludes(claim_runs);
+  claims->add_option("--warmup", options.warmup, "untimed iterations first: a count, or 'auto'")
+      ->check(CLI::NonNegativeNumber | CLI::IsMember({"auto"}));
+  claims->add_option("--json", claims_options.json_path, "also write the verdicts and the run as JSON to FILE ('-' for stdout)");
+  AddHistoryOptions(claims, &options.history, true);
+
+  ReportCommands report_commands(app);
 
   CLI::App* list = app.add_subcommand("list", "list the workloads `run` would measure");
   add_selection(list);
@@ -273,7 +401,16 @@ int main(int argc, char** argv) {
     int code = app.exit(e);  // prints help, version or the usage error
     return code == 0 ? 0 : 2;
   }
+  for (const std::string& plugin : plugins) {
+    Status loaded = LoadPlugin(plugin);
+    if (!loaded.ok()) {
+      fmt::print(stderr, "duet: {}\n", loaded.ToString());
+      return 1;
+    }
+  }
   if (run->parsed()) return CommandRun(engine, options, command_line);
+  if (claims->parsed()) return CommandClaims(engine, options, claims_options, command_line);
+  if (auto code = report_commands.Dispatch()) return *code;
   if (list->parsed()) return CommandList(options);
   if (exec->parsed()) return CommandExec(engine, script, exec->remaining());
   if (load->parsed()) return CommandLoad(load_options);

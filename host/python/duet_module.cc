@@ -1,100 +1,79 @@
-// The `duet` module and its binding submodules for CPython, generated from the bindings table
+// The `duet` module and its binding submodules for CPython, from the bindings registry
 // (host/bindings) plus the per-runtime names: params, blackhole, runtime. Mirrors
 // host/v8/duet_module.cc.
-#include <deque>
-#include <exception>
+#include "python/binding_glue.h"  // Python.h first
 
-#include "bindings/registry.h"
+#include <cstdlib>
+#include <deque>
+#include <memory>
+
 #include "python/errors.h"
 #include "python/runtime.h"
 
 namespace duet {
 namespace {
 
-constexpr const char* kCapsuleName = "duet.BindingFunction";
 PyObject* g_blackhole_sink = nullptr;  // the last value handed to duet.blackhole
 
-// Python value -> C++ by the declared type; false (with a TypeError set) on mismatch.
-bool FromPy(const BindingFunction& fn, size_t index, PyObject* value, BindingValue* out) {
-  auto fail = [&] {
-    PyErr_SetString(PyExc_TypeError, ArgumentTypeError(fn, index).c_str());
-    return false;
-  };
-  switch (fn.params[index]) {
-    case BindingType::kVoid: *out = std::monostate{}; return true;
-    case BindingType::kInt64: {
-      if (!PyLong_Check(value) || PyBool_Check(value)) return fail();
-      long long v = PyLong_AsLongLong(value);
-      if (v == -1 && PyErr_Occurred()) return false;  // OverflowError names the problem
-      *out = static_cast<int64_t>(v);
-      return true;
-    }
-    case BindingType::kDouble:
-      if (!PyFloat_Check(value) && !PyLong_Check(value)) return fail();
-      *out = PyFloat_AsDouble(value);
-      return !PyErr_Occurred();
-    case BindingType::kBool:
-      if (!PyBool_Check(value)) return fail();
-      *out = value == Py_True;
-      return true;
-    case BindingType::kString: {
-      if (!PyUnicode_Check(value)) return fail();
-      Py_ssize_t size = 0;
-      const char* utf8 = PyUnicode_AsUTF8AndSize(value, &size);
-      if (utf8 == nullptr) return false;
-      *out = std::string(utf8, size);
-      return true;
-    }
-    case BindingType::kBytes: {
-      if (PyUnicode_Check(value)) {  // text is accepted as its UTF-8 bytes, as in JS
-        Py_ssize_t size = 0;
-        const char* utf8 = PyUnicode_AsUTF8AndSize(value, &size);
-        if (utf8 == nullptr) return false;
-        *out = Bytes{std::string(utf8, size)};
-        return true;
+// Plugin functions: types known only at run time, converted by the same casters the templates use.
+PyObject* PluginCall(PyObject* self, PyObject* const* args, Py_ssize_t nargs) {
+  const BindingFunction& fn = pyglue::FunctionOf(self);
+  const duet_function& c = *fn.plugin;
+  const size_t n = static_cast<size_t>(nargs);
+  if (n != c.param_count) {
+    PyErr_SetString(PyExc_TypeError, ArgumentCountError(fn, n).c_str());
+    return nullptr;
+  }
+  std::vector<duet_value> values(c.param_count);
+  std::vector<pyglue::Arg<BytesView>> bytes(c.param_count);
+  for (uint32_t i = 0; i < c.param_count; ++i) {
+    duet_value& v = values[i];
+    switch (c.param_types[i]) {
+      case DUET_INT64: {
+        pyglue::Arg<int64_t> a;
+        if (!pyglue::ReadArg(self, args, n, i, &a)) return nullptr;
+        v.as.i64 = a.get();
+        break;
       }
-      if (!PyObject_CheckBuffer(value)) return fail();
-      Py_buffer view;
-      if (PyObject_GetBuffer(value, &view, PyBUF_SIMPLE) != 0) return false;
-      *out = Bytes{std::string(static_cast<const char*>(view.buf), view.len)};
-      PyBuffer_Release(&view);
-      return true;
+      case DUET_DOUBLE: {
+        pyglue::Arg<double> a;
+        if (!pyglue::ReadArg(self, args, n, i, &a)) return nullptr;
+        v.as.f64 = a.get();
+        break;
+      }
+      case DUET_BOOL: {
+        pyglue::Arg<bool> a;
+        if (!pyglue::ReadArg(self, args, n, i, &a)) return nullptr;
+        v.as.boolean = a.get();
+        break;
+      }
+      case DUET_STRING: {
+        pyglue::Arg<std::string_view> a;
+        if (!pyglue::ReadArg(self, args, n, i, &a)) return nullptr;
+        v.as.buf = {a.get().data(), a.get().size()};
+        break;
+      }
+      case DUET_BYTES:
+        if (!pyglue::ReadArg(self, args, n, i, &bytes[i])) return nullptr;
+        v.as.buf = {reinterpret_cast<const char*>(bytes[i].get().data), bytes[i].get().size};
+        break;
     }
   }
-  return fail();
-}
-
-PyObject* ToPy(const BindingValue& value) {
-  struct Visitor {
-    PyObject* operator()(std::monostate) { Py_RETURN_NONE; }
-    PyObject* operator()(int64_t v) { return PyLong_FromLongLong(v); }
-    PyObject* operator()(double v) { return PyFloat_FromDouble(v); }
-    PyObject* operator()(bool v) { return PyBool_FromLong(v); }
-    PyObject* operator()(const std::string& v) { return PyUnicode_FromStringAndSize(v.data(), v.size()); }
-    PyObject* operator()(const Bytes& v) { return PyBytes_FromStringAndSize(v.data.data(), v.data.size()); }
-  };
-  return std::visit(Visitor{}, value);
-}
-
-// The one CPython entry point for every bound function; self is a capsule holding it.
-PyObject* InvokeBinding(PyObject* self, PyObject* const* args, Py_ssize_t nargs) {
-  const auto* fn = static_cast<const BindingFunction*>(PyCapsule_GetPointer(self, kCapsuleName));
-  if (fn == nullptr) return nullptr;
-  if (static_cast<size_t>(nargs) != fn->params.size()) {
-    PyErr_SetString(PyExc_TypeError, ArgumentCountError(*fn, nargs).c_str());
-    return nullptr;
+  duet_value result{};
+  duet_error error{};
+  if (c.call(values.data(), &result, &error) != 0) {
+    return pyglue::Raise(static_cast<duet_error_kind>(error.kind), fn.name + "(): " + error.message);
   }
-  std::vector<BindingValue> values(fn->params.size());
-  for (Py_ssize_t i = 0; i < nargs; ++i) {
-    if (!FromPy(*fn, i, args[i], &values[i])) return nullptr;
+  switch (c.result_type) {
+    case DUET_VOID: Py_RETURN_NONE;
+    case DUET_INT64: return pyglue::Ret<int64_t>::To(result.as.i64);
+    case DUET_DOUBLE: return pyglue::Ret<double>::To(result.as.f64);
+    case DUET_BOOL: return pyglue::Ret<bool>::To(result.as.boolean != 0);
   }
-  try {
-    return ToPy(fn->invoke(values));
-  } catch (const std::exception& e) {
-    // C++ exceptions stop here: CPython frames must never unwind through them.
-    PyErr_Format(PyExc_RuntimeError, "%s(): %s", fn->name, e.what());
-    return nullptr;
-  }
+  // Strings and bytes were malloc()ed by the plugin; the host frees them.
+  std::unique_ptr<char, decltype(&std::free)> owned(const_cast<char*>(result.as.buf.data), &std::free);
+  if (c.result_type == DUET_STRING) return PyUnicode_FromStringAndSize(owned.get(), result.as.buf.size);
+  return PyBytes_FromStringAndSize(owned.get(), result.as.buf.size);
 }
 
 PyObject* Blackhole(PyObject*, PyObject* value) {
@@ -106,37 +85,43 @@ PyObject* Blackhole(PyObject*, PyObject* value) {
 PyMethodDef g_blackhole_def = {"blackhole", Blackhole, METH_O,
                                "Keeps a value alive so the work that made it cannot be skipped."};
 
-// PyMethodDefs must outlive every function object made from them: one per table entry, forever.
+// PyMethodDefs (and their doc strings) must outlive every function object made from them: one
+// per registered function, forever.
 PyMethodDef* MethodDefFor(const BindingFunction& fn) {
   static std::deque<PyMethodDef> defs;
-  defs.push_back({fn.name, reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(InvokeBinding)),
-                  METH_FASTCALL, fn.doc});
+  static std::deque<std::string> docs;
+  docs.push_back(SignatureText(fn) + "\n\n" + fn.doc);
+  defs.push_back({fn.name.c_str(), reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(fn.python)),
+                  METH_FASTCALL, docs.back().c_str()});
   return &defs.back();
 }
 
 int AddFunctions(PyObject* target, const BindingModule& module, PyObject* module_name) {
   for (const BindingFunction& fn : module.functions) {
-    PyRef capsule(PyCapsule_New(const_cast<BindingFunction*>(&fn), kCapsuleName, nullptr));
+    // The entry point finds its declaration (names for error messages) in this capsule.
+    PyRef capsule(PyCapsule_New(const_cast<BindingFunction*>(&fn), nullptr, nullptr));
     if (!capsule) return -1;
     PyRef function(PyCFunction_NewEx(MethodDefFor(fn), capsule.get(), module_name));
-    if (!function || PyModule_AddObjectRef(target, fn.name, function.get()) != 0) return -1;
+    if (!function || PyModule_AddObjectRef(target, fn.name.c_str(), function.get()) != 0) return -1;
   }
   return 0;
 }
 
 int ExecDuetModule(PyObject* duet) {
   PyRef duet_name(PyUnicode_FromString("duet"));
-  for (const BindingModule& module : BuiltinModules()) {
-    if (std::string(module.name) == "duet") {
+  for (const BindingModule& module : Modules()) {
+    if (module.name == "duet") {
       if (AddFunctions(duet, module, duet_name.get()) != 0) return -1;
       continue;
     }
     std::string qualified = std::string("duet.") + module.name;
     PyRef sub(PyModule_New(qualified.c_str()));
     PyRef sub_name(PyUnicode_FromString(qualified.c_str()));
-    if (!sub || !sub_name || PyModule_SetDocString(sub.get(), module.doc) != 0 ||
+    if (!sub || !sub_name || PyModule_SetDocString(sub.get(), module.doc.c_str()) != 0 ||
         AddFunctions(sub.get(), module, sub_name.get()) != 0 ||
-        PyModule_AddObjectRef(duet, module.name, sub.get()) != 0) {
+        PyModule_AddObjectRef(duet, module.name.c_str(), sub.get()) != 0 ||
+        // so that `from duet.hash import crc32` works too
+        PyDict_SetItemString(PyImport_GetModuleDict(), qualified.c_str(), sub.get()) != 0) {
       return -1;
     }
   }
@@ -151,6 +136,8 @@ PyModuleDef g_duet_def = {PyModuleDef_HEAD_INIT, "duet", "The duet host (see des
                           nullptr, g_duet_slots, nullptr, nullptr, nullptr};
 
 }  // namespace
+
+PyEntry PluginPyEntry() { return &PluginCall; }
 
 Status PythonRuntime::SetParams(const nlohmann::json& params) {
   PyRef json(PyImport_ImportModule("json"));

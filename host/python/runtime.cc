@@ -27,6 +27,17 @@ class PythonProcess {
       status_ = Status::Error("PyImport_AppendInittab(duet, _duet_loop) failed");
       return;
     }
+    // Text encodings as python3 picks them: LC_CTYPE from the environment, and UTF-8 mode under
+    // the C/POSIX locale (the isolated defaults would leave stdout ASCII even under C.UTF-8).
+    PyPreConfig preconfig;
+    PyPreConfig_InitIsolatedConfig(&preconfig);
+    preconfig.configure_locale = 1;
+    preconfig.utf8_mode = -1;
+    PyStatus pre = Py_PreInitialize(&preconfig);
+    if (PyStatus_Exception(pre)) {
+      status_ = Status::Error(std::string("Python pre-initialisation failed: ") + (pre.err_msg ? pre.err_msg : "unknown"));
+      return;
+    }
     PyConfig config;
     PyConfig_InitIsolatedConfig(&config);
     // An embedded interpreter must not take SIGINT and friends from the host.
@@ -162,7 +173,7 @@ Status PythonRuntime::RunOnce(Sample* sample) {
 
   uint64_t cpu0 = ThreadCpuNs();
   uint64_t wall0 = NowNs();
-  Status status = Call(run, {state_.get()}, "run", &result);
+  Status status = Call(run, {state_ ? state_.get() : Py_None}, "run", &result);
   uint64_t wall1 = NowNs();
   uint64_t cpu1 = ThreadCpuNs();
 

@@ -1,10 +1,13 @@
-// duet-run/1 serialisation; see json_report.h and docs/json-schema.md.
+// duet-run/1 serialisation and its inverse; see json_report.h and docs/json-output.md.
 #include "report/json_report.h"
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <iterator>
+#include <optional>
 
 namespace duet {
 namespace {
@@ -18,7 +21,99 @@ nlohmann::json ErrorJson(const std::string& runtime, const Status& status) {
           {"detail", status.detail().empty() ? nlohmann::json(nullptr) : nlohmann::json(status.detail())}};
 }
 
+Status ErrorFromJson(const nlohmann::json& error) {
+  if (!error.is_object()) return Status::Ok();
+  auto text = [&](const char* key) { return error.value(key, nlohmann::json()).is_string() ? error[key].get<std::string>() : ""; };
+  int line = error.value("line", nlohmann::json()).is_number_integer() ? error["line"].get<int>() : 0;
+  return Status::Error(text("message"), text("file"), line, text("detail"));
+}
+
+std::optional<nlohmann::json> Present(const nlohmann::json& object, const char* key) {
+  if (!object.contains(key) || object[key].is_null()) return std::nullopt;
+  return object[key];
+}
+
+RuntimeResult RuntimeFromJson(const std::string& name, const nlohmann::json& r) {
+  RuntimeResult rr;
+  rr.runtime = name;
+  auto wall = r.value("samples_ns", std::vector<uint64_t>{});
+  auto cpu = r.value("cpu_samples_ns", std::vector<uint64_t>{});
+  for (size_t i = 0; i < wall.size(); ++i) rr.samples.Add({wall[i], i < cpu.size() ? cpu[i] : 0});
+  rr.warmup = r.value("warmup", 0);
+  rr.result = Present(r, "result");
+  if (auto verified = Present(r, "verified")) rr.verified = verified->get<bool>();
+  rr.counters = r.value("counters", nlohmann::json::object());
+  rr.setup = r.value("setup", nlohmann::json::object());
+  rr.error = ErrorFromJson(r.value("error", nlohmann::json()));
+  return rr;
+}
+
+WorkloadResult WorkloadFromJson(const nlohmann::json& w) {
+  WorkloadResult r;
+  r.pair.name = w.at("name").get<std::string>();
+  r.pair.category = w.at("category").get<std::string>();
+  r.pair.dir = w.value("path", "");
+  r.pair.claim = w.value("claim", "");
+  r.pair.params = w.value("params", nlohmann::json::object());
+  const nlohmann::json plan = w.value("plan", nlohmann::json::object());
+  r.plan.by_time = plan.value("mode", "time") == "time";
+  if (auto runs = Present(plan, "runs")) r.plan.runs = runs->get<int>();
+  if (auto budget = Present(plan, "time_budget_s")) r.plan.time_budget_s = budget->get<double>();
+  r.plan.warmup_auto = plan.value("warmup", nlohmann::json("auto")) == "auto";
+  if (!r.plan.warmup_auto) r.plan.warmup = plan["warmup"].get<int>();
+  r.plan.blocks = plan.value("blocks", 5);
+  if (auto match = Present(w, "results_match")) r.results_match = match->get<bool>();
+  const nlohmann::json error = w.value("error", nlohmann::json());
+  r.error = ErrorFromJson(error);
+  if (error.is_object() && error.value("runtime", nlohmann::json()).is_string()) r.error_runtime = error["runtime"];
+  // Session order, as the harness runs them.
+  for (const char* name : {"v8", "cpython"}) {
+    if (w.at("runtimes").contains(name)) r.runtimes.push_back(RuntimeFromJson(name, w["runtimes"][name]));
+  }
+  r.process = w.value("process", nlohmann::json::object());
+  return r;
+}
+
 }  // namespace
+
+Status ResultsFromRunJson(const nlohmann::json& doc, SessionRecord* session, std::vector<WorkloadResult>* results) {
+  if (!doc.is_object() || doc.value("schema", "") != kRunSchema) {
+    return Status::Error(std::string("not a ") + kRunSchema + " document (its \"schema\" field says otherwise)");
+  }
+  try {
+    session->environment = doc.value("environment", nlohmann::json::object());
+    session->calibration = doc.value("calibration", nlohmann::json::object());
+    session->warnings = doc.value("warnings", std::vector<std::string>{});
+    for (const nlohmann::json& w : doc.at("workloads")) results->push_back(WorkloadFromJson(w));
+  } catch (const nlohmann::json::exception& e) {
+    // Hand-edited or foreign files: name what is wrong rather than crash.
+    return Status::Error(std::string("malformed ") + kRunSchema + " document: " + e.what());
+  }
+  return Status::Ok();
+}
+
+Status ReadJsonFile(const std::filesystem::path& path, nlohmann::json* doc) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::Error("cannot read " + path.string());
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  try {
+    *doc = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    size_t end = std::min<size_t>(e.byte, text.size());
+    int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(end), '\n'));
+    return Status::Error("invalid JSON: " + std::string(e.what()), path.string(), line);
+  }
+  return Status::Ok();
+}
+
+Status ReadRunJson(const std::filesystem::path& path, nlohmann::json* doc) {
+  DUET_RETURN_IF_ERROR(ReadJsonFile(path, doc));
+  if (!doc->is_object() || doc->value("schema", "") != kRunSchema) {
+    return Status::Error(std::string("not a ") + kRunSchema + " document (no \"schema\": \"" + kRunSchema + "\")",
+                         path.string(), 1);
+  }
+  return Status::Ok();
+}
 
 nlohmann::json SummaryJson(const Summary& s) {
   if (s.count == 0) return nullptr;

@@ -24,6 +24,13 @@ struct SessionRecord {
 nlohmann::json SummaryJson(const Summary& summary);
 nlohmann::json WorkloadResultJson(const WorkloadResult& result);
 nlohmann::json RunJson(const SessionRecord& session, const std::vector<WorkloadResult>& results);
+// The inverse of RunJson: what other commands (report, compare, history) read back. Statistics
+// are recomputed from the samples (the bootstrap is seeded, so they come out the same).
+Status ResultsFromRunJson(const nlohmann::json& doc, SessionRecord* session, std::vector<WorkloadResult>* results);
+// Reads and parses any JSON file; errors name the file and, for bad JSON, the line.
+Status ReadJsonFile(const std::filesystem::path& path, nlohmann::json* doc);
+// Reads and parses a duet-run/1 file; errors name the file and, for bad JSON, the line.
+Status ReadRunJson(const std::filesystem::path& path, nlohmann::json* doc);
 // Writes `text` to `path` ("-" for stdout) so that a reader never sees half a file.
 Status WriteFileAtomically(const std::filesystem::path& path, const std::string& text);
 Status WriteJsonFile(const std::filesystem::path& path, const nlohmann::json& doc);

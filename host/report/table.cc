@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace duet {
 
 std::string FormatDuration(uint64_t ns) {
@@ -19,11 +21,6 @@ std::string FormatBytes(double bytes) {
 }
 
 namespace {
-
-bool Quotable(const WorkloadResult& w, const RuntimeResult* r) {
-  // A runtime that failed, or that disagreed with its twin, has no time worth quoting.
-  return r != nullptr && !r->samples.empty() && r->error.ok() && r->verified != false && w.results_match != false;
-}
 
 // "1.52 ms ±0.4%": the median and the half-width of its 95% interval.
 std::string MedianCell(const WorkloadResult& w, const RuntimeResult* r) {
@@ -89,6 +86,32 @@ std::string Pad(const std::string& text, size_t width, bool right) {
 
 }  // namespace
 
+bool Quotable(const WorkloadResult& w, const RuntimeResult* r) {
+  // A runtime that failed, or that disagreed with its twin, has no time worth quoting.
+  return r != nullptr && !r->samples.empty() && r->error.ok() && r->verified != false && w.results_match != false;
+}
+
+std::string FormatColumns(const std::vector<std::string>& headers, const std::vector<std::vector<std::string>>& rows,
+                          const std::vector<size_t>& left_aligned) {
+  std::vector<size_t> widths;
+  for (const auto& h : headers) widths.push_back(Width(h));
+  for (const auto& row : rows) {
+    for (size_t i = 0; i < row.size() && i < widths.size(); ++i) widths[i] = std::max(widths[i], Width(row[i]));
+  }
+  std::string text;
+  auto line = [&](const std::vector<std::string>& cells) {
+    for (size_t i = 0; i < cells.size() && i < widths.size(); ++i) {
+      bool left = std::find(left_aligned.begin(), left_aligned.end(), i) != left_aligned.end();
+      text += Pad(cells[i], widths[i], !left) + (i + 1 < cells.size() ? "  " : "");
+    }
+    while (!text.empty() && text.back() == ' ') text.pop_back();
+    text += "\n";
+  };
+  line(headers);
+  for (const auto& row : rows) line(row);
+  return text;
+}
+
 std::string FormatFailure(const WorkloadResult& r) {
   std::string where = r.error.file().empty() ? "" : fmt::format(" at {}:{}", r.error.file(), r.error.line());
   std::string runtime = r.error_runtime.empty() ? "" : fmt::format(" [{}]", r.error_runtime);
@@ -104,23 +127,8 @@ std::string FormatFailure(const WorkloadResult& r) {
 }
 
 std::string FormatTable(const std::vector<WorkloadResult>& results) {
-  auto rows = Rows(results);
-  std::vector<size_t> widths;
-  for (const auto& h : kHeaders) widths.push_back(Width(h));
-  for (const auto& row : rows) {
-    for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], Width(row[i]));
-  }
-  std::string text;
-  auto line = [&](const std::vector<std::string>& cells) {
-    for (size_t i = 0; i < cells.size(); ++i) {
-      // Text columns (workload, results) align left; figures align right.
-      text += Pad(cells[i], widths[i], i != 0 && i != 4) + (i + 1 < cells.size() ? "  " : "");
-    }
-    while (!text.empty() && text.back() == ' ') text.pop_back();
-    text += "\n";
-  };
-  line(kHeaders);
-  for (const auto& row : rows) line(row);
+  // Text columns (workload, results) align left; figures align right.
+  std::string text = FormatColumns(kHeaders, Rows(results), {0, 4});
   bool any_failed = false;
   for (const auto& r : results) any_failed |= r.failed();
   if (any_failed) {

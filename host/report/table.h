@@ -23,5 +23,11 @@ std::string FormatMarkdown(const std::vector<WorkloadResult>& results);
 std::string FormatCsv(const std::vector<WorkloadResult>& results);
 // The failure block for one workload (headline, location, detail).
 std::string FormatFailure(const WorkloadResult& result);
+// Aligned plain-text columns, two spaces apart; columns listed in `left_aligned` align left,
+// the rest (figures) right. Widths count UTF-8 code points, so "µs" is two columns.
+std::string FormatColumns(const std::vector<std::string>& headers, const std::vector<std::vector<std::string>>& rows,
+                          const std::vector<size_t>& left_aligned);
+// Whether a runtime's times are worth quoting: it ran, did not fail, and agreed with its twin.
+bool Quotable(const WorkloadResult& workload, const RuntimeResult* runtime);
 
 }  // namespace duet

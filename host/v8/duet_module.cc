@@ -1,109 +1,78 @@
-// The 'duet' module and every 'duet:<name>' binding module for V8, generated from the
-// bindings table (host/bindings) plus the per-runtime names: params, blackhole, runtime.
-#include <cstring>
-#include <exception>
+// The 'duet' module and every 'duet:<name>' binding module for V8, from the bindings registry
+// (host/bindings) plus the per-runtime names: params, blackhole, runtime.
+#include "v8/binding_glue.h"
 
-#include "bindings/registry.h"
+#include <cstdlib>
+#include <memory>
+
 #include "v8/errors.h"
 #include "v8/runtime.h"
 
 namespace duet {
 namespace {
 
-const BindingModule* FindModule(const std::string& name) {
-  for (const BindingModule& m : BuiltinModules()) {
-    if (name == m.name) return &m;
-  }
-  return nullptr;
-}
-
-
-void ThrowTypeError(v8::Isolate* isolate, const std::string& message) {
-  isolate->ThrowException(v8::Exception::TypeError(v8rt::Str(isolate, message)));
-}
-
-// JS value -> C++ by the declared type; false (with a TypeError thrown) on mismatch.
-bool FromJs(v8::Isolate* isolate, const BindingFunction& fn, int index, v8::Local<v8::Value> value,
-            BindingValue* out) {
-  BindingType type = fn.params[index];
-  auto fail = [&] {
-    ThrowTypeError(isolate, ArgumentTypeError(fn, index));
-    return false;
-  };
-  switch (type) {
-    case BindingType::kVoid: *out = std::monostate{}; return true;
-    case BindingType::kInt64:
-      if (value->IsBigInt()) { *out = value.As<v8::BigInt>()->Int64Value(); return true; }
-      if (!value->IsNumber()) return fail();
-      *out = static_cast<int64_t>(value.As<v8::Number>()->Value());
-      return true;
-    case BindingType::kDouble:
-      if (!value->IsNumber()) return fail();
-      *out = value.As<v8::Number>()->Value();
-      return true;
-    case BindingType::kBool:
-      if (!value->IsBoolean()) return fail();
-      *out = value->IsTrue();
-      return true;
-    case BindingType::kString:
-      if (!value->IsString()) return fail();
-      *out = v8rt::ToUtf8(isolate, value);
-      return true;
-    case BindingType::kBytes: {
-      if (value->IsString()) {  // text is accepted as its UTF-8 bytes
-        *out = Bytes{v8rt::ToUtf8(isolate, value)};
-        return true;
-      }
-      if (!value->IsArrayBufferView()) return fail();
-      auto view = value.As<v8::ArrayBufferView>();
-      Bytes bytes;
-      bytes.data.resize(view->ByteLength());
-      view->CopyContents(bytes.data.data(), bytes.data.size());
-      *out = std::move(bytes);
-      return true;
-    }
-  }
-  return fail();
-}
-
-v8::Local<v8::Value> ToJs(v8::Isolate* isolate, const BindingValue& value) {
-  struct Visitor {
-    v8::Isolate* isolate;
-    v8::Local<v8::Value> operator()(std::monostate) { return v8::Undefined(isolate); }
-    v8::Local<v8::Value> operator()(int64_t v) {
-      constexpr int64_t kMaxSafe = (int64_t{1} << 53) - 1;
-      if (v > kMaxSafe || v < -kMaxSafe) return v8::BigInt::New(isolate, v);
-      return v8::Number::New(isolate, static_cast<double>(v));
-    }
-    v8::Local<v8::Value> operator()(double v) { return v8::Number::New(isolate, v); }
-    v8::Local<v8::Value> operator()(bool v) { return v8::Boolean::New(isolate, v); }
-    v8::Local<v8::Value> operator()(const std::string& v) { return v8rt::Str(isolate, v); }
-    v8::Local<v8::Value> operator()(const Bytes& v) {
-      auto buffer = v8::ArrayBuffer::New(isolate, v.data.size());
-      std::memcpy(buffer->GetBackingStore()->Data(), v.data.data(), v.data.size());
-      return v8::Uint8Array::New(buffer, 0, v.data.size());
-    }
-  };
-  return std::visit(Visitor{isolate}, value);
-}
-
-// The one V8 entry point for every bound function; data holds its BindingFunction.
-void InvokeBinding(const v8::FunctionCallbackInfo<v8::Value>& info) {
+// Plugin functions: types known only at run time, converted by the same casters the templates use.
+void PluginCall(const v8::FunctionCallbackInfo<v8::Value>& info) {
   v8::Isolate* isolate = info.GetIsolate();
-  const auto* fn = static_cast<const BindingFunction*>(info.Data().As<v8::External>()->Value());
-  if (info.Length() != static_cast<int>(fn->params.size())) {
-    ThrowTypeError(isolate, ArgumentCountError(*fn, info.Length()));
+  const BindingFunction& fn = v8glue::FunctionOf(info);
+  const duet_function& c = *fn.plugin;
+  if (info.Length() != static_cast<int>(c.param_count)) {
+    v8glue::Throw(isolate, DUET_TYPE_ERROR, ArgumentCountError(fn, info.Length()));
     return;
   }
-  std::vector<BindingValue> args(fn->params.size());
-  for (int i = 0; i < info.Length(); ++i) {
-    if (!FromJs(isolate, *fn, i, info[i], &args[i])) return;
+  std::vector<duet_value> args(c.param_count);
+  std::vector<v8glue::Arg<std::string>> text(c.param_count);
+  std::vector<v8glue::Arg<BytesView>> bytes(c.param_count);
+  for (uint32_t i = 0; i < c.param_count; ++i) {
+    duet_value& v = args[i];
+    switch (c.param_types[i]) {
+      case DUET_INT64: {
+        v8glue::Arg<int64_t> a;
+        if (!v8glue::ReadArg(info, i, &a)) return;
+        v.as.i64 = a.get();
+        break;
+      }
+      case DUET_DOUBLE: {
+        v8glue::Arg<double> a;
+        if (!v8glue::ReadArg(info, i, &a)) return;
+        v.as.f64 = a.get();
+        break;
+      }
+      case DUET_BOOL: {
+        v8glue::Arg<bool> a;
+        if (!v8glue::ReadArg(info, i, &a)) return;
+        v.as.boolean = a.get();
+        break;
+      }
+      case DUET_STRING:
+        if (!v8glue::ReadArg(info, i, &text[i])) return;
+        v.as.buf = {text[i].get().data(), text[i].get().size()};
+        break;
+      case DUET_BYTES:
+        if (!v8glue::ReadArg(info, i, &bytes[i])) return;
+        v.as.buf = {reinterpret_cast<const char*>(bytes[i].get().data), bytes[i].get().size};
+        break;
+    }
   }
-  try {
-    info.GetReturnValue().Set(ToJs(isolate, fn->invoke(args)));
-  } catch (const std::exception& e) {
-    // C++ exceptions stop here: V8 frames must never unwind through them.
-    isolate->ThrowException(v8::Exception::Error(v8rt::Str(isolate, std::string(fn->name) + "(): " + e.what())));
+  duet_value result{};
+  duet_error error{};
+  if (c.call(args.data(), &result, &error) != 0) {
+    v8glue::Throw(isolate, static_cast<duet_error_kind>(error.kind), fn.name + "(): " + error.message);
+    return;
+  }
+  switch (c.result_type) {
+    case DUET_VOID: return;
+    case DUET_INT64: v8glue::SetReturn(info, result.as.i64); return;
+    case DUET_DOUBLE: v8glue::SetReturn(info, result.as.f64); return;
+    case DUET_BOOL: v8glue::SetReturn(info, result.as.boolean != 0); return;
+  }
+  // Strings and bytes were malloc()ed by the plugin; the host frees them.
+  std::unique_ptr<char, decltype(&std::free)> owned(const_cast<char*>(result.as.buf.data), &std::free);
+  if (c.result_type == DUET_STRING) {
+    v8glue::SetReturn(info, std::string(owned.get(), result.as.buf.size));
+  } else {
+    const auto* data = reinterpret_cast<const uint8_t*>(owned.get());
+    v8glue::SetReturn(info, Bytes(data, data + result.as.buf.size));
   }
 }
 
@@ -117,11 +86,15 @@ std::vector<std::pair<std::string, v8::Local<v8::Value>>> ModuleExports(
   v8::Isolate* isolate = runtime->isolate();
   std::vector<std::pair<std::string, v8::Local<v8::Value>>> exports;
   for (const BindingFunction& fn : module.functions) {
+    // The slow callback finds its declaration (names for error messages) in `data`.
     auto tmpl = v8::FunctionTemplate::New(
-        isolate, InvokeBinding, v8::External::New(isolate, const_cast<BindingFunction*>(&fn)));
+        isolate, fn.v8.slow, v8::External::New(isolate, const_cast<BindingFunction*>(&fn)), v8::Local<v8::Signature>(),
+        static_cast<int>(fn.params.size()), v8::ConstructorBehavior::kThrow, v8::SideEffectType::kHasSideEffect,
+        fn.v8.fast != nullptr ? fn.v8.fast() : nullptr);
+    tmpl->SetClassName(v8rt::Str(isolate, fn.name));  // the function's name in stacks
     exports.emplace_back(fn.name, tmpl->GetFunction(context).ToLocalChecked());
   }
-  if (std::string(module.name) == "duet") {
+  if (module.name == "duet") {
     exports.emplace_back("params", runtime->Params());
     exports.emplace_back("runtime", v8rt::Str(isolate, "v8"));
     exports.emplace_back("blackhole", v8::Function::New(context, Blackhole).ToLocalChecked());
@@ -131,11 +104,13 @@ std::vector<std::pair<std::string, v8::Local<v8::Value>>> ModuleExports(
 
 }  // namespace
 
+V8Entry PluginV8Entry() { return {&PluginCall, nullptr}; }
+
 v8::MaybeLocal<v8::Module> V8Runtime::BuiltinModule(const std::string& specifier) {
   auto cached = builtin_modules_.find(specifier);
   if (cached != builtin_modules_.end()) return cached->second.Get(isolate_);
   const BindingModule* module = FindModule(specifier == "duet" ? "duet" : specifier.substr(5));
-  if (module == nullptr || (specifier != "duet" && std::string(module->name) == "duet")) {
+  if (module == nullptr || (specifier != "duet" && module->name == "duet")) {
     isolate_->ThrowException(v8::Exception::Error(v8rt::Str(isolate_, "No such duet module: '" + specifier + "'")));
     return {};
   }

@@ -43,27 +43,24 @@ struct Reference {
   double median, mean, stdev, min, max, q1, q3;
 };
 
-// Runs Python's statistics module on `data`. Values travel as hex floats so neither side rounds.
-// Python 3.11 refuses quantiles and stdev for one value; the script answers with the conventions
-// statistics.h documents (value, 0).
-Reference PythonReference(const std::vector<double>& data) {
+// `data` as Python source: hex floats, so neither side rounds.
+std::string PythonList(const std::vector<double>& data) {
   std::string hex;
   for (double v : data) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "%a ", v);
     hex += buf;
   }
-  std::string script =
-      "import statistics as s\n"
-      "d=[float.fromhex(x) for x in \"" + hex + "\".split()]\n"
-      "q=s.quantiles(d,n=4,method=\"inclusive\") if len(d)>1 else [d[0]]*3\n"
-      "r=[s.median(d),s.mean(d),s.stdev(d) if len(d)>1 else 0.0,min(d),max(d),q[0],q[2]]\n"
-      "print(\" \".join(float(v).hex() for v in r))\n";
+  return "[float.fromhex(x) for x in \"" + hex + "\".split()]";
+}
+
+// Runs `script` in /usr/bin/python3; it prints `count` floats as hex, which come back exactly.
+std::vector<double> PythonFloats(const std::string& script, size_t count) {
   std::string command = "/usr/bin/python3 -c '" + script + "'";
   std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
   if (!pipe) {
     ADD_FAILURE() << "cannot start /usr/bin/python3";
-    return {};
+    return std::vector<double>(count);
   }
   std::string output;
   std::array<char, 512> chunk;
@@ -71,16 +68,29 @@ Reference PythonReference(const std::vector<double>& data) {
     output.append(chunk.data(), got);
   }
   std::istringstream in(output);
-  std::array<double, 7> values{};
+  std::vector<double> values(count);
   for (double& v : values) {
     std::string word;
     if (!(in >> word)) {
       ADD_FAILURE() << "python printed too little: '" << output << "'";
-      return {};
+      return std::vector<double>(count);
     }
     v = std::strtod(word.c_str(), nullptr);
   }
-  return {values[0], values[1], values[2], values[3], values[4], values[5], values[6]};
+  return values;
+}
+
+// Runs Python's statistics module on `data`. Python 3.11 refuses quantiles and stdev for one
+// value; the script answers with the conventions statistics.h documents (value, 0).
+Reference PythonReference(const std::vector<double>& data) {
+  std::string script =
+      "import statistics as s\n"
+      "d=" + PythonList(data) + "\n"
+      "q=s.quantiles(d,n=4,method=\"inclusive\") if len(d)>1 else [d[0]]*3\n"
+      "r=[s.median(d),s.mean(d),s.stdev(d) if len(d)>1 else 0.0,min(d),max(d),q[0],q[2]]\n"
+      "print(\" \".join(float(v).hex() for v in r))\n";
+  std::vector<double> v = PythonFloats(script, 7);
+  return {v[0], v[1], v[2], v[3], v[4], v[5], v[6]};
 }
 
 ::testing::AssertionResult RelativelyClose(double actual, double expected) {
@@ -307,6 +317,46 @@ TEST(IsSteadyTest, FewerThanWindowIsNotSteady) {
   EXPECT_FALSE(IsSteady(std::vector<double>{100, 100, 100, 100}));
   EXPECT_FALSE(IsSteady({}));
   EXPECT_TRUE(IsSteady(std::vector<double>{100, 100, 100, 100, 100}));
+}
+
+// scipy.stats.mannwhitneyu(method="asymptotic") on the same data: U of the first set and p.
+std::pair<double, double> ScipyMannWhitney(const std::vector<double>& a, const std::vector<double>& b) {
+  std::string script =
+      "from scipy.stats import mannwhitneyu\n"
+      "r=mannwhitneyu(" + PythonList(a) + "," + PythonList(b) + ",method=\"asymptotic\")\n"
+      "print(float(r.statistic).hex(), float(r.pvalue).hex())\n";
+  std::vector<double> v = PythonFloats(script, 2);
+  return {v[0], v[1]};
+}
+
+void ExpectMatchesScipy(const std::vector<double>& a, const std::vector<double>& b) {
+  auto [u, p] = ScipyMannWhitney(a, b);
+  MannWhitney mw = MannWhitneyU(a, b);
+  EXPECT_NEAR(mw.u, u, 1e-9 * std::max(1.0, u)) << "U";
+  EXPECT_NEAR(mw.p_value, p, 1e-12 + 1e-9 * p) << "p";
+}
+
+TEST(MannWhitneyTest, MatchesScipyOnShiftedSets) {
+  ExpectMatchesScipy(AroundCenter(40, 1e6, 0.1, 1), AroundCenter(35, 1.08e6, 0.1, 2));
+}
+
+TEST(MannWhitneyTest, MatchesScipyWithTies) {
+  ExpectMatchesScipy({1, 2, 2, 3, 3, 3, 4, 5, 5, 9}, {2, 3, 3, 4, 4, 6, 6, 6, 7, 8, 8});
+}
+
+TEST(MannWhitneyTest, MatchesScipyOnSkewedSetsOfOneDistribution) {
+  ExpectMatchesScipy(SkewedTimings(200, 3), SkewedTimings(150, 4));
+}
+
+TEST(MannWhitneyTest, SeparatedSetsGiveATinyPValueAndNoOverlapGivesUZero) {
+  MannWhitney mw = MannWhitneyU(AroundCenter(30, 1.0, 0.05, 5), AroundCenter(30, 2.0, 0.05, 6));
+  EXPECT_EQ(mw.u, 0.0);
+  EXPECT_LT(mw.p_value, 1e-6);
+}
+
+TEST(MannWhitneyTest, EmptyOrAllEqualSetsGivePOne) {
+  EXPECT_EQ(MannWhitneyU({}, std::vector<double>{1, 2}).p_value, 1.0);
+  EXPECT_EQ(MannWhitneyU(std::vector<double>(5, 3.0), std::vector<double>(4, 3.0)).p_value, 1.0);
 }
 
 }  // namespace

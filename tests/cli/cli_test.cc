@@ -149,6 +149,18 @@ TEST(CliTest, ExecRunsPlainScriptsWithArgumentsAndExitCodes) {
   }
 }
 
+TEST(CliTest, ExecPrintsNonAsciiTextAsUtf8InAnyLocale) {
+  for (const char* locale : {"C.UTF-8", "C"}) {
+    setenv("LC_ALL", locale, 1);  // duet inherits it through the shell
+    for (const char* script : {"exec_unicode.js", "exec_unicode.py"}) {
+      Outcome outcome = Duet("exec " + (kFixtures / "runtime" / script).string());
+      EXPECT_EQ(outcome.exit_code, 0) << locale << " " << script << outcome.err;
+      EXPECT_EQ(outcome.out, "h\u00e9llo \u2713 \u65e5\u672c\n") << locale << " " << script;
+    }
+  }
+  unsetenv("LC_ALL");
+}
+
 TEST(CliTest, ExecReportsUncaughtErrorsWithLocation) {
   for (const char* script : {"throws.js", "throws.py"}) {
     // Run as a plain script: importing it only defines functions, so call through a wrapper.

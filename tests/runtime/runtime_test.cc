@@ -108,7 +108,7 @@ TEST_P(RuntimeTest, BindingTypeErrorsReadTheSameInBothLanguages) {
   ASSERT_TRUE(LoadAndRun("bad_binding_call").ok());
   nlohmann::json result;
   ASSERT_TRUE(runtime_->LastResult(&result).ok());
-  EXPECT_EQ(result, "TypeError: crc32(): argument 1 must be bytes");
+  EXPECT_EQ(result, "TypeError: crc32(): argument 1 (data) must be bytes");
 }
 
 TEST_P(RuntimeTest, ExecPassesArgumentsAndReturnsTheExitCode) {

@@ -203,7 +203,7 @@ def main(argv):
         def side(label):
             path = os.path.join(tmp, label + ".json")
             if label == "duet":
-                argv = [opts.duet, "run", "--json", path] + flags + paths
+                argv = [opts.duet, "run", "--no-history", "--json", path] + flags + paths  # a benchmark of duet, not a run to keep
                 return run_side(label, argv, {}, path)
             if label == "node":
                 argv = node_argv + [os.path.join(HERE, "driver.mjs"), "--json", path] + flags + paths

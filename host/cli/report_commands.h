@@ -1,0 +1,55 @@
+// The commands that read results instead of measuring them: `report`, `history`, `compare`;
+// plus the history plumbing `run` and `claims` share (--db, --no-history, appending a run).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "core/status.h"
+
+namespace duet {
+
+struct HistoryOptions {
+  std::string db;  // empty: DefaultHistoryPath()
+  bool no_history = false;
+};
+
+// Adds --db (and, for commands that measure, --no-history) to `command`.
+void AddHistoryOptions(CLI::App* command, HistoryOptions* options, bool measuring);
+// Appends a finished run to the history unless --no-history; says where on stderr. A history
+// that cannot be written is reported and the run's own result stands.
+void RecordRun(const HistoryOptions& options, const nlohmann::json& run);
+// A duet-run/1 document from a JSON file, or from the history by id ("12", or "latest").
+// `*title` names it for reports ("run.json", "history run 12").
+Status LoadRun(const std::string& which, const HistoryOptions& options, nlohmann::json* run, std::string* title);
+// The workloads' default root's claims file: workloads/claims.json.
+std::string DefaultClaimsPath();
+
+// Registers report, history and compare on `app`; Dispatch runs whichever was parsed.
+class ReportCommands {
+ public:
+  explicit ReportCommands(CLI::App& app);
+  // The exit code of the parsed command, or nothing when none of these was parsed.
+  std::optional<int> Dispatch() const;
+
+ private:
+  int Report() const;
+  int HistoryList() const;
+  int Compare() const;
+
+  CLI::App* report_ = nullptr;
+  CLI::App* history_ = nullptr;
+  CLI::App* compare_ = nullptr;
+  HistoryOptions history_options_;
+  std::string run_, output_, format_ = "html", claims_;
+  std::string workload_regex_;
+  bool json_ = false;
+  std::string run_a_, run_b_, compare_json_;
+  double threshold_percent_ = 5, alpha_ = 0.05;
+  bool fail_on_regression_ = false;
+};
+
+}  // namespace duet
