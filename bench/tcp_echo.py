@@ -1,6 +1,7 @@
 #!/usr/bin/python3
-"""TCP echo servers in duet against their standalone twins, driven by one node client on loopback
-(10 connections, 1 KiB messages, bounded count): the node:net server (server.mjs) in duet and in
+"""TCP echo servers in duet against their standalone twins, driven by one client on loopback
+(10 connections, 1 KiB messages, bounded count): client.mjs in node, or `duet load` (--client duet:
+C++ on its own libuv loop, which also reports latency percentiles). The node:net server (server.mjs) in duet and in
 Debian's node 18 (the same V8), and the asyncio servers (server.py: Protocol and streams variants)
 in duet, in /usr/bin/python3 with uvloop and in /usr/bin/python3 with the stock loop. Prints per
 server the median throughput and server CPU time per message over interleaved rounds, and the
@@ -51,22 +52,40 @@ def one_round(name, server, client_argv, client_env, opts):
         if not line:
             raise SystemExit(f"tcp_echo: server {name} exited before printing its port (exit code {proc.wait()}): "
                              f"{' '.join(argv)}")
-        port = json.loads(line)["port"]
-        client = subprocess.run(client_argv + [os.path.join(HERE, "client.mjs"), str(port), str(opts.connections),
-                                               str(opts.messages), str(opts.size)],
-                                capture_output=True, text=True, env=dict(os.environ, **client_env), timeout=opts.timeout)
-        if client.returncode != 0:
-            raise SystemExit(f"tcp_echo: the client against {name} failed ({client.returncode}): {client.stderr}")
-        load = json.loads(client.stdout)
+        load = run_client(name, json.loads(line)["port"], client_argv, client_env, opts)
         usage = json.loads(proc.stdout.readline())
         proc.wait(timeout=opts.timeout)
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-    return {"per_second": load["per_second"], "user_us_per_message": usage["user_us"] / load["messages"],
-            "cpu_us_per_message": usage["cpu_us"] / load["messages"], "bytes": usage["bytes"],
-            "loop": usage.get("loop", "node:net")}
+    return dict({"per_second": load["per_second"], "user_us_per_message": usage["user_us"] / load["messages"],
+                 "cpu_us_per_message": usage["cpu_us"] / load["messages"], "bytes": usage["bytes"],
+                 "loop": usage.get("loop", "node:net")}, **load.get("latency", {}))
+
+
+def run_client(name, port, client_argv, client_env, opts):
+    """Drives the server at `port` to the end of the count: {"messages", "per_second"}, and with
+    `duet load` {"latency": {"p50_us", "p99_us"}} as well."""
+    total = opts.connections * opts.messages
+    if opts.client == "duet":
+        argv = [opts.duet, "load", "--port", str(port), "--connections", str(opts.connections), "--requests", str(total),
+                "--size", str(opts.size), "--duration", str(opts.timeout), "--json", "-"]
+        env = {}
+    else:
+        argv = client_argv + [os.path.join(HERE, "client.mjs"), str(port), str(opts.connections), str(opts.messages),
+                              str(opts.size)]
+        env = client_env
+    client = subprocess.run(argv, capture_output=True, text=True, env=dict(os.environ, **env), timeout=opts.timeout + 30)
+    if client.returncode != 0:
+        raise SystemExit(f"tcp_echo: the client against {name} failed ({client.returncode}): {client.stderr}")
+    load = json.loads(client.stdout)
+    if opts.client == "node":
+        return load
+    if load["completed"] != total:
+        raise SystemExit(f"tcp_echo: duet load against {name} completed {load['completed']} of {total}: {client.stderr}")
+    return {"messages": total, "per_second": load["throughput_per_s"],
+            "latency": {"p50_us": load["latency"]["p50_ns"] / 1e3, "p99_us": load["latency"]["p99_ns"] / 1e3}}
 
 
 def ratio_lines(med):
@@ -98,6 +117,8 @@ def main(argv):
     parser.add_argument("--messages", type=int, default=1000, help="per connection")
     parser.add_argument("--size", type=int, default=1024)
     parser.add_argument("--timeout", type=float, default=120)
+    parser.add_argument("--client", choices=["node", "duet"], default="node",
+                        help="node: bench/tcp_echo/client.mjs in node 18; duet: `duet load` (adds p50/p99 latency)")
     parser.add_argument("--json", metavar="FILE", help="also write rounds, medians and ratios as JSON")
     opts = parser.parse_args(argv)
     node, node_env = node_command()
@@ -114,23 +135,25 @@ def main(argv):
             rounds[name].append(r)
             print(f"round {i + 1}/{opts.rounds} {name}: {r['per_second']:,.0f} msg/s, {r['user_us_per_message']:.2f} µs user, "
                   f"{r['cpu_us_per_message']:.2f} µs user+sys server CPU/msg", file=sys.stderr, flush=True)
-    keys = ("per_second", "user_us_per_message", "cpu_us_per_message")
+    keys = ("per_second", "user_us_per_message", "cpu_us_per_message") + (("p50_us", "p99_us") if opts.client == "duet" else ())
     med = {n: {k: statistics.median(r[k] for r in rs) for k in keys} for n, rs in rounds.items()}
 
-    print(f"{'server':<16} {'msg/s (median)':>15} {'user µs/msg':>12} {'user+sys µs/msg':>16}  loop")
+    latency_head = f" {'p50 µs':>8} {'p99 µs':>8}" if opts.client == "duet" else ""
+    print(f"{'server':<16} {'msg/s (median)':>15} {'user µs/msg':>12} {'user+sys µs/msg':>16}{latency_head}  loop")
     for name, m in med.items():
-        print(f"{name:<16} {m['per_second']:>15,.0f} {m['user_us_per_message']:>12.2f} {m['cpu_us_per_message']:>16.2f}  "
-              f"{rounds[name][0]['loop']}")
+        latency = f" {m['p50_us']:>8.1f} {m['p99_us']:>8.1f}" if opts.client == "duet" else ""
+        print(f"{name:<16} {m['per_second']:>15,.0f} {m['user_us_per_message']:>12.2f} {m['cpu_us_per_message']:>16.2f}"
+              f"{latency}  {rounds[name][0]['loop']}")
     ratios = ratio_lines(med)
     if ratios:
         print("ratios of medians (user CPU per message unless named):")
         for what, r, target, verdict in ratios:
             print(f"  {what:<34} {'n/a' if r is None else f'{r:.3f}':>6}  {target:<7} {verdict}".rstrip())
     print(f"({opts.rounds} rounds, {opts.connections} connections x {opts.messages} messages of {opts.size} B, "
-          f"client: {node[0]})")
+          f"client: {'duet load' if opts.client == 'duet' else node[0]})")
     if opts.json:
         with open(opts.json, "w") as f:
-            json.dump({"schema": "duet-tcp-echo/1", "connections": opts.connections, "messages": opts.messages,
+            json.dump({"schema": "duet-tcp-echo/1", "client": opts.client, "connections": opts.connections, "messages": opts.messages,
                        "size": opts.size, "rounds": rounds, "medians": med,
                        "ratios": [{"ratio": w, "value": r, "target": t, "verdict": v} for w, r, t, v in ratios]}, f, indent=1)
     return 0

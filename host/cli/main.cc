@@ -1,7 +1,7 @@
 // The duet command line: `run` measures workload pairs side by side, `claims` measures the
 // workloads behind each claim and judges it, `exec` runs one plain script, `list` shows what `run`
-// would measure; report/history/compare live in report_commands. Exit codes: 0 ok, 1 something
-// failed, 2 usage.
+// would measure; report/history/compare live in report_commands, `load` in load_command. Exit
+// codes: 0 ok, 1 something failed, 2 usage.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -18,6 +18,7 @@
 #include "core/environment.h"
 #include "core/session.h"
 #include "core/version.h"
+#include "cli/load_command.h"
 #include "python/runtime.h"
 #include "report/claims.h"
 #include "report/json_report.h"
@@ -391,6 +392,9 @@ int main(int argc, char** argv) {
   exec->add_option("file", script, "a .js/.mjs or .py file")->required();
   exec->prefix_command();  // everything after FILE belongs to the script
 
+  LoadCommandOptions load_options;
+  CLI::App* load = AddLoadCommand(app, &load_options);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -409,5 +413,6 @@ int main(int argc, char** argv) {
   if (auto code = report_commands.Dispatch()) return *code;
   if (list->parsed()) return CommandList(options);
   if (exec->parsed()) return CommandExec(engine, script, exec->remaining());
+  if (load->parsed()) return CommandLoad(load_options);
   return 2;
 }

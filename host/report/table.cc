@@ -15,12 +15,12 @@ std::string FormatDuration(uint64_t ns) {
   return fmt::format("{:.2f} s", v / 1e9);
 }
 
-namespace {
-
 std::string FormatBytes(double bytes) {
   if (std::abs(bytes) < 1024 * 1024) return fmt::format("{:.0f} KiB", bytes / 1024);
   return fmt::format("{:.1f} MiB", bytes / (1024 * 1024));
 }
+
+namespace {
 
 // "1.52 ms ±0.4%": the median and the half-width of its 95% interval.
 std::string MedianCell(const WorkloadResult& w, const RuntimeResult* r) {

@@ -13,6 +13,8 @@ namespace duet {
 
 // "1.23 ms", "456.0 µs", "2.10 s".
 std::string FormatDuration(uint64_t ns);
+// "12 KiB", "3.4 MiB".
+std::string FormatBytes(double bytes);
 // The terminal table (plain text, aligned columns) with the failure blocks under it.
 std::string FormatTable(const std::vector<WorkloadResult>& results);
 // The same rows as a GitHub-flavoured Markdown table, for a pull-request comment.

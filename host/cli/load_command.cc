@@ -1,0 +1,51 @@
+// `duet load` flags and output: the generator runs on its own thread; this prints what it measured.
+#include "cli/load_command.h"
+
+#include <fmt/format.h>
+
+#include "report/json_report.h"
+#include "report/load_report.h"
+
+namespace duet {
+
+CLI::App* AddLoadCommand(CLI::App& app, LoadCommandOptions* options) {
+  LoadOptions& o = options->load;
+  CLI::App* load = app.add_subcommand(
+      "load", "drive a loopback server with N connections of echo or HTTP/1.1 keep-alive traffic (bounded)");
+  load->add_option("--port", o.port, "the server's port")->required()->check(CLI::Range(1, 65535));
+  load->add_option("--host", o.host, "127.0.0.0/8, ::1 or localhost: loopback only (default: 127.0.0.1)");
+  load->add_option("--connections,-c", o.connections, "concurrent connections, one request in flight on each (default: 10)");
+  load->add_option("--size", o.size, "echo: bytes per message (default: 64)");
+  load->add_option("--requests,-n", o.requests, "requests in total over all connections (default: 100000)");
+  load->add_option("--duration,-d", o.duration_s, "time limit in seconds, whatever is left unsent (default: 10)");
+  load->add_option("--timeout", o.timeout_s,
+                   "seconds a request or connect may wait before it counts as an error and closes its connection "
+                   "(default: 2)");
+  load->add_option("--mode", options->mode, "echo: send --size bytes, expect them back; http: GET --path (default: echo)")
+      ->check(CLI::IsMember({"echo", "http"}));
+  load->add_option("--path", o.path, "http: the request target (default: /)");
+  load->add_option("--json", options->json_path, "also write duet-load/1 JSON to FILE ('-' for stdout)");
+  return load;
+}
+
+int CommandLoad(LoadCommandOptions options) {
+  options.load.mode = options.mode == "http" ? LoadMode::kHttp : LoadMode::kEcho;
+  LoadResult result;
+  Status ran = RunLoad(options.load, &result);
+  if (!ran.ok()) {
+    fmt::print(stderr, "duet load: {}\n", ran.ToString());
+    return 2;
+  }
+  std::string summary = FormatLoadSummary(result);
+  std::fputs(summary.c_str(), options.json_path == "-" ? stderr : stdout);
+  if (!options.json_path.empty()) {
+    Status written = WriteJsonFile(options.json_path, LoadJson(result));
+    if (!written.ok()) {
+      fmt::print(stderr, "duet load: {}\n", written.ToString());
+      return 1;
+    }
+  }
+  return result.error_count() == 0 && result.completed > 0 ? 0 : 1;
+}
+
+}  // namespace duet

@@ -1,0 +1,424 @@
+// LoadGenerator: one LoadRun per run, owning its uv_loop_t, two timers (the time limit and the
+// timeout sweep) and the connections; everything below runs on the generator's thread.
+#include "load/load_generator.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/resource.h>
+#include <uv.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "core/clock.h"
+
+namespace duet {
+namespace {
+
+constexpr size_t kMaxResponseHead = 64 * 1024;
+constexpr size_t kReadBuffer = 64 * 1024;
+constexpr int kMaxConnections = 100000;
+constexpr size_t kMaxSize = 64 * 1024 * 1024;
+constexpr double kMaxDurationS = 3600;  // a load run is always bounded, even when asked otherwise
+constexpr rlim_t kSpareDescriptors = 64;  // for the rest of the process (a server in it, files)
+
+// "localhost", 127.0.0.0/8 and ::1 become an address; anything else is refused.
+Status ResolveLoopback(const std::string& host, int port, sockaddr_storage* addr) {
+  std::string name = host == "localhost" ? "127.0.0.1" : host;
+  if (name.size() > 2 && name.front() == '[' && name.back() == ']') name = name.substr(1, name.size() - 2);
+  std::memset(addr, 0, sizeof(*addr));
+  auto* v4 = reinterpret_cast<sockaddr_in*>(addr);
+  auto* v6 = reinterpret_cast<sockaddr_in6*>(addr);
+  if (uv_ip4_addr(name.c_str(), port, v4) == 0) {
+    if ((ntohl(v4->sin_addr.s_addr) >> 24) == 127) return Status::Ok();
+  } else if (uv_ip6_addr(name.c_str(), port, v6) == 0) {
+    if (IN6_IS_ADDR_LOOPBACK(&v6->sin6_addr)) return Status::Ok();
+  } else {
+    return Status::Error("--host '" + host + "' is not an IP address (use 127.0.0.1, ::1 or localhost)");
+  }
+  return Status::Error("--host '" + host + "' is not a loopback address: duet load only drives 127.0.0.0/8 and ::1");
+}
+
+// Each connection holds a descriptor: lift the soft limit toward the hard one when it is too low.
+Status EnsureDescriptors(int connections) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return Status::Error("getrlimit(RLIMIT_NOFILE) failed");
+  rlim_t need = static_cast<rlim_t>(connections) + kSpareDescriptors;
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < need) {
+    if (limit.rlim_max != RLIM_INFINITY && limit.rlim_max < need) {
+      return Status::Error("--connections " + std::to_string(connections) + " needs " + std::to_string(need) +
+                           " file descriptors, and the hard limit (ulimit -Hn) is " + std::to_string(limit.rlim_max));
+    }
+    limit.rlim_cur = need;
+    if (setrlimit(RLIMIT_NOFILE, &limit) != 0) return Status::Error("setrlimit(RLIMIT_NOFILE) failed");
+  }
+  return Status::Ok();
+}
+
+// Case-insensitive "does `line` start with `name`".
+bool HeaderIs(std::string_view line, std::string_view name) {
+  if (line.size() < name.size()) return false;
+  for (size_t i = 0; i < name.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(line[i])) != name[i]) return false;
+  }
+  return true;
+}
+
+class LoadRun {
+ public:
+  LoadRun(const LoadOptions& options, const sockaddr_storage& addr) : options_(options), addr_(addr) {
+    result_.options = options;
+    if (options.mode == LoadMode::kEcho) {
+      request_.resize(options.size);
+      for (size_t i = 0; i < request_.size(); ++i) request_[i] = static_cast<char>('a' + i % 26);
+    } else {
+      request_ = "GET " + options.path + " HTTP/1.1\r\nHost: " + options.host + ":" + std::to_string(options.port) +
+                 "\r\n\r\n";
+    }
+    read_buffer_.resize(kReadBuffer);
+  }
+  LoadRun(const LoadRun&) = delete;
+  LoadRun& operator=(const LoadRun&) = delete;
+  ~LoadRun() {
+    // Execute leaves the loop closed; this covers a run that was initialised and never executed.
+    if (loop_open_) {
+      uv_walk(&loop_, [](uv_handle_t* h, void*) { if (!uv_is_closing(h)) uv_close(h, nullptr); }, nullptr);
+      uv_run(&loop_, UV_RUN_DEFAULT);
+      uv_loop_close(&loop_);
+    }
+  }
+
+  Status Init() {
+    int rc = uv_loop_init(&loop_);
+    if (rc != 0) return Status::Error(std::string("load generator: uv_loop_init: ") + uv_strerror(rc));
+    loop_open_ = true;
+    uv_timer_init(&loop_, &deadline_);
+    uv_timer_init(&loop_, &sweep_);
+    deadline_.data = sweep_.data = this;
+    return Status::Ok();
+  }
+
+  // Runs the whole load on the calling thread and closes the loop.
+  LoadResult Execute() {
+    uint64_t cpu_start = ThreadCpuNs();
+    // The loop's clock was read when Start initialised it on another thread; and it counts whole
+    // milliseconds, so a timer may fire up to 1 ms early: one more keeps the limit a lower bound.
+    uv_update_time(&loop_);
+    start_ns_ = NowNs();
+    uv_timer_start(&deadline_, [](uv_timer_t* t) { static_cast<LoadRun*>(t->data)->Stop(StopReason::kDuration); },
+                   static_cast<uint64_t>(std::ceil(options_.duration_s * 1000)) + 1, 0);
+    // Timeouts are found by a sweep, not a timer per request: the hot path stays timer-free.
+    uint64_t sweep_ms = std::clamp<uint64_t>(static_cast<uint64_t>(options_.timeout_s * 250), 1, 100);
+    uv_timer_start(&sweep_, [](uv_timer_t* t) { static_cast<LoadRun*>(t->data)->Sweep(); }, sweep_ms, sweep_ms);
+    // No verdict while opening: the first connection failing must not end a run the others start.
+    opening_ = true;
+    for (int i = 0; i < options_.connections; ++i) Open();
+    opening_ = false;
+    MaybeFinish();
+    uv_run(&loop_, UV_RUN_DEFAULT);
+    result_.wall_ns = end_ns_ - start_ns_;
+    result_.client_cpu_ns = ThreadCpuNs() - cpu_start;
+    if (uv_loop_close(&loop_) == 0) loop_open_ = false;  // else the destructor closes what is left
+    return std::move(result_);
+  }
+
+ private:
+  struct Connection {
+    enum class State { kConnecting, kIdle, kWaiting, kClosed };
+    LoadRun* run = nullptr;
+    uv_tcp_t tcp{};
+    uv_connect_t connect{};
+    uv_write_t write{};
+    State state = State::kConnecting;
+    bool writing = false;           // `write` is in flight and cannot be reused yet
+    bool send_after_write = false;  // the next request waits for it
+    uint64_t started_ns = 0;        // of the connect, then of the request in flight
+    size_t received = 0;            // echo: bytes of the current reply so far
+    std::string head;               // http: the response head so far
+    bool in_body = false;
+    uint64_t body_left = 0;
+    int status = 0;
+  };
+
+  void Open() {
+    auto owned = std::make_unique<Connection>();
+    Connection* c = owned.get();
+    connections_.push_back(std::move(owned));
+    c->run = this;
+    c->tcp.data = c->connect.data = c->write.data = c;
+    c->started_ns = NowNs();
+    ++live_;
+    int rc = uv_tcp_init(&loop_, &c->tcp);
+    if (rc != 0) {
+      c->state = Connection::State::kClosed;  // nothing to close: the handle never opened
+      --live_;
+      ++result_.errors[uv_err_name(rc)];
+      MaybeFinish();
+      return;
+    }
+    uv_tcp_nodelay(&c->tcp, 1);
+    rc = uv_tcp_connect(&c->connect, &c->tcp, reinterpret_cast<const sockaddr*>(&addr_), OnConnect);
+    if (rc != 0) Fail(c, uv_err_name(rc));
+  }
+
+  static void OnConnect(uv_connect_t* req, int status) {
+    auto* c = static_cast<Connection*>(req->data);
+    LoadRun* run = c->run;
+    if (c->state == Connection::State::kClosed) return;  // timed out or stopped meanwhile
+    if (status < 0) return run->Fail(c, uv_err_name(status));
+    int rc = uv_read_start(
+        reinterpret_cast<uv_stream_t*>(&c->tcp),
+        [](uv_handle_t* h, size_t, uv_buf_t* buf) {
+          // One buffer for every connection: a read is consumed before the next one is allocated.
+          auto* self = static_cast<Connection*>(h->data)->run;
+          *buf = uv_buf_init(self->read_buffer_.data(), static_cast<unsigned>(self->read_buffer_.size()));
+        },
+        OnRead);
+    if (rc != 0) return run->Fail(c, uv_err_name(rc));
+    c->state = Connection::State::kIdle;
+    run->SendNext(c);
+  }
+
+  // Sends the next request on an idle connection, when any is left to send.
+  void SendNext(Connection* c) {
+    if (stopping_ || issued_ >= options_.requests) return MaybeFinish();
+    ++issued_;
+    ++in_flight_;
+    c->state = Connection::State::kWaiting;
+    c->started_ns = NowNs();
+    c->received = 0;
+    c->head.clear();
+    c->in_body = false;
+    if (c->writing) {
+      c->send_after_write = true;
+    } else {
+      Write(c);
+    }
+  }
+
+  void Write(Connection* c) {
+    uv_buf_t buf = uv_buf_init(request_.data(), static_cast<unsigned>(request_.size()));
+    int rc = uv_write(&c->write, reinterpret_cast<uv_stream_t*>(&c->tcp), &buf, 1, OnWrite);
+    if (rc != 0) return Fail(c, uv_err_name(rc));
+    c->writing = true;
+    result_.bytes_sent += request_.size();
+  }
+
+  static void OnWrite(uv_write_t* req, int status) {
+    auto* c = static_cast<Connection*>(req->data);
+    c->writing = false;
+    if (c->state == Connection::State::kClosed) return;
+    if (status < 0) return c->run->Fail(c, uv_err_name(status));
+    if (c->send_after_write) {
+      c->send_after_write = false;
+      c->run->Write(c);
+    }
+  }
+
+  static void OnRead(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
+    auto* c = static_cast<Connection*>(stream->data);
+    LoadRun* run = c->run;
+    if (c->state == Connection::State::kClosed || nread == 0) return;
+    if (nread < 0) return run->Fail(c, uv_err_name(static_cast<int>(nread)));
+    run->result_.bytes_received += static_cast<uint64_t>(nread);
+    if (c->state != Connection::State::kWaiting) return run->Fail(c, "bad_response");  // bytes nobody asked for
+    std::string_view data(buf->base, static_cast<size_t>(nread));
+    if (run->options_.mode == LoadMode::kEcho) {
+      run->OnEchoBytes(c, data);
+    } else {
+      run->OnHttpBytes(c, data);
+    }
+  }
+
+  // An echo reply must be the request's bytes, no more.
+  void OnEchoBytes(Connection* c, std::string_view data) {
+    if (c->received + data.size() > request_.size() ||
+        std::memcmp(request_.data() + c->received, data.data(), data.size()) != 0) {
+      return Fail(c, "bad_response");
+    }
+    c->received += data.size();
+    if (c->received == request_.size()) Complete(c);
+  }
+
+  // A response is a head ending in CRLFCRLF with a Content-Length, then that many body bytes.
+  void OnHttpBytes(Connection* c, std::string_view data) {
+    if (c->in_body) {
+      if (data.size() > c->body_left) return Fail(c, "bad_response");
+      c->body_left -= data.size();
+    } else {
+      c->head.append(data);
+      size_t end = c->head.find("\r\n\r\n");
+      if (end == std::string::npos) {
+        if (c->head.size() > kMaxResponseHead) Fail(c, "bad_response");
+        return;
+      }
+      std::string_view head(c->head.data(), end + 2);
+      if (head.substr(0, 7) != "HTTP/1." || head.size() < 12 || head[8] != ' ') return Fail(c, "bad_response");
+      c->status = std::atoi(std::string(head.substr(9, 3)).c_str());
+      std::optional<uint64_t> length;
+      for (size_t at = head.find("\r\n") + 2; at < head.size();) {
+        size_t eol = head.find("\r\n", at);
+        std::string_view line = head.substr(at, eol - at);
+        if (HeaderIs(line, "content-length:")) length = std::strtoull(std::string(line.substr(15)).c_str(), nullptr, 10);
+        if (HeaderIs(line, "transfer-encoding:")) return Fail(c, "bad_response");  // chunked is not supported
+        at = eol + 2;
+      }
+      uint64_t extra = c->head.size() - (end + 4);
+      if (!length || extra > *length) return Fail(c, "bad_response");
+      c->in_body = true;
+      c->body_left = *length - extra;
+    }
+    if (c->body_left == 0) {
+      if (c->status < 200 || c->status > 299) ++result_.errors["http_" + std::to_string(c->status)];
+      Complete(c);
+    }
+  }
+
+  void Complete(Connection* c) {
+    result_.latency.Record(NowNs() - c->started_ns);
+    ++result_.completed;
+    --in_flight_;
+    c->state = Connection::State::kIdle;
+    SendNext(c);
+  }
+
+  // Counts the error, gives up the connection (and its request, if one was waiting).
+  void Fail(Connection* c, const std::string& kind) {
+    if (c->state == Connection::State::kClosed) return;
+    if (!stopping_) ++result_.errors[kind];
+    if (c->state == Connection::State::kWaiting) --in_flight_;
+    Close(c);
+    --live_;
+    MaybeFinish();
+  }
+
+  void Close(Connection* c) {
+    c->state = Connection::State::kClosed;
+    // The Connection outlives its handle: connections_ is freed only after the loop has closed.
+    if (!uv_is_closing(reinterpret_cast<uv_handle_t*>(&c->tcp))) uv_close(reinterpret_cast<uv_handle_t*>(&c->tcp), nullptr);
+  }
+
+  void Sweep() {
+    uint64_t now = NowNs();
+    auto limit = static_cast<uint64_t>(options_.timeout_s * 1e9);
+    for (auto& c : connections_) {
+      if (now - c->started_ns <= limit) continue;
+      if (c->state == Connection::State::kWaiting) Fail(c.get(), "timeout");
+      else if (c->state == Connection::State::kConnecting) Fail(c.get(), "connect_timeout");
+    }
+  }
+
+  void MaybeFinish() {
+    if (stopping_ || opening_ || in_flight_ > 0) return;
+    if (issued_ >= options_.requests) return Stop(StopReason::kRequests);
+    if (live_ == 0) Stop(StopReason::kConnections);
+  }
+
+  void Stop(StopReason reason) {
+    if (stopping_) return;
+    stopping_ = true;
+    end_ns_ = NowNs();
+    result_.stopped_by = reason;
+    for (auto& c : connections_) {
+      if (c->state == Connection::State::kWaiting) ++result_.unfinished;
+      if (c->state != Connection::State::kClosed) Close(c.get());
+    }
+    uv_close(reinterpret_cast<uv_handle_t*>(&deadline_), nullptr);
+    uv_close(reinterpret_cast<uv_handle_t*>(&sweep_), nullptr);
+  }
+
+  const LoadOptions options_;
+  const sockaddr_storage addr_;
+  std::string request_;            // the bytes every request sends
+  std::vector<char> read_buffer_;
+  uv_loop_t loop_{};
+  bool loop_open_ = false;
+  uv_timer_t deadline_{};
+  uv_timer_t sweep_{};
+  std::vector<std::unique_ptr<Connection>> connections_;
+  LoadResult result_;
+  uint64_t start_ns_ = 0;
+  uint64_t end_ns_ = 0;
+  uint64_t issued_ = 0;
+  uint64_t in_flight_ = 0;
+  int live_ = 0;  // connections connecting or open
+  bool opening_ = false;
+  bool stopping_ = false;
+};
+
+}  // namespace
+
+const char* LoadModeName(LoadMode mode) { return mode == LoadMode::kEcho ? "echo" : "http"; }
+
+const char* StopReasonName(StopReason reason) {
+  switch (reason) {
+    case StopReason::kRequests: return "requests";
+    case StopReason::kDuration: return "duration";
+    case StopReason::kConnections: return "connections";
+  }
+  return "?";
+}
+
+Status ValidateLoadOptions(const LoadOptions& o) {
+  if (o.port < 1 || o.port > 65535) return Status::Error("--port must be 1-65535, got " + std::to_string(o.port));
+  if (o.connections < 1 || o.connections > kMaxConnections) {
+    return Status::Error("--connections must be 1-" + std::to_string(kMaxConnections));
+  }
+  if (o.mode == LoadMode::kEcho && (o.size < 1 || o.size > kMaxSize)) {
+    return Status::Error("--size must be 1-" + std::to_string(kMaxSize) + " bytes");
+  }
+  if (o.requests < 1) return Status::Error("--requests must be at least 1");
+  if (!(o.duration_s > 0 && o.duration_s <= kMaxDurationS)) return Status::Error("--duration must be in (0, 3600] seconds");
+  if (!(o.timeout_s > 0 && o.timeout_s <= kMaxDurationS)) return Status::Error("--timeout must be in (0, 3600] seconds");
+  if (o.path.empty() || o.path[0] != '/' || o.path.find_first_of(" \r\n") != std::string::npos) {
+    return Status::Error("--path must start with '/' and hold no spaces or line breaks");
+  }
+  sockaddr_storage addr;
+  return ResolveLoopback(o.host, o.port, &addr);
+}
+
+uint64_t LoadResult::error_count() const {
+  uint64_t total = 0;
+  for (const auto& [kind, n] : errors) total += n;
+  return total;
+}
+
+double LoadResult::throughput() const {
+  return wall_ns ? static_cast<double>(completed) * 1e9 / static_cast<double>(wall_ns) : 0;
+}
+
+LoadGenerator::~LoadGenerator() {
+  if (thread_.joinable()) thread_.join();
+}
+
+Status LoadGenerator::Start(const LoadOptions& options) {
+  if (thread_.joinable()) return Status::Error("load generator: a run is already in progress");
+  DUET_RETURN_IF_ERROR(ValidateLoadOptions(options));
+  sockaddr_storage addr;
+  DUET_RETURN_IF_ERROR(ResolveLoopback(options.host, options.port, &addr));
+  DUET_RETURN_IF_ERROR(EnsureDescriptors(options.connections));
+  auto run = std::make_unique<LoadRun>(options, addr);
+  DUET_RETURN_IF_ERROR(run->Init());
+  thread_ = std::thread([this, run = std::move(run)] { result_ = run->Execute(); });
+  return Status::Ok();
+}
+
+LoadResult LoadGenerator::Join() {
+  if (thread_.joinable()) thread_.join();
+  return std::move(result_);
+}
+
+Status RunLoad(const LoadOptions& options, LoadResult* result) {
+  LoadGenerator generator;
+  DUET_RETURN_IF_ERROR(generator.Start(options));
+  *result = generator.Join();
+  return Status::Ok();
+}
+
+}  // namespace duet

@@ -1,0 +1,78 @@
+// The built-in load generator: N connections to a loopback port driving closed-loop request/response
+// traffic (echo or HTTP/1.1 keep-alive GET), bounded by a request count and a time limit. It runs on
+// its own thread with its own uv_loop_t, never on the loop the runtimes share, so it can drive a
+// server running in this very process. A LoadGenerator is used from one thread.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <thread>
+
+#include "core/status.h"
+#include "load/histogram.h"
+
+namespace duet {
+
+enum class LoadMode { kEcho, kHttp };
+// Why a run ended: every request answered, the time limit, or no connection left to send on.
+enum class StopReason { kRequests, kDuration, kConnections };
+
+const char* LoadModeName(LoadMode mode);
+const char* StopReasonName(StopReason reason);
+
+struct LoadOptions {
+  std::string host = "127.0.0.1";  // 127.0.0.0/8, ::1 or localhost; anything else is refused
+  int port = 0;
+  int connections = 10;
+  size_t size = 64;             // echo: bytes per message (http: ignored)
+  uint64_t requests = 100000;   // in total, over all connections
+  double duration_s = 10;       // the run ends at this time limit even with requests left
+  double timeout_s = 2;         // a request (or connect) older than this is an error and closes its connection
+  LoadMode mode = LoadMode::kEcho;
+  std::string path = "/";       // http: the request target
+};
+
+// Checks ranges and that the host is loopback. Returns the reason, naming the option, when not.
+Status ValidateLoadOptions(const LoadOptions& options);
+
+struct LoadResult {
+  LoadOptions options;
+  uint64_t completed = 0;   // requests answered in full and correctly (their latency is recorded)
+  uint64_t unfinished = 0;  // requests still waiting when the time limit ended the run: not errors
+  // Errors by kind: libuv's name for socket errors (ECONNREFUSED, ECONNRESET, EOF = closed by the
+  // server), "timeout", "connect_timeout", "bad_response" (wrong echo bytes, malformed HTTP),
+  // "http_NNN" (a non-2xx status; the request still counts as completed).
+  std::map<std::string, uint64_t> errors;
+  uint64_t bytes_sent = 0;
+  uint64_t bytes_received = 0;
+  uint64_t wall_ns = 0;        // from the first connect to the end of the run
+  uint64_t client_cpu_ns = 0;  // the generator thread's own CPU time over the run
+  StopReason stopped_by = StopReason::kRequests;
+  LatencyHistogram latency;    // ns from the first byte written to the last byte of the response
+
+  uint64_t error_count() const;
+  double throughput() const;   // completed requests per second of wall time
+};
+
+class LoadGenerator {
+ public:
+  LoadGenerator() = default;
+  ~LoadGenerator();  // waits for a run still in progress (it is bounded)
+  LoadGenerator(const LoadGenerator&) = delete;
+  LoadGenerator& operator=(const LoadGenerator&) = delete;
+
+  // Validates the options and starts the run on a new thread; fails without starting anything.
+  Status Start(const LoadOptions& options);
+  // Waits for the run started last to end and returns what it measured.
+  LoadResult Join();
+
+ private:
+  std::thread thread_;
+  LoadResult result_;
+};
+
+// Start + Join: runs the load to its end on a thread of its own.
+Status RunLoad(const LoadOptions& options, LoadResult* result);
+
+}  // namespace duet
