@@ -34,7 +34,6 @@ struct Names {
   PyObject* stopping = Interned("_stopping");
   PyObject* call_exception_handler = Interned("call_exception_handler");
   PyObject* check_thread = Interned("_check_thread");
-  PyObject* check_callback = Interned("_check_callback");
   PyObject* context = Interned("context");
   PyObject* message = Interned("message");
   PyObject* exception = Interned("exception");
@@ -238,9 +237,6 @@ PyObject* RunHandleCallback(HandleObject* h) {
       }
       PyObject* extra = PyDict_New();
       if (extra != nullptr) PyDict_SetItem(extra, N().handle, reinterpret_cast<PyObject*>(h));
-      if (extra == nullptr || PyErr_Occurred() == nullptr) {
-        // lost the original error while building the context: nothing sensible to report
-      }
       CallExceptionHandler(h->loop, message.c_str(), extra);
       Py_XDECREF(extra);
       Py_XDECREF(source);
@@ -424,15 +420,19 @@ bool CheckOpen(LoopState* state) {
   return true;
 }
 
-// asyncio's debug-mode checks, in asyncio's own Python code.
+// asyncio's debug-mode checks, in asyncio's own Python code: the callback is not a coroutine,
+// and (except for call_soon_threadsafe) the caller is the loop's thread.
+bool CheckCallback(PyObject* self, PyObject* callback, const char* method) {
+  PyObject* r = PyObject_CallMethod(self, "_check_callback", "Os", callback, method);
+  Py_XDECREF(r);
+  return r != nullptr;
+}
+
 bool DebugChecks(PyObject* self, PyObject* callback, const char* method) {
   PyObject* r = PyObject_CallMethodNoArgs(self, N().check_thread);
   if (r == nullptr) return false;
   Py_DECREF(r);
-  r = PyObject_CallMethod(self, "_check_callback", "Os", callback, method);
-  if (r == nullptr) return false;
-  Py_DECREF(r);
-  return true;
+  return CheckCallback(self, callback, method);
 }
 
 // Parses (callback, *args, context=None) from a vectorcall.
@@ -520,8 +520,7 @@ PyObject* LoopCallSoonThreadsafe(LoopCoreObject* self, PyObject* const* args, Py
   LoopState* state = self->state;
   PyObject* h = nullptr;
   if (CheckOpen(state) &&
-      (!state->debug || PyObject_CallMethod(reinterpret_cast<PyObject*>(self), "_check_callback", "Os", callback,
-                                            "call_soon_threadsafe") != nullptr)) {
+      (!state->debug || CheckCallback(reinterpret_cast<PyObject*>(self), callback, "call_soon_threadsafe"))) {
     h = NewReadyEntry(self, callback, cb_args, context);
     if (h != nullptr) {
       Py_INCREF(h);
@@ -871,11 +870,8 @@ PyObject* Configure(PyObject*, PyObject* args) {
   Py_RETURN_NONE;
 }
 
-PyObject* HostLoopAvailable(PyObject*, PyObject*) { return PyBool_FromLong(g_host_loop != nullptr); }
-
 PyMethodDef kModuleMethods[] = {
     {"configure", Configure, METH_VARARGS, "configure(Handle, TimerHandle, format_callback_source, Future): asyncio's pieces."},
-    {"host_loop_available", HostLoopAvailable, METH_NOARGS, "Whether duet's shared libuv loop is set."},
     {nullptr, nullptr, 0, nullptr}};
 
 PyModuleDef kModule = {PyModuleDef_HEAD_INIT, "_duet_loop",
@@ -947,28 +943,9 @@ void ReportCallbackError(LoopState* state, const char* message, PyObject* contex
   CallExceptionHandler(state->owner, message, context_extra);
 }
 
-bool CallSoon(LoopState* state, PyObject* callable, std::initializer_list<PyObject*> args) {
-  if (state->owner == nullptr || state->closed) return true;  // nothing will ever run it
-  PyObject* tuple = PyTuple_New(static_cast<Py_ssize_t>(args.size()));
-  if (tuple == nullptr) return false;
-  Py_ssize_t i = 0;
-  for (PyObject* a : args) {
-    Py_INCREF(a);
-    PyTuple_SET_ITEM(tuple, i++, a);
-  }
-  HandleObject* h = NewHandle(state->owner, callable, tuple, nullptr);
-  Py_DECREF(tuple);
-  if (h == nullptr) return false;
-  state->ready.push_back(reinterpret_cast<PyObject*>(h));
-  return true;
-}
-
-PyObject* ErrorFromUv(int status) {
-  return PyObject_CallFunction(PyExc_OSError, "is", -status, uv_strerror(status));
-}
-
 void SetErrorFromUv(int status) {
-  PyObject* exc = ErrorFromUv(status);  // OSError's constructor picks the errno subclass
+  // OSError's constructor picks the errno subclass (ConnectionResetError, ...).
+  PyObject* exc = PyObject_CallFunction(PyExc_OSError, "is", -status, uv_strerror(status));
   if (exc != nullptr) {
     PyErr_SetObject(reinterpret_cast<PyObject*>(Py_TYPE(exc)), exc);
     Py_DECREF(exc);

@@ -96,13 +96,8 @@ void HandleClosed(LoopState* state);
 // loop's exception handler as {'message': message, 'exception': exc, **context}.
 void ReportCallbackError(LoopState* state, const char* message, PyObject* context_extra);
 
-// Schedules callable(*args) on the ready queue (a Handle with the current context).
-bool CallSoon(LoopState* state, PyObject* callable, std::initializer_list<PyObject*> args);
-
 // An OSError (or its errno subclass) for a negative libuv status, set as the pending error.
 void SetErrorFromUv(int status);
-// The same, returned as a new exception instance.
-PyObject* ErrorFromUv(int status);
 
 // A zeroed static type object with its one reference; PyType_Ready fills in the rest.
 inline PyTypeObject BlankType() {
