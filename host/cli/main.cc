@@ -1,7 +1,7 @@
 // The duet command line: `run` measures workload pairs side by side, `claims` measures the
 // workloads behind each claim and judges it, `exec` runs one plain script, `list` shows what `run`
-// would measure; report/history/compare live in report_commands, `load` in load_command. Exit
-// codes: 0 ok, 1 something failed, 2 usage.
+// would measure; report/history/compare live in report_commands, `load` in load_command, `profile`
+// in profile_command. Exit codes: 0 ok, 1 something failed, 2 usage.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -19,7 +19,9 @@
 #include "core/session.h"
 #include "core/version.h"
 #include "cli/load_command.h"
+#include "cli/profile_command.h"
 #include "python/runtime.h"
+#include "v8/runtime.h"
 #include "report/claims.h"
 #include "report/json_report.h"
 #include "report/table.h"
@@ -30,10 +32,14 @@ namespace {
 // Options before the subcommand: they shape the engines, for run and exec alike.
 struct EngineOptions {
   std::string py_loop = "uv";
+  std::string v8_flags;                // V8 SetFlagsFromString, before the isolate exists
+  std::vector<std::string> py_options;  // CPython -X options (sys._xoptions)
 };
 
 // Starts both runtimes as the engine options say; prints why not and returns false on failure.
 bool StartSession(const EngineOptions& engine, Session* session) {
+  if (!engine.v8_flags.empty()) V8Runtime::SetFlags(engine.v8_flags);
+  PythonRuntime::SetXOptions(engine.py_options);
   Status started = session->Init();
   if (started.ok()) started = session->python().SetAsyncioLoop(engine.py_loop);
   if (!started.ok()) fmt::print(stderr, "duet: cannot start the runtimes: {}\n", started.ToString());
@@ -330,6 +336,10 @@ int main(int argc, char** argv) {
                  "Python's asyncio loop: uv = duet's, on the libuv loop JavaScript uses (default); "
                  "asyncio = the stock selector loop, for comparison")
       ->check(CLI::IsMember({"uv", "asyncio"}));
+  app.add_option("--v8-flags", engine.v8_flags, "V8 flags, as node takes them (e.g. \"--no-opt --expose-gc\"); docs/profile-output.md")
+      ->allow_extra_args(false);
+  app.add_option("-X,--py-opt", engine.py_options, "a CPython -X option (e.g. -X importtime, --py-opt dev); repeatable")
+      ->allow_extra_args(false);
   std::vector<std::string> plugins;
   app.add_option("--plugin", plugins, "load binding modules from a shared library before running (repeatable; docs/bindings.md)")
       ->allow_extra_args(false);
@@ -394,6 +404,8 @@ int main(int argc, char** argv) {
 
   LoadCommandOptions load_options;
   CLI::App* load = AddLoadCommand(app, &load_options);
+  ProfileCommandOptions profile_options;
+  CLI::App* profile = AddProfileCommand(app, &profile_options);
 
   try {
     app.parse(argc, argv);
@@ -414,5 +426,8 @@ int main(int argc, char** argv) {
   if (list->parsed()) return CommandList(options);
   if (exec->parsed()) return CommandExec(engine, script, exec->remaining());
   if (load->parsed()) return CommandLoad(load_options);
+  if (profile->parsed()) {
+    return CommandProfile(profile_options, WorkloadRoots({}), [&](Session* s) { return StartSession(engine, s); });
+  }
   return 2;
 }

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <string>
 
+#include "core/clock.h"
+
 namespace duet {
 
 Loop::Loop() = default;
@@ -58,6 +60,34 @@ void Loop::SpinUntilIdle() {
   do {
     DrainParticipants();
   } while (uv_run(&loop_, UV_RUN_DEFAULT) != 0 || DrainParticipants());
+}
+
+Status Loop::SetPollListener(PollListener listener) {
+  poll_listener_ = std::move(listener);
+  if (poll_hooks_ || !poll_listener_) return Status::Ok();
+  // Idle time is only accounted once asked for; the option cannot be turned off again.
+  int rc = uv_loop_configure(&loop_, UV_METRICS_IDLE_TIME);
+  if (rc == 0) rc = uv_prepare_init(&loop_, &before_poll_);
+  if (rc == 0) rc = uv_check_init(&loop_, &after_poll_);
+  if (rc != 0) return Status::Error(std::string("cannot watch the loop's poll phase: ") + uv_strerror(rc));
+  before_poll_.data = after_poll_.data = this;
+  uv_prepare_start(&before_poll_, [](uv_prepare_t* h) {
+    auto* self = static_cast<Loop*>(h->data);
+    self->poll_started_ns_ = NowNs();
+    self->idle_at_poll_start_ns_ = uv_metrics_idle_time(h->loop);
+  });
+  uv_check_start(&after_poll_, [](uv_check_t* h) {
+    auto* self = static_cast<Loop*>(h->data);
+    if (self->poll_listener_ && self->poll_started_ns_ != 0) {
+      self->poll_listener_(self->poll_started_ns_, NowNs(), uv_metrics_idle_time(h->loop) - self->idle_at_poll_start_ns_);
+    }
+    self->poll_started_ns_ = 0;
+  });
+  // They watch the loop; they must not keep it alive.
+  uv_unref(reinterpret_cast<uv_handle_t*>(&before_poll_));
+  uv_unref(reinterpret_cast<uv_handle_t*>(&after_poll_));
+  poll_hooks_ = true;
+  return Status::Ok();
 }
 
 int Loop::Close() {

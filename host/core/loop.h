@@ -4,6 +4,7 @@
 
 #include <uv.h>
 
+#include <cstdint>
 #include <functional>
 #include <vector>
 
@@ -40,6 +41,11 @@ class Loop {
   // Runs until nothing is alive (the end of `duet exec`).
   void SpinUntilIdle();
 
+  // Told of every poll phase while set: its start and end (NowNs) and how much of it libuv spent
+  // blocked waiting (idle); empty to stop. For `duet profile`'s trace.
+  using PollListener = std::function<void(uint64_t start_ns, uint64_t end_ns, uint64_t idle_ns)>;
+  Status SetPollListener(PollListener listener);
+
   // Closes every handle and the loop; returns the uv_loop_close result (0 or UV_EBUSY).
   int Close();
 
@@ -49,6 +55,13 @@ class Loop {
   uv_loop_t loop_{};
   bool initialized_ = false;
   std::vector<LoopParticipant*> participants_;
+  // Around the poll phase: prepare runs just before it, check just after (unreferenced).
+  PollListener poll_listener_;
+  uv_prepare_t before_poll_{};
+  uv_check_t after_poll_{};
+  bool poll_hooks_ = false;
+  uint64_t poll_started_ns_ = 0;
+  uint64_t idle_at_poll_start_ns_ = 0;
 };
 
 }  // namespace duet

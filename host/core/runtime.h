@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,6 +14,11 @@
 #include "core/status.h"
 
 namespace duet {
+
+class CpuProfile;
+
+// Told of every GC pause while set: its kind (a V8 GC type, "gen0".."gen2"), start and end (NowNs).
+using GcListener = std::function<void(const std::string& kind, uint64_t start_ns, uint64_t end_ns)>;
 
 // One timed iteration.
 struct Sample {
@@ -57,6 +63,14 @@ class Runtime {
   // counts and pauses, heap figures. Begin resets them; End returns them as a JSON object.
   virtual void BeginCounters() = 0;
   virtual nlohmann::json EndCounters() = 0;
+  // The GC pauses the counters time, also handed to `listener` (empty: none), e.g. for a trace.
+  virtual void SetGcListener(GcListener listener) = 0;
+
+  // Profiling (design §5, host/v8/profiler.cc, host/python/profiler.cc): samples the engine
+  // every `interval_us` until StopProfiling, which fills `profile` (call tree, timed samples)
+  // and `notes` (JIT facts: V8 optimisations and deopts, CPython specialised instructions).
+  virtual Status StartProfiling(int interval_us) = 0;
+  virtual Status StopProfiling(CpuProfile* profile, nlohmann::json* notes) = 0;
 
   // Runs an ordinary script like `node FILE` / `python3 FILE`; `*exit_code` is what the
   // script asked for (process.exit / sys.exit), 1 after an uncaught error, else 0.

@@ -20,6 +20,7 @@ struct GcCounters {
   long long uncollectable = 0;
 };
 GcCounters g_gc;  // the interpreter is one per process, and so is its gc module
+GcListener g_gc_listener;
 
 long long InfoNumber(PyObject* info, const char* key) {
   PyObject* value = PyDict_GetItemString(info, key);  // borrowed
@@ -33,7 +34,9 @@ PyObject* OnGc(PyObject*, PyObject* const* args, Py_ssize_t nargs) {
     g_gc.started_ns = NowNs();
   } else if (g_gc.started_ns != 0) {
     long generation = static_cast<long>(InfoNumber(args[1], "generation"));
-    g_gc.by_generation[generation].Add(NowNs() - g_gc.started_ns);
+    uint64_t ended = NowNs();
+    g_gc.by_generation[generation].Add(ended - g_gc.started_ns);
+    if (g_gc_listener) g_gc_listener("gen" + std::to_string(generation), g_gc.started_ns, ended);
     g_gc.collected += InfoNumber(args[1], "collected");
     g_gc.uncollectable += InfoNumber(args[1], "uncollectable");
     g_gc.started_ns = 0;
@@ -63,6 +66,8 @@ Status PythonRuntime::InstallGcCallback() {
   installed = true;
   return Status::Ok();
 }
+
+void PythonRuntime::SetGcListener(GcListener listener) { g_gc_listener = std::move(listener); }
 
 void PythonRuntime::BeginCounters() {
   g_gc = GcCounters();

@@ -17,6 +17,17 @@ _loop = None
 _loop_kind = "uv"  # "asyncio": leave asyncio's stock selector loop as the default (--py-loop)
 _DUET_ASYNCIO_SOURCE = None  # set by the host: py/duet_asyncio.py
 
+def specialisation(code):
+    """(specialised, total): how many of code's instructions the adaptive interpreter has
+    rewritten into specialised forms so far (PEP 659), for duet profile's summary."""
+    import dis, opcode
+    specialised_names = set(opcode._specialized_instructions)
+    total = specialised = 0
+    for instruction in dis.get_instructions(code, adaptive=True):
+        total += 1
+        specialised += instruction.opname in specialised_names
+    return specialised, total
+
 def set_loop_kind(kind):
     global _loop_kind
     _loop_kind = kind

@@ -11,6 +11,11 @@ extern "C" PyObject* PyInit_duet();
 namespace duet {
 namespace {
 
+std::vector<std::string>& XOptions() {
+  static std::vector<std::string> options;
+  return options;
+}
+
 // The interpreter lives once per process: extension modules do not survive a re-init.
 class PythonProcess {
  public:
@@ -48,6 +53,12 @@ class PythonProcess {
     PyStatus st = PyConfig_SetString(&config, &config.home, DUET_PYTHON_HOME);
     if (!PyStatus_Exception(st)) st = PyConfig_SetString(&config, &config.executable, DUET_PYTHON_EXECUTABLE);
     if (!PyStatus_Exception(st)) st = PyConfig_SetString(&config, &config.program_name, DUET_PYTHON_EXECUTABLE);
+    for (const std::string& option : XOptions()) {
+      if (PyStatus_Exception(st)) break;
+      wchar_t* wide = Py_DecodeLocale(option.c_str(), nullptr);
+      st = wide != nullptr ? PyWideStringList_Append(&config.xoptions, wide) : PyStatus_NoMemory();
+      PyMem_RawFree(wide);
+    }
     if (!PyStatus_Exception(st)) st = Py_InitializeFromConfig(&config);
     PyConfig_Clear(&config);
     if (PyStatus_Exception(st)) {
@@ -65,6 +76,8 @@ class PythonProcess {
 };
 
 }  // namespace
+
+void PythonRuntime::SetXOptions(std::vector<std::string> options) { XOptions() = std::move(options); }
 
 PythonRuntime::PythonRuntime(Loop* loop) : loop_(loop) {}
 

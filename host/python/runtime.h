@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <initializer_list>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,12 @@ class PythonRuntime final : public Runtime, private LoopParticipant {
               int* exit_code) override;
   void BeginCounters() override;
   nlohmann::json EndCounters() override;
+  void SetGcListener(GcListener listener) override;
+  Status StartProfiling(int interval_us) override;
+  Status StopProfiling(CpuProfile* profile, nlohmann::json* notes) override;
+
+  // Interpreter options as `python3 -X OPT` takes them (sys._xoptions); before the first Init.
+  static void SetXOptions(std::vector<std::string> options);
 
   // Which loop asyncio.new_event_loop() gives: "uv" (duet's, on the shared libuv loop; the
   // default) or "asyncio" (the stock selector loop, for comparison). Before asyncio's import.
@@ -68,6 +75,10 @@ class PythonRuntime final : public Runtime, private LoopParticipant {
   // Calls an exported function; runs a returned coroutine to completion on the loop.
   Status Call(PyObject* fn, std::vector<PyObject*> args, const char* what, PyRef* result);
   PyObject* Export(const char* name) const;
+
+  // profiler.cc: the sampler thread and the call tree it builds while profiling.
+  class Sampler;
+  std::shared_ptr<Sampler> sampler_;
 
   Loop* loop_;
   std::filesystem::path script_;

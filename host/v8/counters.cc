@@ -27,7 +27,9 @@ void V8Runtime::OnGcEpilogue(v8::Isolate*, v8::GCType type, v8::GCCallbackFlags,
   auto* self = static_cast<V8Runtime*>(data);
   auto started = self->gc_started_ns_.find(type);
   if (started == self->gc_started_ns_.end()) return;
-  self->gc_pauses_[GcTypeName(type)].Add(NowNs() - started->second);
+  uint64_t ended = NowNs();
+  self->gc_pauses_[GcTypeName(type)].Add(ended - started->second);
+  if (self->gc_listener_) self->gc_listener_(GcTypeName(type), started->second, ended);
   self->gc_started_ns_.erase(started);
 }
 

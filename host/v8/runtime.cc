@@ -52,6 +52,7 @@ V8Runtime::~V8Runtime() {
     DropWorkload();
     context_.Reset();
   }
+  profiler_.reset();
   CloseLoopHandles();
   // Pending platform tasks hold the isolate: run them out before disposal.
   while (v8::platform::PumpMessageLoop(V8Process::Get().platform(), isolate_)) {
@@ -91,6 +92,8 @@ Status V8Runtime::WarmContext() {
   v8::Isolate::Scope isolate_scope(isolate_);
   return NewContext();
 }
+
+void V8Runtime::SetFlags(const std::string& flags) { v8::V8::SetFlagsFromString(flags.c_str(), flags.size()); }
 
 std::string V8Runtime::version() const { return v8::V8::GetVersion(); }
 

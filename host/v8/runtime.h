@@ -41,6 +41,12 @@ class V8Runtime final : public Runtime, private LoopParticipant {
               int* exit_code) override;
   void BeginCounters() override;
   nlohmann::json EndCounters() override;
+  void SetGcListener(GcListener listener) override { gc_listener_ = std::move(listener); }
+  Status StartProfiling(int interval_us) override;
+  Status StopProfiling(CpuProfile* profile, nlohmann::json* notes) override;
+
+  // Engine flags (--v8-flags, "--no-opt --expose-gc"), applied before the first isolate exists.
+  static void SetFlags(const std::string& flags);
 
   v8::Isolate* isolate() { return isolate_; }
   Loop* loop() { return loop_; }
@@ -169,6 +175,10 @@ class V8Runtime final : public Runtime, private LoopParticipant {
   Status uncaught_;  // the first error thrown by a callback the loop ran
   std::map<std::string, PauseStats> gc_pauses_;  // by GC type name, since BeginCounters
   std::map<int, uint64_t> gc_started_ns_;        // by GC type, while a GC runs
+  GcListener gc_listener_;
+  // profiler.cc: the CpuProfiler and code-event counts while profiling; disposed before the isolate.
+  class Profiler;
+  std::shared_ptr<Profiler> profiler_;
   std::vector<std::string> argv_;
 };
 

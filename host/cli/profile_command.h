@@ -1,0 +1,35 @@
+// `duet profile`: one workload's measured iterations under both runtimes' profilers, written as
+// .cpuprofile and .trace.json files with a summary on the terminal (docs/profile-output.md).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/session.h"
+#include "profile/profile_run.h"
+
+namespace duet {
+
+struct ProfileCommandOptions {
+  std::string workload;   // a workload folder, or a name / category/name in the workload roots
+  std::string runtime = "both";
+  std::string out_dir = ".";
+  ProfileOptions profile;
+  bool bench_overhead = false;
+  int overhead_blocks = 5;
+  int overhead_runs = 10;  // iterations per block and condition
+};
+
+// Declares `profile` and its flags on `app`, filling `options` when parsed.
+CLI::App* AddProfileCommand(CLI::App& app, ProfileCommandOptions* options);
+// `roots`: where a workload name is looked up; `start`: starts the session's engines as the
+// global options say (false, with the reason printed, when they cannot start).
+// Exit codes: 0 profiled, 1 a runtime failed, 2 bad options or no such workload.
+int CommandProfile(const ProfileCommandOptions& options, const std::vector<std::filesystem::path>& roots,
+                   const std::function<bool(Session*)>& start);
+
+}  // namespace duet

@@ -1,0 +1,144 @@
+// V8's side of `duet profile`: v8::CpuProfiler samples the isolate, and its top-down tree, samples
+// and deopt infos become a CpuProfile; a CodeEventHandler counts the code V8 compiles meanwhile
+// (optimised code arrives as kLazyCompile/kFunction events after a function's bytecode).
+// Mirrors host/python/profiler.cc.
+#include <v8-profiler.h>
+
+#include <set>
+#include <unordered_map>
+
+#include "profile/cpu_profile.h"
+#include "v8/errors.h"
+#include "v8/runtime.h"
+
+namespace duet {
+
+// Owns the CpuProfiler (Dispose on destruction) and the code-event counts of one profiling run.
+class V8Runtime::Profiler final : public v8::CodeEventHandler {
+ public:
+  explicit Profiler(v8::Isolate* isolate) : v8::CodeEventHandler(isolate), isolate_(isolate) {}
+  ~Profiler() override {
+    Disable();
+    if (cpu_profiler_ != nullptr) cpu_profiler_->Dispose();
+  }
+  Profiler(const Profiler&) = delete;
+  Profiler& operator=(const Profiler&) = delete;
+
+  v8::CpuProfiler* cpu_profiler() {
+    if (cpu_profiler_ == nullptr) cpu_profiler_ = v8::CpuProfiler::New(isolate_);
+    return cpu_profiler_;
+  }
+
+  void Handle(v8::CodeEvent* event) override {
+    v8::CodeEventType type = event->GetCodeType();
+    ++by_type_[v8::CodeEvent::GetCodeEventTypeName(type)];
+    // Code compiled for a JS function after the interpreter's bytecode: Sparkplug or TurboFan.
+    if (type == v8::kFunctionType || type == v8::kLazyCompileType) {
+      v8::HandleScope scope(isolate_);
+      v8::Local<v8::String> function = event->GetFunctionName();
+      v8::Local<v8::String> script_name = event->GetScriptName();
+      std::string name = function.IsEmpty() ? "" : v8rt::ToUtf8(isolate_, function);
+      std::string script = script_name.IsEmpty() ? "" : v8rt::ToUtf8(isolate_, script_name);
+      if (!name.empty()) compiled_.insert(name + " " + script + ":" + std::to_string(event->GetScriptLine()));
+    }
+  }
+
+  void Reset() {
+    by_type_.clear();
+    compiled_.clear();
+  }
+  const std::map<std::string, uint64_t>& by_type() const { return by_type_; }
+  const std::set<std::string>& compiled() const { return compiled_; }
+
+ private:
+  v8::Isolate* isolate_;
+  v8::CpuProfiler* cpu_profiler_ = nullptr;
+  std::map<std::string, uint64_t> by_type_;
+  std::set<std::string> compiled_;
+};
+
+namespace {
+
+const char* kProfileTitle = "duet";
+
+CallFrame FrameOf(v8::Isolate* isolate, const v8::CpuProfileNode* node) {
+  CallFrame frame;
+  frame.function = v8rt::ToUtf8(isolate, node->GetFunctionName());
+  if (frame.function.empty()) frame.function = "(anonymous)";
+  frame.url = v8rt::ToUtf8(isolate, node->GetScriptResourceName());
+  frame.line = node->GetLineNumber();
+  frame.column = node->GetColumnNumber();
+  frame.script_id = node->GetScriptId();
+  return frame;
+}
+
+}  // namespace
+
+Status V8Runtime::StartProfiling(int interval_us) {
+  v8::Isolate::Scope isolate_scope(isolate_);
+  v8::HandleScope scope(isolate_);
+  if (!profiler_) profiler_ = std::make_shared<Profiler>(isolate_);
+  profiler_->Reset();
+  profiler_->Enable();
+  v8::CpuProfiler* cpu = profiler_->cpu_profiler();
+  cpu->SetSamplingInterval(interval_us);
+  // Precise sampling busy-waits a core between ticks; on a small machine that core is the
+  // workload's, so the sampler sleeps instead.
+  cpu->SetUsePreciseSampling(false);
+  v8::CpuProfilingOptions options(v8::kLeafNodeLineNumbers, v8::CpuProfilingOptions::kNoSampleLimit, interval_us);
+  v8::CpuProfilingStatus status =
+      cpu->StartProfiling(v8::String::NewFromUtf8(isolate_, kProfileTitle).ToLocalChecked(), options);
+  if (status != v8::CpuProfilingStatus::kStarted) return Status::Error("v8::CpuProfiler::StartProfiling failed");
+  return Status::Ok();
+}
+
+Status V8Runtime::StopProfiling(CpuProfile* out, nlohmann::json* notes) {
+  if (!profiler_) return Status::Error("V8 profiling was not started");
+  v8::Isolate::Scope isolate_scope(isolate_);
+  v8::HandleScope scope(isolate_);
+  v8::CpuProfile* profile =
+      profiler_->cpu_profiler()->StopProfiling(v8::String::NewFromUtf8(isolate_, kProfileTitle).ToLocalChecked());
+  profiler_->Disable();
+  if (profile == nullptr) return Status::Error("v8::CpuProfiler::StopProfiling returned no profile");
+
+  // The top-down tree, V8's node -> ours; identical frames under one parent fold together.
+  std::unordered_map<const v8::CpuProfileNode*, int> ids;
+  nlohmann::json deopts = nlohmann::json::array();
+  std::vector<std::pair<const v8::CpuProfileNode*, int>> stack = {{profile->GetTopDownRoot(), CpuProfile::kRoot}};
+  while (!stack.empty()) {
+    auto [node, id] = stack.back();
+    stack.pop_back();
+    ids[node] = id;
+    for (int i = 0; i < node->GetChildrenCount(); ++i) {
+      const v8::CpuProfileNode* child = node->GetChild(i);
+      CallFrame frame = FrameOf(isolate_, child);
+      int child_id = out->Child(id, frame);
+      ProfileNode& ours = out->node(child_id);
+      const char* bailout = child->GetBailoutReason();
+      if (bailout != nullptr && *bailout != '\0') ours.bailout_reason = bailout;
+      for (const v8::CpuProfileDeoptInfo& deopt : child->GetDeoptInfos()) {
+        ours.deopt_reasons.push_back(deopt.deopt_reason);
+        deopts.push_back({{"function", frame.function}, {"url", frame.url}, {"line", frame.line},
+                          {"reason", deopt.deopt_reason}});
+      }
+      stack.emplace_back(child, child_id);
+    }
+  }
+  out->start_us = profile->GetStartTime();
+  out->end_us = profile->GetEndTime();
+  for (int i = 0; i < profile->GetSamplesCount(); ++i) {
+    auto id = ids.find(profile->GetSample(i));
+    if (id != ids.end()) out->AddSample(id->second, profile->GetSampleTimestamp(i));
+  }
+  profile->Delete();
+
+  nlohmann::json events = nlohmann::json::object();
+  for (const auto& [type, count] : profiler_->by_type()) events[type] = count;
+  *notes = {{"optimised_functions", profiler_->compiled().size()},
+            {"optimised", profiler_->compiled()},
+            {"deoptimisations", deopts},
+            {"code_events", events}};
+  return Status::Ok();
+}
+
+}  // namespace duet
