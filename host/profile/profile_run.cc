@@ -170,7 +170,7 @@ std::string FormatProfileSummary(const ProfileResult& result) {
     }
     if (r.runtime == "v8") {
       const nlohmann::json& deopts = r.notes.value("deoptimisations", nlohmann::json::array());
-      text += fmt::format("  JIT: {} functions optimised, {} deoptimisations\n",
+      text += fmt::format("  JIT: {} functions optimised while profiling, {} deoptimisations\n",
                           r.notes.value("optimised_functions", 0), deopts.size());
       for (size_t i = 0; i < std::min<size_t>(deopts.size(), 5); ++i) {
         text += fmt::format("    deopt {} ({}:{}): {}\n", deopts[i]["function"].get<std::string>(),

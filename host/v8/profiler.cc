@@ -1,6 +1,6 @@
 // V8's side of `duet profile`: v8::CpuProfiler samples the isolate, and its top-down tree, samples
-// and deopt infos become a CpuProfile; a CodeEventHandler counts the code V8 compiles meanwhile
-// (optimised code arrives as kLazyCompile/kFunction events after a function's bytecode).
+// and deopt infos become a CpuProfile; a CodeEventHandler counts the functions V8's optimising
+// compiler finishes meanwhile.
 // Mirrors host/python/profiler.cc.
 #include <v8-profiler.h>
 
@@ -29,11 +29,23 @@ class V8Runtime::Profiler final : public v8::CodeEventHandler {
     return cpu_profiler_;
   }
 
+  // Enable() first replays the code that already exists; only what comes after is compiled
+  // while profiling.
+  void Start() {
+    by_type_.clear();
+    compiled_.clear();
+    live_ = false;
+    Enable();
+    live_ = true;
+  }
+
   void Handle(v8::CodeEvent* event) override {
+    if (!live_) return;
     v8::CodeEventType type = event->GetCodeType();
     ++by_type_[v8::CodeEvent::GetCodeEventTypeName(type)];
-    // Code compiled for a JS function after the interpreter's bytecode: Sparkplug or TurboFan.
-    if (type == v8::kFunctionType || type == v8::kLazyCompileType) {
+    // V8 10.2 tags the machine code its optimising compiler finishes for a JS function
+    // "LazyCompile" (bytecode arrives as "Function"/"InterpretedFunction"); --no-opt leaves none.
+    if (type == v8::kLazyCompileType) {
       v8::HandleScope scope(isolate_);
       v8::Local<v8::String> function = event->GetFunctionName();
       v8::Local<v8::String> script_name = event->GetScriptName();
@@ -43,10 +55,6 @@ class V8Runtime::Profiler final : public v8::CodeEventHandler {
     }
   }
 
-  void Reset() {
-    by_type_.clear();
-    compiled_.clear();
-  }
   const std::map<std::string, uint64_t>& by_type() const { return by_type_; }
   const std::set<std::string>& compiled() const { return compiled_; }
 
@@ -55,6 +63,7 @@ class V8Runtime::Profiler final : public v8::CodeEventHandler {
   v8::CpuProfiler* cpu_profiler_ = nullptr;
   std::map<std::string, uint64_t> by_type_;
   std::set<std::string> compiled_;
+  bool live_ = false;
 };
 
 namespace {
@@ -78,8 +87,7 @@ Status V8Runtime::StartProfiling(int interval_us) {
   v8::Isolate::Scope isolate_scope(isolate_);
   v8::HandleScope scope(isolate_);
   if (!profiler_) profiler_ = std::make_shared<Profiler>(isolate_);
-  profiler_->Reset();
-  profiler_->Enable();
+  profiler_->Start();
   v8::CpuProfiler* cpu = profiler_->cpu_profiler();
   cpu->SetSamplingInterval(interval_us);
   // Precise sampling busy-waits a core between ticks; on a small machine that core is the
