@@ -77,8 +77,10 @@ class PythonRuntime::Sampler {
           duet_wake_eval_loop();
         }
       }
+      // Keep the cadence through a late wake-up (a busy machine); resume it from now only when
+      // a whole interval was missed.
       auto now = std::chrono::steady_clock::now();
-      if (next < now) next = now;  // late: resume the cadence from now
+      if (now - next > std::chrono::microseconds(interval_us_)) next = now;
     }
   }
 
