@@ -187,6 +187,18 @@ TEST(ProfileCommandTest, NoOptLeavesNothingOptimisedInTheProfileSummary) {
   EXPECT_EQ(noopt.out.find("cpython:"), std::string::npos) << "--runtime js profiled Python too";
 }
 
+TEST(ProfileCommandTest, DeoptimisationsAreReportedWithTheirReasons) {
+  Outcome outcome = Duet("profile " + (kFixtures / "profile" / "deopt").string() + " --runtime js --out " +
+                         OutDir("deopt").string());
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
+  EXPECT_EQ(outcome.out.find(", 0 deoptimisations"), std::string::npos) << outcome.out;
+  size_t line = outcome.out.find("    deopt ");
+  ASSERT_NE(line, std::string::npos) << outcome.out;
+  std::string text = outcome.out.substr(line, outcome.out.find('\n', line) - line);
+  EXPECT_NE(text.find("deopt.js:"), std::string::npos) << text;
+  EXPECT_LT(text.find("): "), text.size() - 4) << "no reason after the location: " << text;
+}
+
 TEST(ProfileCommandTest, PyOptReachesSysXoptions) {
   std::string probe = (kFixtures / "profile" / "flags" / "probe.py").string();
   Outcome outcome = Duet("-X duet_probe=7 --py-opt dev exec " + probe);
