@@ -55,7 +55,7 @@ CLI::App* AddProfileCommand(CLI::App& app, ProfileCommandOptions* options) {
                     "sample rate achieved (alternating blocks with and without it)");
   profile->add_option("--overhead-blocks", options->overhead_blocks, "--bench-overhead: blocks per condition (default: 5)")
       ->check(CLI::PositiveNumber);
-  profile->add_option("--overhead-runs", options->overhead_runs, "--bench-overhead: iterations per block (default: 10)")
+  profile->add_option("--overhead-runs", options->overhead_runs, "--bench-overhead: iterations per block, and at least 0.25 s (default: 10)")
       ->check(CLI::PositiveNumber);
   // Engine flags are global options; let them follow the subcommand too.
   profile->fallthrough();

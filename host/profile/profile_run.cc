@@ -108,6 +108,19 @@ void ProfileOne(const WorkloadPair& pair, const ProfileOptions& options, Runtime
   loop->SetPollListener({}).ok();
 }
 
+// One block of the overhead benchmark: `runs` iterations, and at least kMinBlockNs, so that the
+// profiler's start-up (V8's sampler thread, the first tick) is a small part of the window.
+constexpr uint64_t kMinBlockNs = 250'000'000;
+Status RunBlock(Runtime* runtime, int runs, std::vector<double>* wall_ns) {
+  uint64_t start = NowNs();
+  for (int i = 0; i < runs || NowNs() - start < kMinBlockNs; ++i) {
+    Sample s;
+    DUET_RETURN_IF_ERROR(runtime->RunOnce(&s));
+    wall_ns->push_back(static_cast<double>(s.wall_ns));
+  }
+  return Status::Ok();
+}
+
 std::string Percent(double share) { return fmt::format("{:.1f}%", share * 100); }
 
 std::string Where(const CallFrame& frame) {
@@ -203,18 +216,10 @@ std::vector<OverheadFigures> MeasureProfilerOverhead(const WorkloadPair& pair, c
     double requested = 0;
     // Blocks alternate so that machine drift hits both conditions alike.
     for (int b = 0; b < blocks && figures.error.ok(); ++b) {
-      for (int i = 0; i < per_block && figures.error.ok(); ++i) {
-        Sample s;
-        figures.error = runtime->RunOnce(&s);
-        plain.push_back(static_cast<double>(s.wall_ns));
-      }
+      figures.error = RunBlock(runtime, per_block, &plain);
       if (!figures.error.ok()) break;
       figures.error = runtime->StartProfiling(options.interval_us);
-      for (int i = 0; i < per_block && figures.error.ok(); ++i) {
-        Sample s;
-        figures.error = runtime->RunOnce(&s);
-        profiled.push_back(static_cast<double>(s.wall_ns));
-      }
+      figures.error = RunBlock(runtime, per_block, &profiled);
       CpuProfile profile;
       nlohmann::json notes;
       Status stopped = runtime->StopProfiling(&profile, &notes);

@@ -62,8 +62,8 @@ Status WriteProfileFiles(const ProfileResult& result, const std::filesystem::pat
 // The terminal summary: per runtime, top-10 self time, GC share, JIT activity.
 std::string FormatProfileSummary(const ProfileResult& result);
 
-// The overhead benchmark: per runtime, `blocks` alternating blocks of `per_block` iterations
-// without and with the profiler; prints the median slowdown and the sample rate achieved.
+// The overhead benchmark: per runtime, `blocks` alternating blocks of `per_block` iterations (and
+// at least 0.25 s) without and with the profiler; the median slowdown and the sample rate achieved.
 struct OverheadFigures {
   std::string runtime;
   double median_plain_ns = 0;
