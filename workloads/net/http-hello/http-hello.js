@@ -1,0 +1,59 @@
+// http-hello: a minimal HTTP/1.1 keep-alive server written on node:net (the host has no http
+// module, and the point is the event loop, not a parser library): every request head gets a
+// 13-byte "Hello, world!". run() returns the requests answered since the last run, the
+// cross-check against the load generator's exact count. Twin of http-hello.py.
+import * as net from "node:net";
+
+const RESPONSE = Buffer.from(
+  "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 13\r\n\r\nHello, world!",
+  "latin1",
+);
+const HEAD_END = "\r\n\r\n";
+const MAX_HEAD = 64 * 1024;
+
+function serve(state, socket) {
+  let pending = "";
+  socket.setNoDelay(true);
+  socket.on("data", (chunk) => {
+    pending += chunk.toString("latin1");
+    // Requests carry no body (GET); pipelined ones are answered in order.
+    let end;
+    while ((end = pending.indexOf(HEAD_END)) !== -1) {
+      const head = pending.slice(0, end);
+      pending = pending.slice(end + HEAD_END.length);
+      state.requests++;
+      socket.write(RESPONSE);
+      if (/\r\nconnection:\s*close/i.test(head)) {
+        socket.end();
+        return;
+      }
+    }
+    if (pending.length > MAX_HEAD) socket.destroy();
+  });
+  socket.on("error", () => {});
+}
+
+export function setup(params) {
+  const state = { server: null, port: 0, requests: 0 };
+  state.server = net.createServer((socket) => serve(state, socket));
+  return new Promise((resolve) => {
+    state.server.listen({ port: 0, host: "127.0.0.1", backlog: 1024 }, () => {
+      state.port = state.server.address().port;
+      resolve(state);
+    });
+  });
+}
+
+export function run(state) {
+  const served = { requests: state.requests };
+  state.requests = 0;
+  return served;
+}
+
+export function verify(result, params) {
+  return result.requests === params.requests;
+}
+
+export function teardown(state) {
+  return new Promise((resolve) => state.server.close(() => resolve()));
+}
