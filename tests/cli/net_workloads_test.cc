@@ -127,5 +127,29 @@ TEST(NetFailuresTest, NoPortABadLoadBlockAndDroppedConnectionsAreClearFailures) 
   EXPECT_NE(errors["resets"]["message"].get<std::string>().find("errors (EOF"), std::string::npos) << errors["resets"];
 }
 
+// bench/net.py at a tiny size: every server (the workload's own files in duet, node 18, python3 with
+// uvloop and with the stock loop) answers every request, and CPU per request comes from its main thread.
+TEST(NetBenchTest, EveryServerAnswersEveryRequestAndTheRatiosArePrinted) {
+  for (const char* workload : {"tcp-echo", "http-hello"}) {
+    std::string json = ::testing::TempDir() + "/net-bench-" + std::to_string(getpid()) + ".json";
+    std::string command = "/usr/bin/python3 " + kSource + "/bench/net.py --duet " + DUET_BINARY + " --workload " +
+                          workload + " --rounds 1 --connections 2 --requests 200 --json " + json + " >/dev/null";
+    ASSERT_EQ(std::system(command.c_str()), 0) << command;
+    nlohmann::json doc = nlohmann::json::parse(Slurp(json));
+    ASSERT_EQ(doc["schema"], "duet-net-bench/1");
+    for (const char* server : {"duet-js", "node18", "duet-py", "uvloop", "stock"}) {
+      SCOPED_TRACE(std::string(workload) + " " + server);
+      ASSERT_TRUE(doc["rounds"].contains(server));
+      const auto& round = doc["rounds"][server][0];
+      EXPECT_EQ(round["completed"], 200);
+      EXPECT_EQ(round["errors"], 0);
+      EXPECT_GT(round["per_second"].get<double>(), 0);
+      EXPECT_GT(round["cpu_ns"].get<double>(), 0);
+      EXPECT_LE(round["p50_us"].get<double>(), round["p99_us"].get<double>());
+    }
+    EXPECT_EQ(doc["ratios"].size(), 4u) << doc["ratios"].dump();
+  }
+}
+
 }  // namespace
 }  // namespace duet::testing
