@@ -1,11 +1,10 @@
-// fan-out: an HTTP/1.1 keep-alive server (on node:net, like http-hello) whose every request waits
-// for `fanout` concurrent sub-requests — timers of `delay_ms`, standing in for backend calls —
-// before it answers with their count. run() returns the requests answered since the last run,
-// the cross-check against the load generator's exact count. Twin of fan-out.py.
-import * as net from "node:net";
+// fan-out: http-hello's HTTP/1.1 keep-alive server (on node:net) where every request waits for
+// `fanout` concurrent sub-requests — timers of `delay_ms`, standing in for backend calls — before
+// it answers with their count. run() returns the requests answered since the last run, the
+// cross-check against the load generator's exact count. Twin of fan-out.py.
+import { listen } from "../http-hello/http-hello.js";
 
-const HEAD_END = "\r\n\r\n";
-const MAX_HEAD = 64 * 1024;
+export { run, verify, teardown } from "../http-hello/http-hello.js";
 
 // The promise counterpart of asyncio.sleep(delay, result).
 function sleep(delayMs, value) {
@@ -22,43 +21,11 @@ async function answer(state, socket, previous) {
   state.requests++;
 }
 
-function serve(state, socket) {
-  let pending = "";
-  let last = Promise.resolve();
-  socket.setNoDelay(true);
-  socket.on("data", (chunk) => {
-    pending += chunk.toString("latin1");
-    let end;
-    while ((end = pending.indexOf(HEAD_END)) !== -1) {
-      pending = pending.slice(end + HEAD_END.length);
-      last = answer(state, socket, last);
-    }
-    if (pending.length > MAX_HEAD) socket.destroy();
-  });
-  socket.on("error", () => {});
-}
-
 export function setup(params) {
   const state = { server: null, port: 0, requests: 0, fanout: params.fanout, delayMs: params.delay_ms };
-  state.server = net.createServer((socket) => serve(state, socket));
-  return new Promise((resolve) => {
-    state.server.listen({ port: 0, host: "127.0.0.1", backlog: 1024 }, () => {
-      state.port = state.server.address().port;
-      resolve(state);
-    });
+  const last = new WeakMap(); // socket -> its latest answer
+  return listen(state, (socket) => {
+    last.set(socket, answer(state, socket, last.get(socket)));
+    return true;
   });
-}
-
-export function run(state) {
-  const served = { requests: state.requests };
-  state.requests = 0;
-  return served;
-}
-
-export function verify(result, params) {
-  return result.requests === params.requests;
-}
-
-export function teardown(state) {
-  return new Promise((resolve) => state.server.close(() => resolve()));
 }

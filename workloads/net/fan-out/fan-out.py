@@ -1,21 +1,18 @@
-# fan-out: an HTTP/1.1 keep-alive server (on asyncio's Protocol API, like http-hello) whose every
-# request waits for `fanout` concurrent sub-requests — timers of `delay_ms`, standing in for
-# backend calls — before it answers with their count. run() returns the requests answered since
-# the last run, the cross-check against the load generator's exact count. Twin of fan-out.js.
+# fan-out: http-hello's HTTP/1.1 keep-alive server (on asyncio's Protocol API) where every request
+# waits for `fanout` concurrent sub-requests — timers of `delay_ms`, standing in for backend calls —
+# before it answers with their count. run() returns the requests answered since the last run, the
+# cross-check against the load generator's exact count. Twin of fan-out.js.
 
 import asyncio
+import importlib.util
+import os
 
-HEAD_END = b"\r\n\r\n"
-MAX_HEAD = 64 * 1024
-
-
-class Counts:
-    def __init__(self, params):
-        self.server = None
-        self.port = 0
-        self.requests = 0
-        self.fanout = params["fanout"]
-        self.delay_ms = params["delay_ms"]
+# The sibling folder is not on the import path; load http-hello.py as its own module.
+_spec = importlib.util.spec_from_file_location(
+    "duet_net_http_hello", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "http-hello", "http-hello.py"))
+_http_hello = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_http_hello)
+run, verify, teardown = _http_hello.run, _http_hello.verify, _http_hello.teardown
 
 
 # asyncio.sleep(delay, result) is the coroutine counterpart of the promise-wrapped setTimeout.
@@ -23,25 +20,16 @@ def sleep(delay_ms, value):
     return asyncio.sleep(delay_ms / 1000, value)
 
 
-class FanOut(asyncio.Protocol):
-    def __init__(self, counts):
-        self.counts = counts
-        self.pending = b""
-        self.last = None
+class FanOut(_http_hello.Heads):
+    last = None  # this connection's latest answer
 
-    def connection_made(self, transport):
-        self.transport = transport
-
-    def data_received(self, data):
-        self.pending += data
-        while (end := self.pending.find(HEAD_END)) != -1:
-            self.pending = self.pending[end + len(HEAD_END):]
-            self.last = asyncio.ensure_future(self.answer(self.last))
-        if len(self.pending) > MAX_HEAD:
-            self.transport.abort()
+    def on_head(self, head):
+        self.last = asyncio.ensure_future(self.answer(self.last))
+        return True
 
     async def answer(self, previous):
-        values = await asyncio.gather(*[sleep(self.counts.delay_ms, i) for i in range(self.counts.fanout)])
+        params = self.counts.params
+        values = await asyncio.gather(*[sleep(params["delay_ms"], i) for i in range(params["fanout"])])
         if previous is not None:
             await previous  # responses leave in request order
         body = "fan-out " + str(len(values))
@@ -50,24 +38,5 @@ class FanOut(asyncio.Protocol):
         self.counts.requests += 1
 
 
-async def setup(params):
-    counts = Counts(params)
-    loop = asyncio.get_running_loop()
-    counts.server = await loop.create_server(lambda: FanOut(counts), "127.0.0.1", 0, backlog=1024)
-    counts.port = counts.server.sockets[0].getsockname()[1]
-    return counts
-
-
-def run(state):
-    served = {"requests": state.requests}
-    state.requests = 0
-    return served
-
-
-def verify(result, params):
-    return result["requests"] == params["requests"]
-
-
-async def teardown(state):
-    state.server.close()
-    await state.server.wait_closed()
+def setup(params):
+    return _http_hello.listen(params, FanOut)

@@ -1,7 +1,8 @@
 # http-hello: a minimal HTTP/1.1 keep-alive server written on asyncio's Protocol API (no http
 # library, as the JavaScript twin has none): every request head gets a 13-byte "Hello, world!".
 # run() returns the requests answered since the last run, the cross-check against the load
-# generator's exact count. Twin of http-hello.js.
+# generator's exact count. fan-out reuses Heads and listen() with its own answer. Twin of
+# http-hello.js.
 
 import asyncio
 import re
@@ -13,13 +14,17 @@ CLOSE = re.compile(rb"\r\nconnection:\s*close", re.IGNORECASE)
 
 
 class Counts:
-    def __init__(self):
+    def __init__(self, params):
         self.server = None
         self.port = 0
         self.requests = 0
+        self.params = params
 
 
-class Hello(asyncio.Protocol):
+class Heads(asyncio.Protocol):
+    """Calls on_head(head) for each request head in order (requests carry no body: GET); it
+    returns False when the connection is done."""
+
     def __init__(self, counts):
         self.counts = counts
         self.pending = b""
@@ -29,25 +34,36 @@ class Hello(asyncio.Protocol):
 
     def data_received(self, data):
         self.pending += data
-        # Requests carry no body (GET); pipelined ones are answered in order.
         while (end := self.pending.find(HEAD_END)) != -1:
             head = self.pending[:end]
             self.pending = self.pending[end + len(HEAD_END):]
-            self.counts.requests += 1
-            self.transport.write(RESPONSE)
-            if CLOSE.search(head):
-                self.transport.close()
+            if not self.on_head(head):
                 return
         if len(self.pending) > MAX_HEAD:
             self.transport.abort()
 
 
-async def setup(params):
-    counts = Counts()
+class Hello(Heads):
+    def on_head(self, head):
+        self.counts.requests += 1
+        self.transport.write(RESPONSE)
+        if not CLOSE.search(head):
+            return True
+        self.transport.close()
+        return False
+
+
+# Starts the server on 127.0.0.1 port 0, one `protocol` per connection.
+async def listen(params, protocol):
+    counts = Counts(params)
     loop = asyncio.get_running_loop()
-    counts.server = await loop.create_server(lambda: Hello(counts), "127.0.0.1", 0, backlog=1024)
+    counts.server = await loop.create_server(lambda: protocol(counts), "127.0.0.1", 0, backlog=1024)
     counts.port = counts.server.sockets[0].getsockname()[1]
     return counts
+
+
+def setup(params):
+    return listen(params, Hello)
 
 
 def run(state):

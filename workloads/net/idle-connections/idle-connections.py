@@ -1,52 +1,19 @@
-# idle-connections: a server holding many open, idle connections. The load generator opens
+# idle-connections: tcp-echo's server (asyncio Protocol), held idle. The load generator opens
 # `connections` sockets, exchanges one `message_size`-byte echo on each (so the server has set
 # every one up), and with all of them open reads the process RSS: the harness reports the growth
 # per connection. run() returns the connections accepted and bytes echoed since the last run.
 # Twin of idle-connections.js.
 
-import asyncio
+import importlib.util
+import os
 
-
-class Counts:
-    def __init__(self):
-        self.server = None
-        self.port = 0
-        self.connections = 0
-        self.bytes = 0
-
-
-class Echo(asyncio.Protocol):
-    def __init__(self, counts):
-        self.counts = counts
-
-    def connection_made(self, transport):
-        self.counts.connections += 1
-        self.transport = transport
-
-    def data_received(self, data):
-        self.counts.bytes += len(data)
-        self.transport.write(data)
-
-
-async def setup(params):
-    counts = Counts()
-    loop = asyncio.get_running_loop()
-    counts.server = await loop.create_server(lambda: Echo(counts), "127.0.0.1", 0, backlog=1024)
-    counts.port = counts.server.sockets[0].getsockname()[1]
-    return counts
-
-
-def run(state):
-    served = {"connections": state.connections, "bytes": state.bytes}
-    state.connections = 0
-    state.bytes = 0
-    return served
+# The sibling folder is not on the import path; load tcp-echo.py as its own module.
+_spec = importlib.util.spec_from_file_location(
+    "duet_net_tcp_echo", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tcp-echo", "tcp-echo.py"))
+_tcp_echo = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_tcp_echo)
+setup, run, teardown = _tcp_echo.setup, _tcp_echo.run, _tcp_echo.teardown
 
 
 def verify(result, params):
     return result["connections"] == params["connections"] and result["bytes"] == params["connections"] * params["message_size"]
-
-
-async def teardown(state):
-    state.server.close()
-    await state.server.wait_closed()
