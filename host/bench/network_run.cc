@@ -4,6 +4,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <thread>
 
 #include "bench/statistics.h"
 #include "core/clock.h"
@@ -30,6 +33,33 @@ Status CheckNumber(const NumericKey& key, const nlohmann::json& value, const cha
   if (ok) return Status::Ok();
   return Status::Error(fmt::format("{}\"{}\" must be {} in [{:g}, {:g}], got {}", where, key.name,
                                    key.integer ? "an integer" : "a number", key.min, key.max, value.dump()));
+}
+
+size_t OpenDescriptors() {
+  std::error_code ec;
+  auto fds = std::filesystem::directory_iterator("/proc/self/fd", ec);
+  return ec ? 0 : static_cast<size_t>(std::distance(fds, std::filesystem::directory_iterator()));
+}
+
+// After the generator has closed its ends, serves until the server has closed its own (the process
+// holds no more descriptors than before the iteration), so the next iteration — or the other
+// runtime — starts from the same descriptors and memory. Bounded: a server that keeps
+// connections open only costs this wait.
+Status ServeUntilClosed(Runtime& runtime, size_t descriptors_before) {
+  static constexpr auto kLimit = std::chrono::seconds(5);
+  std::thread watcher;
+  Status served = runtime.Serve([&](std::function<void()> done) {
+    watcher = std::thread([descriptors_before, done = std::move(done)] {
+      auto deadline = std::chrono::steady_clock::now() + kLimit;
+      while (OpenDescriptors() > descriptors_before && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      }
+      done();
+    });
+    return Status::Ok();
+  });
+  if (watcher.joinable()) watcher.join();
+  return served;
 }
 
 }  // namespace
@@ -94,6 +124,7 @@ Status NetworkLane::Iterate(Runtime& runtime, const std::string& script, Sample*
   DUET_RETURN_IF_ERROR(EnsureDescriptors(2 * static_cast<uint64_t>(options.connections),
                                          fmt::format("{} loopback connections with the server in-process", options.connections)));
 
+  size_t descriptors_before = OpenDescriptors();
   LoadGenerator generator;
   uint64_t cpu0 = ThreadCpuNs();
   uint64_t wall0 = NowNs();
@@ -104,6 +135,7 @@ Status NetworkLane::Iterate(Runtime& runtime, const std::string& script, Sample*
   sample->wall_ns = NowNs() - wall0;
   sample->cpu_ns = ThreadCpuNs() - cpu0;
   DUET_RETURN_IF_ERROR(served);
+  DUET_RETURN_IF_ERROR(ServeUntilClosed(runtime, descriptors_before));
 
   if (load.error_count() > 0 || load.completed == 0) {
     std::string kinds;
