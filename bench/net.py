@@ -117,13 +117,15 @@ def main(argv):
               f"{m['user_ns']:>12.0f}")
     ratios = []
     for num, den, key, op, target in TARGETS:
-        if num in medians and den in medians and medians[den][key] > 0:
-            value = medians[num][key] / medians[den][key]
-            met = value <= target if op == "<=" else value >= target
+        if num in medians and den in medians:
+            # A run too short for one clock tick of user time has no user ratio (null, "n/a").
+            value = medians[num][key] / medians[den][key] if medians[den][key] > 0 else None
+            met = value is not None and (value <= target if op == "<=" else value >= target)
             ratios.append({"ratio": f"{num}/{den} {key}", "value": value, "target": f"{op} {target}",
-                           "verdict": "met" if met else "missed"})
+                           "verdict": "n/a" if value is None else "met" if met else "missed"})
     for r in ratios:
-        print(f"  {r['ratio']:<30} {r['value']:>6.3f}  {r['target']:<7} {r['verdict']}")
+        shown = "-" if r["value"] is None else f"{r['value']:.3f}"
+        print(f"  {r['ratio']:<30} {shown:>6}  {r['target']:<7} {r['verdict']}")
     if opts.json:
         with open(opts.json, "w") as f:
             json.dump({"schema": "duet-net-bench/1", "workload": opts.workload, "mode": opts.mode,
