@@ -3,6 +3,9 @@
 
 #include <fmt/format.h>
 
+#include <memory>
+
+#include "bench/network_run.h"
 #include "bench/statistics.h"
 #include "core/clock.h"
 #include "core/memory.h"
@@ -70,6 +73,7 @@ struct Lane {
   Runtime* runtime;
   RuntimeResult* result;
   const WorkloadPair* pair;
+  std::unique_ptr<NetworkLane> net;  // network pairs only
   bool loaded = false;
   bool alive() const { return result->error.ok(); }
   const std::filesystem::path& script() const { return runtime->name() == "v8" ? pair->js : pair->py; }
@@ -78,6 +82,10 @@ struct Lane {
 // One iteration; false when the runtime failed (its error is recorded). A startup workload's
 // iteration is cold: teardown, load, setup and the first run, timed together.
 bool Iterate(Lane& lane, Sample* sample) {
+  if (lane.net) {
+    lane.result->error = lane.net->Iterate(*lane.runtime, lane.script().string(), sample);
+    return lane.alive();
+  }
   if (!lane.pair->startup) {
     lane.result->error = lane.runtime->RunOnce(sample);
     return lane.alive();
@@ -131,11 +139,20 @@ WorkloadResult RunWorkload(const WorkloadPair& pair, const RunPlan& asked,
   std::vector<Lane> lanes;
   for (size_t i = 0; i < runtimes.size(); ++i) {
     out.runtimes[i].runtime = std::string(runtimes[i]->name());
-    lanes.push_back({runtimes[i], &out.runtimes[i], &pair});
+    lanes.push_back({runtimes[i], &out.runtimes[i], &pair, nullptr});
   }
   if (!pair.problem.ok()) {
     out.error = pair.problem;
     return out;
+  }
+  if (pair.network()) {
+    LoadOptions load;
+    Status resolved = ResolveLoadOptions(pair.load, pair.params, &load);
+    if (!resolved.ok()) {
+      out.error = Status::Error("\"load\": " + resolved.message(), pair.manifest.string(), 1);
+      return out;
+    }
+    for (Lane& lane : lanes) lane.net = std::make_unique<NetworkLane>(load);
   }
   uint64_t peak_rss_before = PeakRssBytes();
   uint64_t rss_before = CurrentRssBytes();
@@ -176,6 +193,7 @@ WorkloadResult RunWorkload(const WorkloadPair& pair, const RunPlan& asked,
   // Sampling in blocks: each runtime takes its turn for a block of iterations, then the next.
   for (Lane& lane : lanes) {
     if (lane.alive()) lane.runtime->BeginCounters();
+    if (lane.net) lane.net->Reset();
   }
   for (int block = 0; block < plan.blocks; ++block) {
     for (size_t l = 0; l < lanes.size(); ++l) {
@@ -199,6 +217,7 @@ WorkloadResult RunWorkload(const WorkloadPair& pair, const RunPlan& asked,
   }
   for (Lane& lane : lanes) {
     if (lane.alive()) lane.result->counters = lane.runtime->EndCounters();
+    if (lane.net) lane.result->load = lane.net->Summary();
   }
 
   for (Lane& lane : lanes) {

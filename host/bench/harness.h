@@ -56,6 +56,9 @@ struct RuntimeResult {
   // What load + setup cost in memory: the process RSS delta (the runtimes load one after the
   // other, so it is this runtime's) and the engine's counters over those two steps.
   nlohmann::json setup;
+  // Network pairs: throughput, latency percentiles and server CPU per message over the samples
+  // (bench/network_run.h); null otherwise.
+  nlohmann::json load;
   Status error;
 };
 

@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "bench/network_run.h"
+
 namespace duet {
 namespace {
 
@@ -105,6 +107,14 @@ WorkloadPair ReadWorkloadPair(const std::filesystem::path& dir) {
       }
     }
     pair.sizes = doc["sizes"];
+  }
+  if (doc.contains("load")) {
+    Status valid = ValidateLoadBlock(doc["load"]);
+    if (!valid.ok()) {
+      pair.problem = Status::Error("\"load\": " + valid.message(), manifest, 1);
+      return pair;
+    }
+    pair.load = doc["load"];
   }
   for (const auto& script : {pair.js, pair.py}) {
     if (!std::filesystem::is_regular_file(script)) {

@@ -33,10 +33,14 @@ struct WorkloadPair {
   // "startup": true — every iteration starts cold (fresh context / freshly imported module
   // graph) and is timed from load to the first result.
   bool startup = false;
+  // A network pair's "load" block (docs/json-output.md, workloads/README.md): how the built-in
+  // load generator drives the server setup() started; null for every other pair.
+  nlohmann::json load;
   // Why the folder cannot be run (bad manifest, missing script); the pair is still reported.
   Status problem;
 
   std::string id() const { return category + "/" + name; }
+  bool network() const { return load.is_object(); }
 };
 
 // Finds every folder holding a workload.json under `roots` (a root may itself be a workload

@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <memory>
 #include <string>
 
 #include "core/clock.h"
@@ -103,6 +104,44 @@ int Loop::Close() {
   int rc = uv_loop_close(&loop_);
   if (rc == 0) initialized_ = false;
   return rc;
+}
+
+struct LoopSignal::Wakeup {
+  uv_async_t async{};
+};
+
+Status LoopSignal::Init(Loop* loop) {
+  auto wakeup = std::make_unique<Wakeup>();
+  // Waking is all it does: the loop returns from uv_run and whoever spins checks notified().
+  int rc = uv_async_init(loop->get(), &wakeup->async, [](uv_async_t*) {});
+  if (rc != 0) return Status::Error(std::string("uv_async_init: ") + uv_strerror(rc));
+  wakeup->async.data = wakeup.get();
+  wakeup_ = wakeup.release();
+  return Status::Ok();
+}
+
+LoopSignal::~LoopSignal() {
+  std::lock_guard lock(mutex_);  // a Notify still sending finishes first
+  if (wakeup_ == nullptr) return;
+  uv_close(reinterpret_cast<uv_handle_t*>(&wakeup_->async),
+           [](uv_handle_t* h) { std::unique_ptr<Wakeup> owned(static_cast<Wakeup*>(h->data)); });
+}
+
+void LoopSignal::Notify() {
+  std::lock_guard lock(mutex_);
+  notified_ = true;
+  if (wakeup_ != nullptr) uv_async_send(&wakeup_->async);
+  changed_.notify_all();
+}
+
+bool LoopSignal::notified() {
+  std::lock_guard lock(mutex_);
+  return notified_;
+}
+
+void LoopSignal::Wait() {
+  std::unique_lock lock(mutex_);
+  changed_.wait(lock, [this] { return notified_; });
 }
 
 }  // namespace duet

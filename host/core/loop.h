@@ -4,8 +4,10 @@
 
 #include <uv.h>
 
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <vector>
 
 #include "core/status.h"
@@ -62,6 +64,29 @@ class Loop {
   bool poll_hooks_ = false;
   uint64_t poll_started_ns_ = 0;
   uint64_t idle_at_poll_start_ns_ = 0;
+};
+
+// A one-shot signal from another thread to the main one (the load generator ending while a
+// runtime serves): Notify() from any thread marks it and wakes the loop out of uv_run; the main
+// thread polls notified(), or a helper thread blocks in Wait().
+class LoopSignal {
+ public:
+  LoopSignal() = default;
+  ~LoopSignal();  // closes the wake-up handle; its memory goes in the close callback
+  LoopSignal(const LoopSignal&) = delete;
+  LoopSignal& operator=(const LoopSignal&) = delete;
+
+  Status Init(Loop* loop);
+  void Notify();
+  bool notified();
+  void Wait();
+
+ private:
+  struct Wakeup;
+  Wakeup* wakeup_ = nullptr;  // owned until handed to uv_close
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  bool notified_ = false;
 };
 
 }  // namespace duet

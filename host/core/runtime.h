@@ -59,6 +59,15 @@ class Runtime {
   // Calls teardown(state) when exported and releases the workload.
   virtual Status Teardown() = 0;
 
+  // Network pairs (design §2, workload.json "load"): state[key] (state.key for an object that is
+  // not a mapping) as JSON, e.g. the port setup() listened on.
+  virtual Status StateValue(const std::string& key, nlohmann::json* value) = 0;
+  // Serves the loaded workload on the shared loop — its callbacks run as they would while run()
+  // awaits — from start(done) until `done` has been called, from any thread. start launches the
+  // outside work (the load generator) and hands it `done`; when start fails, Serve returns that.
+  using ServeStart = std::function<Status(std::function<void()> done)>;
+  virtual Status Serve(const ServeStart& start) = 0;
+
   // Engine counters (design §4) gathered by the engine itself between the two calls: GC
   // counts and pauses, heap figures. Begin resets them; End returns them as a JSON object.
   virtual void BeginCounters() = 0;

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/memory.h"
 
 namespace duet {
 namespace {
@@ -27,6 +28,9 @@ constexpr int kMaxConnections = 100000;
 constexpr size_t kMaxSize = 64 * 1024 * 1024;
 constexpr double kMaxDurationS = 3600;  // a load run is always bounded, even when asked otherwise
 constexpr rlim_t kSpareDescriptors = 64;  // for the rest of the process (a server in it, files)
+// Idle mode opens connections this many at a time: a server's accept backlog (asyncio's default
+// is 100) must not overflow into SYN retries that take seconds.
+constexpr int kIdleOpening = 64;
 
 // "localhost", 127.0.0.0/8 and ::1 become an address; anything else is refused.
 Status ResolveLoopback(const std::string& host, int port, sockaddr_storage* addr) {
@@ -45,21 +49,27 @@ Status ResolveLoopback(const std::string& host, int port, sockaddr_storage* addr
   return Status::Error("--host '" + host + "' is not a loopback address: duet load only drives 127.0.0.0/8 and ::1");
 }
 
-// Each connection holds a descriptor: lift the soft limit toward the hard one when it is too low.
-Status EnsureDescriptors(int connections) {
+}  // namespace
+
+Status EnsureDescriptors(uint64_t descriptors, const std::string& what) {
   rlimit limit{};
   if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return Status::Error("getrlimit(RLIMIT_NOFILE) failed");
-  rlim_t need = static_cast<rlim_t>(connections) + kSpareDescriptors;
+  rlim_t need = static_cast<rlim_t>(descriptors) + kSpareDescriptors;
   if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < need) {
-    if (limit.rlim_max != RLIM_INFINITY && limit.rlim_max < need) {
-      return Status::Error("--connections " + std::to_string(connections) + " needs " + std::to_string(need) +
-                           " file descriptors, and the hard limit (ulimit -Hn) is " + std::to_string(limit.rlim_max));
+    rlimit raised = limit;
+    raised.rlim_cur = need;
+    // Root may lift the hard limit too (up to fs.nr_open); anyone else only up to it.
+    if (raised.rlim_max != RLIM_INFINITY && raised.rlim_max < need) raised.rlim_max = need;
+    if (setrlimit(RLIMIT_NOFILE, &raised) != 0) {
+      return Status::Error(what + " needs " + std::to_string(need) + " file descriptors, and the limit is " +
+                           std::to_string(limit.rlim_cur) + " (hard " + std::to_string(limit.rlim_max) +
+                           ", which only root may raise): ulimit -n " + std::to_string(need));
     }
-    limit.rlim_cur = need;
-    if (setrlimit(RLIMIT_NOFILE, &limit) != 0) return Status::Error("setrlimit(RLIMIT_NOFILE) failed");
   }
   return Status::Ok();
 }
+
+namespace {
 
 // Case-insensitive "does `line` start with `name`".
 bool HeaderIs(std::string_view line, std::string_view name) {
@@ -74,7 +84,7 @@ class LoadRun {
  public:
   LoadRun(const LoadOptions& options, const sockaddr_storage& addr) : options_(options), addr_(addr) {
     result_.options = options;
-    if (options.mode == LoadMode::kEcho) {
+    if (options.mode != LoadMode::kHttp) {
       request_.resize(options.size);
       for (size_t i = 0; i < request_.size(); ++i) request_[i] = static_cast<char>('a' + i % 26);
     } else {
@@ -118,7 +128,9 @@ class LoadRun {
     uv_timer_start(&sweep_, [](uv_timer_t* t) { static_cast<LoadRun*>(t->data)->Sweep(); }, sweep_ms, sweep_ms);
     // No verdict while opening: the first connection failing must not end a run the others start.
     opening_ = true;
-    for (int i = 0; i < options_.connections; ++i) Open();
+    if (options_.mode == LoadMode::kIdle) result_.rss_start_bytes = CurrentRssBytes();
+    int first = options_.mode == LoadMode::kIdle ? std::min(options_.connections, kIdleOpening) : options_.connections;
+    for (int i = 0; i < first; ++i) Open();
     opening_ = false;
     MaybeFinish();
     uv_run(&loop_, UV_RUN_DEFAULT);
@@ -154,6 +166,7 @@ class LoadRun {
     c->tcp.data = c->connect.data = c->write.data = c;
     c->started_ns = NowNs();
     ++live_;
+    ++opened_;
     int rc = uv_tcp_init(&loop_, &c->tcp);
     if (rc != 0) {
       c->state = Connection::State::kClosed;  // nothing to close: the handle never opened
@@ -229,7 +242,7 @@ class LoadRun {
     run->result_.bytes_received += static_cast<uint64_t>(nread);
     if (c->state != Connection::State::kWaiting) return run->Fail(c, "bad_response");  // bytes nobody asked for
     std::string_view data(buf->base, static_cast<size_t>(nread));
-    if (run->options_.mode == LoadMode::kEcho) {
+    if (run->options_.mode != LoadMode::kHttp) {
       run->OnEchoBytes(c, data);
     } else {
       run->OnHttpBytes(c, data);
@@ -285,7 +298,18 @@ class LoadRun {
     ++result_.completed;
     --in_flight_;
     c->state = Connection::State::kIdle;
+    if (options_.mode == LoadMode::kIdle) return HoldIdle();
     SendNext(c);
+  }
+
+  // Idle mode: the connection stays open and silent; the next one opens, and once all are open
+  // the process's RSS is what they cost (on both ends, when the server is in this process).
+  void HoldIdle() {
+    if (result_.completed == static_cast<uint64_t>(options_.connections)) {
+      result_.rss_held_bytes = CurrentRssBytes();
+      return Stop(StopReason::kRequests);
+    }
+    if (!stopping_ && opened_ < options_.connections) Open();
   }
 
   // Counts the error, gives up the connection (and its request, if one was waiting).
@@ -295,6 +319,7 @@ class LoadRun {
     if (c->state == Connection::State::kWaiting) --in_flight_;
     Close(c);
     --live_;
+    if (options_.mode == LoadMode::kIdle && !stopping_ && opened_ < options_.connections) Open();
     MaybeFinish();
   }
 
@@ -316,7 +341,13 @@ class LoadRun {
 
   void MaybeFinish() {
     if (stopping_ || opening_ || in_flight_ > 0) return;
-    if (issued_ >= options_.requests) return Stop(StopReason::kRequests);
+    if (issued_ >= options_.requests) {
+      // Idle connections stay open after their one exchange: a lost one ends the run instead.
+      if (options_.mode == LoadMode::kIdle && result_.completed < static_cast<uint64_t>(options_.connections)) {
+        return Stop(StopReason::kConnections);
+      }
+      return Stop(StopReason::kRequests);
+    }
     if (live_ == 0) Stop(StopReason::kConnections);
   }
 
@@ -348,13 +379,31 @@ class LoadRun {
   uint64_t issued_ = 0;
   uint64_t in_flight_ = 0;
   int live_ = 0;  // connections connecting or open
+  int opened_ = 0;  // connections attempted so far
   bool opening_ = false;
   bool stopping_ = false;
 };
 
 }  // namespace
 
-const char* LoadModeName(LoadMode mode) { return mode == LoadMode::kEcho ? "echo" : "http"; }
+const char* LoadModeName(LoadMode mode) {
+  switch (mode) {
+    case LoadMode::kEcho: return "echo";
+    case LoadMode::kHttp: return "http";
+    case LoadMode::kIdle: return "idle";
+  }
+  return "?";
+}
+
+bool ParseLoadMode(std::string_view name, LoadMode* mode) {
+  for (LoadMode m : {LoadMode::kEcho, LoadMode::kHttp, LoadMode::kIdle}) {
+    if (name == LoadModeName(m)) {
+      *mode = m;
+      return true;
+    }
+  }
+  return false;
+}
 
 const char* StopReasonName(StopReason reason) {
   switch (reason) {
@@ -370,7 +419,7 @@ Status ValidateLoadOptions(const LoadOptions& o) {
   if (o.connections < 1 || o.connections > kMaxConnections) {
     return Status::Error("--connections must be 1-" + std::to_string(kMaxConnections));
   }
-  if (o.mode == LoadMode::kEcho && (o.size < 1 || o.size > kMaxSize)) {
+  if (o.mode != LoadMode::kHttp && (o.size < 1 || o.size > kMaxSize)) {
     return Status::Error("--size must be 1-" + std::to_string(kMaxSize) + " bytes");
   }
   if (o.requests < 1) return Status::Error("--requests must be at least 1");
@@ -397,15 +446,21 @@ LoadGenerator::~LoadGenerator() {
   if (thread_.joinable()) thread_.join();
 }
 
-Status LoadGenerator::Start(const LoadOptions& options) {
+Status LoadGenerator::Start(const LoadOptions& asked, std::function<void()> on_done) {
   if (thread_.joinable()) return Status::Error("load generator: a run is already in progress");
+  LoadOptions options = asked;
+  if (options.mode == LoadMode::kIdle) options.requests = static_cast<uint64_t>(options.connections);
   DUET_RETURN_IF_ERROR(ValidateLoadOptions(options));
   sockaddr_storage addr;
   DUET_RETURN_IF_ERROR(ResolveLoopback(options.host, options.port, &addr));
-  DUET_RETURN_IF_ERROR(EnsureDescriptors(options.connections));
+  DUET_RETURN_IF_ERROR(EnsureDescriptors(static_cast<uint64_t>(options.connections),
+                                          "--connections " + std::to_string(options.connections)));
   auto run = std::make_unique<LoadRun>(options, addr);
   DUET_RETURN_IF_ERROR(run->Init());
-  thread_ = std::thread([this, run = std::move(run)] { result_ = run->Execute(); });
+  thread_ = std::thread([this, run = std::move(run), on_done = std::move(on_done)] {
+    result_ = run->Execute();
+    if (on_done) on_done();
+  });
   return Status::Ok();
 }
 

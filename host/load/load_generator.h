@@ -5,8 +5,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include "core/status.h"
@@ -14,19 +16,23 @@
 
 namespace duet {
 
-enum class LoadMode { kEcho, kHttp };
+// kIdle: every connection exchanges one echo message (so the server has surely set it up), and
+// once all are open the run records the process RSS and ends: the memory an idle connection costs.
+enum class LoadMode { kEcho, kHttp, kIdle };
 // Why a run ended: every request answered, the time limit, or no connection left to send on.
 enum class StopReason { kRequests, kDuration, kConnections };
 
 const char* LoadModeName(LoadMode mode);
+// "echo" / "http" / "idle"; false for anything else.
+bool ParseLoadMode(std::string_view name, LoadMode* mode);
 const char* StopReasonName(StopReason reason);
 
 struct LoadOptions {
   std::string host = "127.0.0.1";  // 127.0.0.0/8, ::1 or localhost; anything else is refused
   int port = 0;
   int connections = 10;
-  size_t size = 64;             // echo: bytes per message (http: ignored)
-  uint64_t requests = 100000;   // in total, over all connections
+  size_t size = 64;             // echo, idle: bytes per message (http: ignored)
+  uint64_t requests = 100000;   // in total, over all connections (idle: one per connection)
   double duration_s = 10;       // the run ends at this time limit even with requests left
   double timeout_s = 2;         // a request (or connect) older than this is an error and closes its connection
   LoadMode mode = LoadMode::kEcho;
@@ -50,6 +56,9 @@ struct LoadResult {
   uint64_t client_cpu_ns = 0;  // the generator thread's own CPU time over the run
   StopReason stopped_by = StopReason::kRequests;
   LatencyHistogram latency;    // ns from the first byte written to the last byte of the response
+  // Idle mode: the process RSS before the first connect and with every connection open.
+  uint64_t rss_start_bytes = 0;
+  uint64_t rss_held_bytes = 0;
 
   uint64_t error_count() const;
   double throughput() const;   // completed requests per second of wall time
@@ -63,7 +72,8 @@ class LoadGenerator {
   LoadGenerator& operator=(const LoadGenerator&) = delete;
 
   // Validates the options and starts the run on a new thread; fails without starting anything.
-  Status Start(const LoadOptions& options);
+  // `on_done` runs on that thread once the run has ended (to wake whoever serves meanwhile).
+  Status Start(const LoadOptions& options, std::function<void()> on_done = {});
   // Waits for the run started last to end and returns what it measured.
   LoadResult Join();
 
@@ -71,6 +81,10 @@ class LoadGenerator {
   std::thread thread_;
   LoadResult result_;
 };
+
+// Makes room for `descriptors` more open files: raises the soft RLIMIT_NOFILE, and the hard one
+// when the process may (root); a clear error naming `what` when it cannot.
+Status EnsureDescriptors(uint64_t descriptors, const std::string& what);
 
 // Start + Join: runs the load to its end on a thread of its own.
 Status RunLoad(const LoadOptions& options, LoadResult* result);

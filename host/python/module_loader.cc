@@ -96,13 +96,27 @@ def unload(folder):
         if (getattr(module, "__file__", None) or "").startswith(prefix):
             del sys.modules[name]
 
-def run_awaitable(awaitable):
+def _session_loop():
     # One loop for the whole session, as a long-lived server process would have.
     global _loop
     import asyncio
     if _loop is None or _loop.is_closed():
         _loop = asyncio.new_event_loop()
-    return _loop.run_until_complete(awaitable)
+    return _loop
+
+def run_awaitable(awaitable):
+    return _session_loop().run_until_complete(awaitable)
+
+def serve(wait):
+    # The load generator ends on a thread of its own: a worker blocked in wait() turns that end
+    # into a future, and the loop serves the workload's sockets until it resolves.
+    loop = _session_loop()
+    return loop.run_until_complete(loop.run_in_executor(None, wait))
+
+def state_value(state, key):
+    import collections.abc
+    value = state.get(key) if isinstance(state, collections.abc.Mapping) else getattr(state, key, None)
+    return to_json(value)
 
 def close_session_loop():
     # The host's libuv loop is going away with the runtime; so must the loop on it.

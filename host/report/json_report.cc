@@ -44,6 +44,7 @@ RuntimeResult RuntimeFromJson(const std::string& name, const nlohmann::json& r) 
   if (auto verified = Present(r, "verified")) rr.verified = verified->get<bool>();
   rr.counters = r.value("counters", nlohmann::json::object());
   rr.setup = r.value("setup", nlohmann::json::object());
+  rr.load = r.value("load", nlohmann::json());
   rr.error = ErrorFromJson(r.value("error", nlohmann::json()));
   return rr;
 }
@@ -147,6 +148,7 @@ nlohmann::json WorkloadResultJson(const WorkloadResult& r) {
         {"verified", rr.verified ? nlohmann::json(*rr.verified) : nlohmann::json(nullptr)},
         {"error", ErrorJson(rr.runtime, rr.error)},
     };
+    if (!rr.load.is_null()) runtimes[rr.runtime]["load"] = rr.load;
   }
   nlohmann::json ratio = {{"cpython_over_v8", nullptr}, {"ci95", nullptr}, {"significant", nullptr}};
   if (auto estimate = CpythonOverV8(r)) {

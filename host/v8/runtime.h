@@ -37,6 +37,9 @@ class V8Runtime final : public Runtime, private LoopParticipant {
   Status LastResult(nlohmann::json* result) override;
   Status Verify(bool* passed) override;
   Status Teardown() override;
+  // serve.cc: network pairs.
+  Status StateValue(const std::string& key, nlohmann::json* value) override;
+  Status Serve(const ServeStart& start) override;
   Status Exec(const std::filesystem::path& script, const std::vector<std::string>& args,
               int* exit_code) override;
   void BeginCounters() override;

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cstring>
 
 #include "core/clock.h"
@@ -65,6 +66,31 @@ TEST(LoadGeneratorTest, EchoCountsAreExact) {
   EXPECT_EQ(r.latency.count(), 1000u);
   EXPECT_NEAR(r.throughput(), 1000 / (r.wall_ns / 1e9), 1e-6);
   ExpectMonotonicPercentiles(r);
+}
+
+TEST(LoadGeneratorTest, IdleModeOpensEveryConnectionOnceAndReadsTheRss) {
+  TestServer server(TestServer::Behaviour::kEcho);
+  LoadOptions options = Against(server, 300, 1);  // idle: one exchange per connection, whatever `requests` says
+  options.mode = LoadMode::kIdle;
+  options.size = 16;
+  LoadResult r = RunToEnd(options);
+  EXPECT_EQ(r.completed, 300u);
+  EXPECT_EQ(r.error_count(), 0u);
+  EXPECT_EQ(r.stopped_by, StopReason::kRequests);
+  EXPECT_EQ(server.connections(), 300u);
+  EXPECT_EQ(server.bytes_received(), 300u * 16);
+  EXPECT_GT(r.rss_start_bytes, 0u);
+  EXPECT_GT(r.rss_held_bytes, 0u);
+}
+
+TEST(LoadGeneratorTest, OnDoneRunsOnceTheRunHasEnded) {
+  TestServer server(TestServer::Behaviour::kEcho);
+  LoadGenerator generator;
+  std::atomic<int> calls{0};
+  ASSERT_TRUE(generator.Start(Against(server, 2, 50), [&] { ++calls; }).ok());
+  LoadResult r = generator.Join();
+  EXPECT_EQ(calls.load(), 1);
+  EXPECT_EQ(r.completed, 50u);
 }
 
 TEST(LoadGeneratorTest, LargeMessagesArriveInPiecesAndStillCountOnce) {

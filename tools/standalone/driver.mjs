@@ -2,7 +2,7 @@
 // loop and writes duet-run/1 JSON, so host-vs-standalone comparisons time the very same files.
 // Usage: node driver.mjs [--filter RE] [--size NAME] [--runs N] [--warmup N] [--json FILE|-] PATH...
 
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as nodeModule from "node:module";
 import * as path from "node:path";
@@ -199,6 +199,31 @@ function manifestParams(manifest, size) {
   return { ...params, ...sizes[size] };
 }
 
+// Network pairs (workload.json "load"; docs/net-workloads.md): node has no load generator, so
+// `duet load` runs as a child process against the server setup() started while this loop serves.
+const DUET = process.env.DUET_BIN ?? path.join(path.dirname(fileURLToPath(import.meta.url)), "../../build/duet");
+
+function loadCommand(load, params, state) {
+  if (load.mode !== "echo" && load.mode !== "http") {
+    throw new Error(`load mode '${load.mode}' needs duet's in-process generator: measure it with duet run`);
+  }
+  const args = ["load", "--port", String(state.port), "--mode", load.mode];
+  const flags = { connections: "--connections", message_size: "--size", requests: "--requests", duration: "--duration" };
+  for (const [key, flag] of Object.entries(flags)) {
+    const value = params[key] ?? load[key];
+    if (value !== undefined) args.push(flag, String(value));
+  }
+  return args;
+}
+
+function driveLoad(args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(DUET, args, { stdio: ["ignore", "ignore", "inherit"] });
+    child.on("error", reject);
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`duet ${args.join(" ")} exited with ${code}`))));
+  });
+}
+
 async function runWorkload(dir, params, manifest, opts) {
   const script = path.join(dir, path.basename(dir) + ".js");
   const runs = opts.runs ?? manifest.runs ?? DEFAULT_RUNS;
@@ -220,6 +245,11 @@ async function runWorkload(dir, params, manifest, opts) {
     state = typeof mod.setup === "function" ? await settle(mod.setup(params)) : undefined;
     setUp = true;
     phase = "run";
+    if (manifest.load !== undefined) {
+      const args = loadCommand(manifest.load, params, state);
+      const serveRun = mod.run;
+      mod = { ...mod, run: async (s) => { await driveLoad(args); return serveRun(s); } };
+    }
     for (let i = 0; i < warmup; i++) {
       let r = mod.run(state);
       if (isThenable(r)) r = await r;

@@ -56,6 +56,30 @@ def _settle(value):
     return _event_loop().run_until_complete(value) if inspect.iscoroutine(value) else value
 
 
+# Network pairs (workload.json "load"; docs/net-workloads.md): python3 has no load generator, so
+# `duet load` runs as a child process against the server setup() started while this loop serves.
+DUET = os.environ.get("DUET_BIN", os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../build/duet"))
+
+
+def load_command(load, params, state):
+    if load["mode"] not in ("echo", "http"):
+        raise ValueError(f"load mode {load['mode']!r} needs duet's in-process generator: measure it with duet run")
+    port = state.get("port") if isinstance(state, dict) else getattr(state, "port", None)
+    pick = {key: params.get(key, load.get(key)) for key in ("connections", "message_size", "requests", "duration")}
+    command = [DUET, "load", "--port", str(port), "--mode", load["mode"]]
+    for key, flag in (("connections", "--connections"), ("message_size", "--size"), ("requests", "--requests"),
+                      ("duration", "--duration")):
+        if pick[key] is not None:
+            command += [flag, str(pick[key])]
+    return command
+
+
+async def drive_load(command):
+    child = await asyncio.create_subprocess_exec(*command, stdout=asyncio.subprocess.DEVNULL)
+    if await child.wait() != 0:
+        raise RuntimeError(f"{' '.join(command)} exited with {child.returncode}")
+
+
 def discover(roots):
     """Workload folders under the given paths, sorted and de-duplicated like duet's discovery."""
     dirs = set()
@@ -178,6 +202,14 @@ def run_workload(folder, params, manifest, opts):
         state = _settle(setup(params)) if callable(setup) else None
         set_up = True
         phase = "run"
+        load = manifest.get("load")
+        if load is not None:
+            command = load_command(load, params, state)
+            serve_run = run
+
+            def run(state):
+                _event_loop().run_until_complete(drive_load(command))
+                return serve_run(state)
         for _ in range(warmup):
             r = run(state)
             if iscoroutine(r):

@@ -1,0 +1,138 @@
+#!/usr/bin/python3
+"""The net/ workloads' servers in duet against their standalone twins, driven by `duet load`:
+node:net in duet vs Debian's node 18 (the same V8), asyncio in duet vs python3 + uvloop vs stock
+asyncio. Every server is the workload's own file, started by bench/net/serve.{mjs,py}. Prints per
+server the median throughput, p99 latency and the serving (main) thread's CPU time per request,
+user+sys and user, read from /proc/PID/task/PID (the same thread in every runtime), then the ratios
+the targets are stated in (docs/net-workloads.md).
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+LIBNODE = os.path.join(ROOT, "third_party/libnode/usr")
+PYTHON = "/usr/bin/python3"
+SERVERS = ["duet-js", "node18", "duet-py", "uvloop", "stock"]
+# (numerator, denominator, figure, target): duet-js within 10% of node 18; duet-py within 10% of
+# uvloop and at least 2x better than stock asyncio on CPU per request.
+TARGETS = [("duet-js", "node18", "per_second", ">=", 0.90), ("duet-js", "node18", "cpu_ns", "<=", 1.10),
+           ("duet-py", "uvloop", "user_ns", "<=", 1.10), ("stock", "duet-py", "user_ns", ">=", 2.0)]
+TICK_NS = 1e9 / os.sysconf("SC_CLK_TCK")
+
+
+def server_argv(name, duet, workload, overrides):
+    js, py = os.path.join(ROOT, "bench/net/serve.mjs"), os.path.join(ROOT, "bench/net/serve.py")
+    node = os.path.join(LIBNODE, "bin/node")
+    return {
+        "duet-js": ([duet, "exec", js, workload] + overrides, {}),
+        "node18": ([node, js, workload] + overrides, {"LD_LIBRARY_PATH": os.path.join(LIBNODE, "lib/x86_64-linux-gnu")}),
+        "duet-py": ([duet, "exec", py, workload] + overrides, {}),
+        "uvloop": ([PYTHON, py, workload, "--uvloop"] + overrides, {}),
+        "stock": ([PYTHON, py, workload] + overrides, {}),
+    }[name]
+
+
+def main_thread_cpu(pid):
+    """(user+sys ns, user ns) of the process's main thread: schedstat's run time is exact; the
+    user share comes from stat's clock ticks."""
+    with open(f"/proc/{pid}/task/{pid}/schedstat") as f:
+        total = int(f.read().split()[0])
+    with open(f"/proc/{pid}/task/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    user_ticks, sys_ticks = int(fields[11]), int(fields[12])
+    ticks = user_ticks + sys_ticks
+    return total, total * user_ticks / ticks if ticks else 0.0
+
+
+def load(duet, port, opts, requests):
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        argv = [duet, "load", "--port", str(port), "--mode", opts.mode, "--connections", str(opts.connections),
+                "--requests", str(requests), "--duration", "120", "--json", out.name]
+        if opts.mode == "echo":
+            argv += ["--size", str(opts.size)]
+        done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if done.returncode != 0:
+            raise SystemExit(f"net: {' '.join(argv)} failed: {done.stderr.strip()}")
+        return json.load(open(out.name))
+
+
+def one_round(name, opts):
+    argv, env = server_argv(name, opts.duet, opts.workload, opts.param)
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True, env=dict(os.environ, **env), cwd=ROOT)
+    try:
+        line = proc.stdout.readline()
+        if not line:
+            raise SystemExit(f"net: server {name} exited before printing its port: {' '.join(argv)}")
+        port = json.loads(line)["port"]
+        load(opts.duet, port, opts, max(opts.requests // 10, opts.connections))  # warm up (JIT, buffers)
+        cpu0, user0 = main_thread_cpu(proc.pid)
+        result = load(opts.duet, port, opts, opts.requests)
+        cpu1, user1 = main_thread_cpu(proc.pid)
+    finally:
+        proc.kill()
+        proc.wait()
+    n = result["completed"]
+    return {"per_second": result["throughput_per_s"], "p50_us": result["latency"]["p50_ns"] / 1e3,
+            "p99_us": result["latency"]["p99_ns"] / 1e3, "cpu_ns": (cpu1 - cpu0) / n, "user_ns": (user1 - user0) / n,
+            "completed": n, "errors": result["errors"]["total"]}
+
+
+def main(argv):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duet", default=os.path.join(ROOT, "build/duet"))
+    parser.add_argument("--workload", default="tcp-echo", choices=["tcp-echo", "http-hello", "fan-out"])
+    parser.add_argument("--servers", default=",".join(SERVERS), help="comma-separated, from the default list")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved, the order reversed every other round")
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--size", type=int, default=64, help="echo: bytes per message")
+    parser.add_argument("--requests", type=int, default=50000, help="per round")
+    parser.add_argument("--param", action="append", default=[], metavar="K=V", help="a workload param (JSON value)")
+    parser.add_argument("--json", metavar="FILE", help="also write rounds, medians and ratios as JSON")
+    opts = parser.parse_args(argv)
+    opts.mode = "echo" if opts.workload == "tcp-echo" else "http"
+    servers = [s for s in opts.servers.split(",") if s]
+    unknown = [s for s in servers if s not in SERVERS]
+    if unknown:
+        parser.error(f"unknown server(s) {', '.join(unknown)}; choose from {', '.join(SERVERS)}")
+
+    rounds = {name: [] for name in servers}
+    for r in range(opts.rounds):
+        for name in (servers if r % 2 == 0 else servers[::-1]):
+            rounds[name].append(one_round(name, opts))
+    keys = ["per_second", "p50_us", "p99_us", "cpu_ns", "user_ns"]
+    medians = {name: {k: statistics.median(x[k] for x in rs) for k in keys} for name, rs in rounds.items()}
+
+    what = f"{opts.size} B echo" if opts.mode == "echo" else "HTTP GET"
+    print(f"net/{opts.workload}: {opts.connections} connections, {opts.requests} x {what} per round, "
+          f"{opts.rounds} round(s), client: duet load; medians")
+    print(f"  {'server':<10} {'req/s':>10} {'p50 µs':>9} {'p99 µs':>9} {'CPU ns/req':>11} {'user ns/req':>12}")
+    for name, m in medians.items():
+        print(f"  {name:<10} {m['per_second']:>10.0f} {m['p50_us']:>9.1f} {m['p99_us']:>9.1f} {m['cpu_ns']:>11.0f} "
+              f"{m['user_ns']:>12.0f}")
+    ratios = []
+    for num, den, key, op, target in TARGETS:
+        if num in medians and den in medians:
+            # A run too short for one clock tick of user time has no user ratio (null, "n/a").
+            value = medians[num][key] / medians[den][key] if medians[den][key] > 0 else None
+            met = value is not None and (value <= target if op == "<=" else value >= target)
+            ratios.append({"ratio": f"{num}/{den} {key}", "value": value, "target": f"{op} {target}",
+                           "verdict": "n/a" if value is None else "met" if met else "missed"})
+    for r in ratios:
+        shown = "-" if r["value"] is None else f"{r['value']:.3f}"
+        print(f"  {r['ratio']:<30} {shown:>6}  {r['target']:<7} {r['verdict']}")
+    if opts.json:
+        with open(opts.json, "w") as f:
+            json.dump({"schema": "duet-net-bench/1", "workload": opts.workload, "mode": opts.mode,
+                       "connections": opts.connections, "size": opts.size if opts.mode == "echo" else None,
+                       "requests": opts.requests, "rounds": rounds, "medians": medians, "ratios": ratios}, f, indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,190 @@
+// Network pairs in the harness; see network_run.h.
+#include "bench/network_run.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include "bench/statistics.h"
+#include "core/clock.h"
+
+namespace duet {
+namespace {
+
+// The load block's numeric keys, their params overrides and ranges.
+struct NumericKey {
+  const char* name;
+  double min, max;
+  bool integer;
+};
+constexpr NumericKey kNumericKeys[] = {
+    {"connections", 1, 100000, true},
+    {"message_size", 1, 64.0 * 1024 * 1024, true},
+    {"requests", 1, 1e12, true},
+    {"duration", 0.001, 3600, false},
+};
+
+Status CheckNumber(const NumericKey& key, const nlohmann::json& value, const char* where) {
+  bool ok = value.is_number() && (!key.integer || value.is_number_integer()) &&
+            value.get<double>() >= key.min && value.get<double>() <= key.max;
+  if (ok) return Status::Ok();
+  return Status::Error(fmt::format("{}\"{}\" must be {} in [{:g}, {:g}], got {}", where, key.name,
+                                   key.integer ? "an integer" : "a number", key.min, key.max, value.dump()));
+}
+
+size_t OpenDescriptors() {
+  std::error_code ec;
+  auto fds = std::filesystem::directory_iterator("/proc/self/fd", ec);
+  return ec ? 0 : static_cast<size_t>(std::distance(fds, std::filesystem::directory_iterator()));
+}
+
+// After the generator has closed its ends, serves until the server has closed its own (the process
+// holds no more descriptors than before the iteration), so the next iteration — or the other
+// runtime — starts from the same descriptors and memory. Bounded: a server that keeps
+// connections open only costs this wait.
+Status ServeUntilClosed(Runtime& runtime, size_t descriptors_before) {
+  static constexpr auto kLimit = std::chrono::seconds(5);
+  std::thread watcher;
+  Status served = runtime.Serve([&](std::function<void()> done) {
+    watcher = std::thread([descriptors_before, done = std::move(done)] {
+      auto deadline = std::chrono::steady_clock::now() + kLimit;
+      while (OpenDescriptors() > descriptors_before && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      }
+      done();
+    });
+    return Status::Ok();
+  });
+  if (watcher.joinable()) watcher.join();
+  return served;
+}
+
+}  // namespace
+
+Status ValidateLoadBlock(const nlohmann::json& load) {
+  if (!load.is_object()) return Status::Error("must be an object");
+  LoadMode mode;
+  if (!load.contains("mode") || !load["mode"].is_string() || !ParseLoadMode(load["mode"].get<std::string>(), &mode)) {
+    return Status::Error("\"mode\" must be \"echo\", \"http\" or \"idle\"");
+  }
+  for (const auto& [name, value] : load.items()) {
+    if (name == "mode") continue;
+    if (name == "path") {
+      if (!value.is_string()) return Status::Error("\"path\" must be a string");
+      continue;
+    }
+    auto key = std::find_if(std::begin(kNumericKeys), std::end(kNumericKeys),
+                            [&](const NumericKey& k) { return name == k.name; });
+    if (key == std::end(kNumericKeys)) {
+      return Status::Error("unknown key \"" + name + "\" (mode, connections, message_size, requests, duration, path)");
+    }
+    DUET_RETURN_IF_ERROR(CheckNumber(*key, value, ""));
+  }
+  return Status::Ok();
+}
+
+Status ResolveLoadOptions(const nlohmann::json& load, const nlohmann::json& params, LoadOptions* options) {
+  DUET_RETURN_IF_ERROR(ValidateLoadBlock(load));
+  LoadOptions o;
+  ParseLoadMode(load["mode"].get<std::string>(), &o.mode);
+  if (load.contains("path")) o.path = load["path"].get<std::string>();
+  for (const NumericKey& key : kNumericKeys) {
+    nlohmann::json value = load.value(key.name, nlohmann::json());
+    if (params.is_object() && params.contains(key.name)) {
+      value = params[key.name];
+      DUET_RETURN_IF_ERROR(CheckNumber(key, value, "param "));
+    }
+    if (value.is_null()) continue;
+    std::string name = key.name;
+    if (name == "connections") o.connections = value.get<int>();
+    if (name == "message_size") o.size = value.get<size_t>();
+    if (name == "requests") o.requests = value.get<uint64_t>();
+    if (name == "duration") o.duration_s = value.get<double>();
+  }
+  *options = o;
+  LoadOptions checked = o;
+  checked.port = 1;  // the real one comes from setup()
+  return ValidateLoadOptions(checked);
+}
+
+Status NetworkLane::Iterate(Runtime& runtime, const std::string& script, Sample* sample) {
+  nlohmann::json port;
+  DUET_RETURN_IF_ERROR(runtime.StateValue("port", &port));
+  if (!port.is_number_integer() || port.get<int>() < 1 || port.get<int>() > 65535) {
+    return Status::Error("a network pair's setup() must return a state whose \"port\" is the port it listens on; got " +
+                             port.dump(),
+                         script);
+  }
+  LoadOptions options = options_;
+  options.port = port.get<int>();
+  // Both ends of every connection live in this process.
+  DUET_RETURN_IF_ERROR(EnsureDescriptors(2 * static_cast<uint64_t>(options.connections),
+                                         fmt::format("{} loopback connections with the server in-process", options.connections)));
+
+  size_t descriptors_before = OpenDescriptors();
+  LoadGenerator generator;
+  uint64_t cpu0 = ThreadCpuNs();
+  uint64_t wall0 = NowNs();
+  Status served = runtime.Serve([&](std::function<void()> done) { return generator.Start(options, std::move(done)); });
+  LoadResult load = generator.Join();
+  Sample run;  // run(state): the server's own count, the cross-check
+  if (served.ok()) served = runtime.RunOnce(&run);
+  sample->wall_ns = NowNs() - wall0;
+  sample->cpu_ns = ThreadCpuNs() - cpu0;
+  DUET_RETURN_IF_ERROR(served);
+  DUET_RETURN_IF_ERROR(ServeUntilClosed(runtime, descriptors_before));
+
+  if (load.error_count() > 0 || load.completed == 0) {
+    std::string kinds;
+    for (const auto& [kind, n] : load.errors) kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", kind, n);
+    return Status::Error(fmt::format("the load generator got {} answers and {} errors ({}) from port {}", load.completed,
+                                     load.error_count(), kinds.empty() ? "none answered" : kinds, options.port),
+                         script);
+  }
+  ++iterations_;
+  completed_ += load.completed;
+  unfinished_ += load.unfinished;
+  bytes_ += load.bytes_received;
+  latency_.Merge(load.latency);
+  throughput_.push_back(load.throughput());
+  cpu_per_message_.push_back(static_cast<double>(sample->cpu_ns) / static_cast<double>(load.completed));
+  if (options.mode == LoadMode::kIdle && load.rss_held_bytes > load.rss_start_bytes) {
+    rss_per_connection_ = std::max(rss_per_connection_, static_cast<double>(load.rss_held_bytes - load.rss_start_bytes) /
+                                                            static_cast<double>(options.connections));
+  }
+  return Status::Ok();
+}
+
+void NetworkLane::Reset() {
+  double rss = rss_per_connection_;
+  *this = NetworkLane(options_);
+  rss_per_connection_ = rss;
+}
+
+nlohmann::json NetworkLane::Summary() const {
+  auto median = [](const std::vector<double>& values) { return values.empty() ? 0.0 : Summarize(values).median; };
+  return {
+      {"mode", LoadModeName(options_.mode)},
+      {"connections", options_.connections},
+      {"message_size", options_.mode == LoadMode::kHttp ? nlohmann::json() : nlohmann::json(options_.size)},
+      {"requests_per_iteration", options_.mode == LoadMode::kIdle ? options_.connections : options_.requests},
+      {"iterations", iterations_},
+      {"requests", completed_},
+      {"unfinished", unfinished_},
+      {"bytes_received", bytes_},
+      {"throughput_rps", median(throughput_)},
+      {"cpu_per_message_ns", median(cpu_per_message_)},
+      {"latency_ns",
+       {{"p50", latency_.Percentile(50)},
+        {"p90", latency_.Percentile(90)},
+        {"p99", latency_.Percentile(99)},
+        {"p999", latency_.Percentile(99.9)},
+        {"max", latency_.max()}}},
+      {"rss_per_connection_bytes", options_.mode == LoadMode::kIdle ? nlohmann::json(rss_per_connection_) : nlohmann::json()},
+  };
+}
+
+}  // namespace duet

@@ -1,0 +1,54 @@
+// Network pairs (workload.json "load"): each iteration serves the loaded workload on the shared
+// loop while the built-in load generator drives it from its own thread, then run(state) returns
+// what the server counted. Per runtime: throughput, latency percentiles, server CPU per message.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/runtime.h"
+#include "core/status.h"
+#include "load/load_generator.h"
+
+namespace duet {
+
+// The manifest's "load" block: known keys with values in range; the reason when not.
+Status ValidateLoadBlock(const nlohmann::json& load);
+
+// The load block, with the params of the same names (connections, message_size, requests,
+// duration) taking precedence so that sizes and --param scale the traffic.
+Status ResolveLoadOptions(const nlohmann::json& load, const nlohmann::json& params, LoadOptions* options);
+
+// The network side of one runtime's lane in the harness.
+class NetworkLane {
+ public:
+  explicit NetworkLane(const LoadOptions& options) : options_(options) {}
+
+  // One iteration: the generator runs against state.port while the runtime serves, then
+  // run(state). The sample is the main (serving) thread's wall and CPU time over both; an
+  // iteration with a load error (a reset, a wrong reply, a timeout) fails.
+  Status Iterate(Runtime& runtime, const std::string& script, Sample* sample);
+  // Forgets the iterations so far (the warmup): the summary describes the samples.
+  void Reset();
+  // runtimes.<name>.load in duet-run/1 (docs/json-output.md).
+  nlohmann::json Summary() const;
+
+ private:
+  LoadOptions options_;
+  int iterations_ = 0;
+  uint64_t completed_ = 0;
+  uint64_t unfinished_ = 0;
+  uint64_t bytes_ = 0;
+  LatencyHistogram latency_;
+  std::vector<double> throughput_;       // requests per second, per iteration
+  std::vector<double> cpu_per_message_;  // server (main thread) CPU ns per request, per iteration
+  // Idle mode: the largest RSS growth per connection seen, warmup included (later iterations
+  // reuse memory the first one grew, so the first is the one that shows the cost).
+  double rss_per_connection_ = 0;
+};
+
+}  // namespace duet
