@@ -4,6 +4,7 @@
 
 #include <uv.h>
 
+#include <atomic>
 #include <functional>
 #include <vector>
 
@@ -40,6 +41,13 @@ class Loop {
   // Runs until nothing is alive (the end of `duet exec`).
   void SpinUntilIdle();
 
+  // Thread-safe (the watchdog's call): SpinUntil stops waiting and fails, now or as soon as the
+  // running callback returns, until ClearInterrupt. Wakes a loop blocked in uv_run.
+  void Interrupt();
+  void ClearInterrupt() { interrupted_ = false; }
+  // Read by loops that spin the shared uv loop themselves (Python's asyncio on libuv).
+  const std::atomic<bool>& interrupted() const { return interrupted_; }
+
   // Closes every handle and the loop; returns the uv_loop_close result (0 or UV_EBUSY).
   int Close();
 
@@ -47,6 +55,8 @@ class Loop {
   bool DrainParticipants();
 
   uv_loop_t loop_{};
+  uv_async_t wakeup_{};  // unreferenced: it never keeps the loop alive by itself
+  std::atomic<bool> interrupted_{false};
   bool initialized_ = false;
   std::vector<LoopParticipant*> participants_;
 };

@@ -53,6 +53,14 @@ class Runtime {
   // Calls teardown(state) when exported and releases the workload.
   virtual Status Teardown() = 0;
 
+  // Thread-safe, the watchdog's call: asks the script running on the main thread to stop as soon
+  // as it can (V8 terminates execution, CPython raises at its next bytecode boundary) and stops
+  // waiting on the loop. The call in progress then fails.
+  virtual void Interrupt() = 0;
+  // On the main thread, once the interrupted call has returned: the runtime is usable again and
+  // whatever the workload left on the loop is gone.
+  virtual void ClearInterrupt() = 0;
+
   // Engine counters (design §4) gathered by the engine itself between the two calls: GC
   // counts and pauses, heap figures. Begin resets them; End returns them as a JSON object.
   virtual void BeginCounters() = 0;
