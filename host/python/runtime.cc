@@ -100,7 +100,8 @@ int PythonRuntime::RaiseInterrupt(void* self) {
 
 void PythonRuntime::Interrupt() {
   interrupting_ = true;
-  // Runs at the next bytecode boundary; a long call into C (a regex, a sleep) is not one.
+  // Runs at the next bytecode boundary, or where C code checks for signals (sleep, select, re);
+  // a long C loop that does neither (sum(range(10**12))) is out of reach.
   Py_AddPendingCall(&PythonRuntime::RaiseInterrupt, this);
   // CPython 3.11 only notices a pending call added by another thread when the main thread next
   // recomputes its "eval breaker"; a signal does that (on the main thread, in CPython's handler).
