@@ -45,6 +45,11 @@ def run_session(duet, work, name, before_run, paths, extra):
     check(not list(work.glob("core*")), f"{name}: a core file was left in {work}")
     check(json_path.exists(), f"{name}: no JSON at {json_path}\n{done.stderr[-3000:]}")
     doc = json.loads(json_path.read_text()) if json_path.exists() else {"workloads": []}
+    if json_path.exists():  # failures, merged children included, are documented duet-run/1
+        schema = subprocess.run(["/usr/bin/python3", str(SOURCE / "tests" / "cli" / "check_schema.py"),
+                                 str(SOURCE / "docs" / "duet-run.schema.json"), str(json_path)],
+                                capture_output=True, text=True)
+        check(schema.returncode == 0, f"{name}: the JSON does not follow docs/duet-run.schema.json: {schema.stdout}{schema.stderr}")
     return done, doc, db
 
 
