@@ -2,6 +2,13 @@
 // waits for an interrupt in flight and a fired scope is always seen as fired.
 #include "bench/watchdog.h"
 
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdio>
+
 namespace duet {
 
 Watchdog::Watchdog() : thread_([this] { Main(); }) {}
@@ -18,15 +25,28 @@ Watchdog::~Watchdog() {
 void Watchdog::Main() {
   std::unique_lock<std::mutex> lock(mu_);
   while (!stop_) {
-    if (target_ == nullptr || fired_) {
+    if (target_ == nullptr) {
       changed_.wait(lock);
       continue;
     }
-    if (changed_.wait_until(lock, deadline_) == std::cv_status::timeout && target_ != nullptr && !fired_ &&
-        std::chrono::steady_clock::now() >= deadline_) {
+    auto until = fired_ ? deadline_ + grace_ : deadline_;
+    if (changed_.wait_until(lock, until) != std::cv_status::timeout || target_ == nullptr ||
+        std::chrono::steady_clock::now() < until) {
+      continue;
+    }
+    if (!fired_) {
       target_->Interrupt();
       fired_ = true;
+      continue;
     }
+    // The runtime did not take the interrupt (one long call into C): waiting on is a hang, and a
+    // hang loses more than ending here, since the exports are written after every workload.
+    fmt::print(stderr,
+               "duet: {} did not stop within {:.0f} s of being interrupted (a long call into C?); ending duet with "
+               "exit code {} (--isolation=process keeps the session going)\n",
+               target_->name(), std::chrono::duration<double>(grace_).count(), kExitUnstoppable);
+    std::fflush(stderr);
+    _exit(kExitUnstoppable);
   }
 }
 
@@ -37,8 +57,11 @@ Watchdog::Scope::Scope(Watchdog* watchdog, Runtime* runtime, double timeout_s)
     std::lock_guard<std::mutex> lock(watchdog_->mu_);
     watchdog_->target_ = runtime;
     watchdog_->fired_ = false;
-    watchdog_->deadline_ = std::chrono::steady_clock::now() +
-                           std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(timeout_s));
+    auto seconds = [](double s) {
+      return std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(s));
+    };
+    watchdog_->deadline_ = std::chrono::steady_clock::now() + seconds(timeout_s);
+    watchdog_->grace_ = seconds(std::max(timeout_s, kMinGraceS));
   }
   watchdog_->changed_.notify_all();
 }

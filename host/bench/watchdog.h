@@ -1,5 +1,6 @@
 // Watchdog: one thread that ends a runaway workload call (design §8). The harness arms it around
-// every call into a runtime; past the deadline it calls Runtime::Interrupt from its own thread.
+// every call into a runtime; past the deadline it calls Runtime::Interrupt from its own thread,
+// and if that is not enough, ends the process rather than hang.
 #pragma once
 
 #include <chrono>
@@ -14,6 +15,11 @@ namespace duet {
 
 class Watchdog {
  public:
+  // A runtime still busy this long after its interrupt (at least the timeout again) cannot be
+  // stopped from inside the process: the watchdog ends the process with this exit code.
+  static constexpr double kMinGraceS = 5.0;
+  static constexpr int kExitUnstoppable = 3;
+
   Watchdog();
   ~Watchdog();  // stops and joins the thread
   Watchdog(const Watchdog&) = delete;
@@ -42,6 +48,7 @@ class Watchdog {
   std::condition_variable changed_;
   Runtime* target_ = nullptr;  // armed when set
   std::chrono::steady_clock::time_point deadline_;
+  std::chrono::steady_clock::duration grace_{};
   bool fired_ = false;
   bool stop_ = false;
   std::thread thread_;  // last: starts once the state above exists

@@ -1,7 +1,7 @@
 // The duet command line: `run` measures workload pairs side by side, `claims` measures the
 // workloads behind each claim and judges it, `exec` runs one plain script, `list` shows what `run`
 // would measure; report/history/compare live in report_commands, `load` in load_command. Exit
-// codes: 0 ok, 1 something failed, 2 usage.
+// codes: 0 ok, 1 something failed, 2 usage, 3 a workload could not be stopped (bench/watchdog.h).
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
