@@ -26,13 +26,14 @@ void Watchdog::Main() {
   std::unique_lock<std::mutex> lock(mu_);
   while (!stop_) {
     if (target_ == nullptr) {
+      waiting_until_ = std::chrono::steady_clock::time_point::max();
       changed_.wait(lock);
       continue;
     }
-    auto until = fired_ ? deadline_ + grace_ : deadline_;
-    if (changed_.wait_until(lock, until) != std::cv_status::timeout || target_ == nullptr ||
-        std::chrono::steady_clock::now() < until) {
-      continue;
+    waiting_until_ = fired_ ? deadline_ + grace_ : deadline_;
+    if (changed_.wait_until(lock, waiting_until_) != std::cv_status::timeout || target_ == nullptr ||
+        std::chrono::steady_clock::now() < waiting_until_) {
+      continue;  // woken, disarmed, or re-armed with a later deadline: look again
     }
     if (!fired_) {
       target_->Interrupt();
@@ -53,6 +54,7 @@ void Watchdog::Main() {
 Watchdog::Scope::Scope(Watchdog* watchdog, Runtime* runtime, double timeout_s)
     : watchdog_(timeout_s > 0 ? watchdog : nullptr), runtime_(runtime) {
   if (watchdog_ == nullptr) return;
+  bool wake = false;
   {
     std::lock_guard<std::mutex> lock(watchdog_->mu_);
     watchdog_->target_ = runtime;
@@ -62,8 +64,11 @@ Watchdog::Scope::Scope(Watchdog* watchdog, Runtime* runtime, double timeout_s)
     };
     watchdog_->deadline_ = std::chrono::steady_clock::now() + seconds(timeout_s);
     watchdog_->grace_ = seconds(std::max(timeout_s, kMinGraceS));
+    // Only when the thread would otherwise sleep past this deadline: a wake-up per iteration
+    // would put a context switch next to every timed iteration.
+    wake = watchdog_->waiting_until_ > watchdog_->deadline_;
   }
-  watchdog_->changed_.notify_all();
+  if (wake) watchdog_->changed_.notify_all();
 }
 
 Watchdog::Scope::~Scope() {
@@ -71,10 +76,9 @@ Watchdog::Scope::~Scope() {
   bool fired = false;
   {
     std::lock_guard<std::mutex> lock(watchdog_->mu_);
-    watchdog_->target_ = nullptr;
+    watchdog_->target_ = nullptr;  // the thread notices at its deadline; no wake-up needed
     fired = std::exchange(watchdog_->fired_, false);
   }
-  watchdog_->changed_.notify_all();
   if (fired) runtime_->ClearInterrupt();
 }
 

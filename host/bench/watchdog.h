@@ -49,6 +49,8 @@ class Watchdog {
   Runtime* target_ = nullptr;  // armed when set
   std::chrono::steady_clock::time_point deadline_;
   std::chrono::steady_clock::duration grace_{};
+  // What the thread sleeps until (max: until woken); arming wakes it only when that is too late.
+  std::chrono::steady_clock::time_point waiting_until_ = std::chrono::steady_clock::time_point::max();
   bool fired_ = false;
   bool stop_ = false;
   std::thread thread_;  // last: starts once the state above exists

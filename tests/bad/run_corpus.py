@@ -20,7 +20,7 @@ SOURCE = HERE.parent.parent
 GOOD = SOURCE / "tests" / "fixtures" / "workloads" / "good" / "double"
 TABLE = SOURCE / "docs" / "bad-workloads.md"
 # Short limits so the corpus takes seconds: a runaway call ends after --timeout.
-LIMITS = ["--runs", "2", "--warmup", "0", "--timeout", "2", "--js-max-heap", "64", "--py-max-memory", "64"]
+LIMITS = ["--runs", "2", "--warmup", "0", "--timeout", "3", "--js-max-heap", "32", "--py-max-memory", "32"]
 
 failures = []
 
