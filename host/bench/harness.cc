@@ -7,8 +7,10 @@
 
 #include "bench/network_run.h"
 #include "bench/statistics.h"
+#include "bench/watchdog.h"
 #include "core/clock.h"
 #include "core/memory.h"
+#include "core/stdio_guard.h"
 
 namespace duet {
 
@@ -73,33 +75,66 @@ struct Lane {
   Runtime* runtime;
   RuntimeResult* result;
   const WorkloadPair* pair;
+  Watchdog* watchdog;
+  double timeout_s;
+  StdioGuard* stdio;
   std::unique_ptr<NetworkLane> net;  // network pairs only
   bool loaded = false;
   bool alive() const { return result->error.ok(); }
   const std::filesystem::path& script() const { return runtime->name() == "v8" ? pair->js : pair->py; }
+
+  // Runs `call` under the watchdog. A call it had to end fails with a message that says so,
+  // keeping the location the runtime found (where Python was when the exception landed).
+  template <typename Call>
+  Status Guarded(const char* what, Call&& call, bool check_stdio = true, double extra_s = 0) {
+    Watchdog::Scope scope(watchdog, runtime, timeout_s > 0 ? timeout_s + extra_s : 0);
+    Status status = call();
+    if (scope.fired()) {
+      return Status::Error(fmt::format("timed out: {} was still running after {:g} s (--timeout)", what, timeout_s),
+                           status.file(), status.line(), status.detail());
+    }
+    if (!status.ok()) return OneLine(status);
+    return check_stdio ? CheckStdio() : status;
+  }
+  // A failure's reason is one line in every report; the rest of a longer message (V8's
+  // description of a cycle, say) goes with the detail.
+  static Status OneLine(const Status& status) {
+    size_t eol = status.message().find('\n');
+    if (eol == std::string::npos) return status;
+    return Status::Error(status.message().substr(0, eol), status.file(), status.line(),
+                         status.message() + (status.detail().empty() ? "" : "\n" + status.detail()));
+  }
+  // Out of the timed path (once per call, or per block of iterations): duet's own output must
+  // survive a workload that closed fd 1 or 2.
+  Status CheckStdio() { return stdio->Check(); }
 };
 
 // One iteration; false when the runtime failed (its error is recorded). A startup workload's
 // iteration is cold: teardown, load, setup and the first run, timed together.
 bool Iterate(Lane& lane, Sample* sample) {
   if (lane.net) {
-    lane.result->error = lane.net->Iterate(*lane.runtime, lane.script().string(), sample);
+    // The load generator bounds the traffic itself; the watchdog allows for that bound.
+    lane.result->error = lane.Guarded(
+        "run", [&] { return lane.net->Iterate(*lane.runtime, lane.script().string(), sample); },
+        /*check_stdio=*/false, lane.net->max_seconds());
     return lane.alive();
   }
   if (!lane.pair->startup) {
-    lane.result->error = lane.runtime->RunOnce(sample);
+    lane.result->error = lane.Guarded("run", [&] { return lane.runtime->RunOnce(sample); }, /*check_stdio=*/false);
     return lane.alive();
   }
-  lane.runtime->Teardown();
-  uint64_t cpu0 = ThreadCpuNs();
-  uint64_t wall0 = NowNs();
-  Status status = lane.runtime->Load(lane.script(), lane.pair->params);
-  if (status.ok()) status = lane.runtime->Setup();
-  Sample first_run;
-  if (status.ok()) status = lane.runtime->RunOnce(&first_run);
-  sample->wall_ns = NowNs() - wall0;
-  sample->cpu_ns = ThreadCpuNs() - cpu0;
-  lane.result->error = status;
+  lane.result->error = lane.Guarded("a cold start", [&] {
+    lane.runtime->Teardown();
+    uint64_t cpu0 = ThreadCpuNs();
+    uint64_t wall0 = NowNs();
+    Status status = lane.runtime->Load(lane.script(), lane.pair->params);
+    if (status.ok()) status = lane.runtime->Setup();
+    Sample first_run;
+    if (status.ok()) status = lane.runtime->RunOnce(&first_run);
+    sample->wall_ns = NowNs() - wall0;
+    sample->cpu_ns = ThreadCpuNs() - cpu0;
+    return status;
+  });
   return lane.alive();
 }
 
@@ -136,10 +171,12 @@ WorkloadResult RunWorkload(const WorkloadPair& pair, const RunPlan& asked,
   out.plan = SamplingPlan::Resolve(asked, pair);
   const SamplingPlan& plan = out.plan;
   out.runtimes.resize(runtimes.size());
+  Watchdog watchdog;
+  StdioGuard stdio;
   std::vector<Lane> lanes;
   for (size_t i = 0; i < runtimes.size(); ++i) {
     out.runtimes[i].runtime = std::string(runtimes[i]->name());
-    lanes.push_back({runtimes[i], &out.runtimes[i], &pair, nullptr});
+    lanes.push_back({runtimes[i], &out.runtimes[i], &pair, &watchdog, asked.timeout_s, &stdio, nullptr});
   }
   if (!pair.problem.ok()) {
     out.error = pair.problem;
@@ -180,9 +217,9 @@ WorkloadResult RunWorkload(const WorkloadPair& pair, const RunPlan& asked,
     note(lane, "load", 0, 0, 0);
     uint64_t rss_before_setup = CurrentRssBytes();
     lane.runtime->BeginCounters();
-    lane.result->error = lane.runtime->Load(lane.script(), pair.params);
+    lane.result->error = lane.Guarded("loading", [&] { return lane.runtime->Load(lane.script(), pair.params); });
     lane.loaded = true;
-    if (lane.alive()) lane.result->error = lane.runtime->Setup();
+    if (lane.alive()) lane.result->error = lane.Guarded("setup", [&] { return lane.runtime->Setup(); });
     lane.result->setup = {{"rss_delta_bytes", static_cast<int64_t>(CurrentRssBytes()) - static_cast<int64_t>(rss_before_setup)},
                           {"counters", lane.runtime->EndCounters()}};
     if (lane.alive()) {
@@ -213,6 +250,7 @@ WorkloadResult RunWorkload(const WorkloadPair& pair, const RunPlan& asked,
         if (!Iterate(lane, &sample)) break;
         samples.Add(sample);
       }
+      if (lane.alive()) lane.result->error = lane.CheckStdio();
     }
   }
   for (Lane& lane : lanes) {
@@ -223,18 +261,18 @@ WorkloadResult RunWorkload(const WorkloadPair& pair, const RunPlan& asked,
   for (Lane& lane : lanes) {
     if (!lane.alive() || (lane.result->samples.empty() && lane.result->warmup == 0)) continue;
     nlohmann::json result;
-    lane.result->error = lane.runtime->LastResult(&result);
+    lane.result->error = lane.Guarded("serialising the result", [&] { return lane.runtime->LastResult(&result); });
     if (!lane.alive()) continue;
     lane.result->result = result;
     if (lane.runtime->exports().verify) {
       bool passed = false;
-      lane.result->error = lane.runtime->Verify(&passed);
+      lane.result->error = lane.Guarded("verify", [&] { return lane.runtime->Verify(&passed); });
       if (lane.alive()) lane.result->verified = passed;
     }
   }
   for (Lane& lane : lanes) {
     if (!lane.loaded) continue;
-    Status torn = lane.runtime->Teardown();
+    Status torn = lane.Guarded("teardown", [&] { return lane.runtime->Teardown(); });
     if (lane.alive() && !torn.ok()) lane.result->error = torn;
   }
   out.process = {{"rss_bytes_before", rss_before},

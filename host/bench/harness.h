@@ -22,6 +22,10 @@ struct RunPlan {
   std::optional<int> warmup;           // untimed iterations per runtime
   bool warmup_auto = false;            // or: until the last iterations show no downward trend
   int blocks = 5;                      // sampling blocks per runtime
+  // Seconds one call into a runtime (load, setup, one iteration, verify, teardown) may take
+  // before the watchdog ends it and the workload fails; 0 turns the watchdog off.
+  double timeout_s = kDefaultTimeoutS;
+  static constexpr double kDefaultTimeoutS = 10.0;
 };
 
 // The plan resolved for one workload.

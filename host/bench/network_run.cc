@@ -46,11 +46,12 @@ size_t OpenDescriptors() {
 // runtime — starts from the same descriptors and memory. Bounded: a server that keeps
 // connections open only costs this wait.
 Status ServeUntilClosed(Runtime& runtime, size_t descriptors_before) {
-  static constexpr auto kLimit = std::chrono::seconds(5);
   std::thread watcher;
   Status served = runtime.Serve([&](std::function<void()> done) {
     watcher = std::thread([descriptors_before, done = std::move(done)] {
-      auto deadline = std::chrono::steady_clock::now() + kLimit;
+      auto deadline = std::chrono::steady_clock::now() +
+                      std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                          std::chrono::duration<double>(NetworkLane::kDrainSeconds));
       while (OpenDescriptors() > descriptors_before && std::chrono::steady_clock::now() < deadline) {
         std::this_thread::sleep_for(std::chrono::milliseconds(2));
       }

@@ -36,6 +36,9 @@ class NetworkLane {
   void Reset();
   // runtimes.<name>.load in duet-run/1 (docs/json-output.md).
   nlohmann::json Summary() const;
+  // The longest an iteration may take: the generator's time limit plus the final drain.
+  double max_seconds() const { return options_.duration_s + kDrainSeconds; }
+  static constexpr double kDrainSeconds = 5;
 
  private:
   LoadOptions options_;

@@ -1,18 +1,23 @@
 // Workload discovery and manifest parsing; see workload_pair.h.
 #include "bench/workload_pair.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <fstream>
 #include <sstream>
 
 #include "bench/network_run.h"
+#include "core/text.h"
 
 namespace duet {
 namespace {
 
-int LineOfByte(const std::string& text, size_t byte) {
-  byte = std::min(byte, text.size());
-  return 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(byte), '\n'));
+// A folder holding <folder>.js and <folder>.py is a workload even when its workload.json is
+// missing: it is reported as broken rather than skipped without a word.
+bool LooksLikeWorkload(const std::filesystem::path& dir) {
+  std::string stem = dir.filename().string();
+  return std::filesystem::is_regular_file(dir / (stem + ".js")) && std::filesystem::is_regular_file(dir / (stem + ".py"));
 }
 
 }  // namespace
@@ -30,7 +35,9 @@ WorkloadPair ReadWorkloadPair(const std::filesystem::path& dir) {
 
   std::ifstream in(pair.manifest, std::ios::binary);
   if (!in) {
-    pair.problem = Status::Error("cannot read workload.json", manifest, 0);
+    pair.problem = std::filesystem::exists(pair.manifest)
+                       ? Status::Error("cannot read workload.json", manifest, 0)
+                       : Status::Error("missing workload.json in " + pair.dir.string() + " (every workload folder needs one)");
     return pair;
   }
   std::stringstream buffer;
@@ -40,8 +47,10 @@ WorkloadPair ReadWorkloadPair(const std::filesystem::path& dir) {
   try {
     doc = nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
-    pair.problem = Status::Error(std::string("invalid JSON: ") + e.what(), manifest,
-                                 LineOfByte(text, e.byte == 0 ? 0 : e.byte - 1));
+    // nlohmann counts bytes read (1-based); the reader wants a line and a column.
+    TextPosition at = PositionOf(text, e.byte == 0 ? 0 : e.byte - 1);
+    pair.problem = Status::Error(fmt::format("invalid JSON at line {}, column {}: {}", at.line, at.column, e.what()),
+                                 manifest, at.line);
     return pair;
   }
   if (!doc.is_object()) {
@@ -142,7 +151,7 @@ Status DiscoverWorkloads(const std::vector<std::filesystem::path>& roots,
     if (!std::filesystem::is_directory(root, ec)) {
       return Status::Error("no such workload folder: " + root.string());
     }
-    if (std::filesystem::exists(root / "workload.json")) {
+    if (std::filesystem::exists(root / "workload.json") || LooksLikeWorkload(root)) {
       dirs.push_back(root);
       continue;
     }
@@ -153,6 +162,9 @@ Status DiscoverWorkloads(const std::vector<std::filesystem::path>& roots,
         continue;
       }
       if (it->path().filename() == "workload.json") dirs.push_back(it->path().parent_path());
+      if (it->is_directory() && !std::filesystem::exists(it->path() / "workload.json") && LooksLikeWorkload(it->path())) {
+        dirs.push_back(it->path());  // reported as broken: its manifest is missing
+      }
     }
     if (ec) return Status::Error("cannot list " + root.string() + ": " + ec.message());
   }

@@ -1,7 +1,8 @@
 // The duet command line: `run` measures workload pairs side by side, `claims` measures the
 // workloads behind each claim and judges it, `exec` runs one plain script, `list` shows what `run`
 // would measure; report/history/compare live in report_commands, `load` in load_command, `profile`
-// in profile_command. Exit codes: 0 ok, 1 something failed, 2 usage.
+// in profile_command. Exit codes: 0 ok, 1 something failed, 2 usage, 3 a workload could not be
+// stopped (bench/watchdog.h).
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -18,6 +19,7 @@
 #include "core/environment.h"
 #include "core/session.h"
 #include "core/version.h"
+#include "cli/isolation.h"
 #include "cli/load_command.h"
 #include "cli/profile_command.h"
 #include "python/runtime.h"
@@ -34,13 +36,14 @@ struct EngineOptions {
   std::string py_loop = "uv";
   std::string v8_flags;                // V8 SetFlagsFromString, before the isolate exists
   std::vector<std::string> py_options;  // CPython -X options (sys._xoptions)
+  std::vector<std::string> plugins;
 };
 
 // Starts both runtimes as the engine options say; prints why not and returns false on failure.
-bool StartSession(const EngineOptions& engine, Session* session) {
+bool StartSession(const EngineOptions& engine, Session* session, const SessionLimits& limits = {}) {
   if (!engine.v8_flags.empty()) V8Runtime::SetFlags(engine.v8_flags);
   PythonRuntime::SetXOptions(engine.py_options);
-  Status started = session->Init();
+  Status started = session->Init(limits);
   if (started.ok()) started = session->python().SetAsyncioLoop(engine.py_loop);
   if (!started.ok()) fmt::print(stderr, "duet: cannot start the runtimes: {}\n", started.ToString());
   return started.ok();
@@ -60,6 +63,10 @@ struct RunOptions {
   std::vector<std::string> params;  // KEY=JSON overrides of workload params
   std::string size;                 // a named parameter set from workload.json's "sizes"
   HistoryOptions history;
+  double timeout_s = RunPlan::kDefaultTimeoutS;
+  size_t js_max_heap_mib = 0;
+  size_t py_max_memory_mib = 0;
+  std::string isolation = "none";  // or "process"
 };
 
 // Applies --param KEY=VALUE (VALUE parsed as JSON, else taken as a string) to every workload.
@@ -119,7 +126,7 @@ void WriteExports(const RunOptions& options, const SessionRecord& record, const 
 
 // The sampling plan the command line asks for.
 RunPlan PlanFrom(const RunOptions& options) {
-  RunPlan plan{options.runs, options.time_budget_s, std::nullopt, false, options.blocks};
+  RunPlan plan{options.runs, options.time_budget_s, std::nullopt, false, options.blocks, options.timeout_s};
   if (options.warmup == "auto") {
     plan.warmup_auto = true;
   } else if (!options.warmup.empty()) {
@@ -135,7 +142,7 @@ bool MeasurePairs(const EngineOptions& engine, const std::vector<WorkloadPair>& 
                   std::vector<WorkloadResult>* results_out) {
   RunPlan plan = PlanFrom(options);
   Session session;
-  if (!StartSession(engine, &session)) return false;
+  if (!StartSession(engine, &session, {options.js_max_heap_mib << 20, options.py_max_memory_mib << 20})) return false;
   session.python().set_trace_malloc(options.trace_malloc);
   SessionRecord& record = *record_out;
   record.environment = CollectEnvironment(session, command_line);
@@ -180,6 +187,26 @@ bool MeasurePairs(const EngineOptions& engine, const std::vector<WorkloadPair>& 
   return true;
 }
 
+// What a child of --isolation=process is started with: the same engine and sampling options.
+ChildCommand ChildCommandFor(const EngineOptions& engine, const RunOptions& options) {
+  ChildCommand c;
+  c.before_run = {"--py-loop", engine.py_loop};
+  for (const std::string& plugin : engine.plugins) c.before_run.insert(c.before_run.end(), {"--plugin", plugin});
+  if (!engine.v8_flags.empty()) c.before_run.push_back("--v8-flags=" + engine.v8_flags);
+  for (const std::string& option : engine.py_options) c.before_run.insert(c.before_run.end(), {"-X", option});
+  auto add = [&](std::initializer_list<std::string> args) { c.after_run.insert(c.after_run.end(), args); };
+  add({"--blocks", std::to_string(options.blocks), "--timeout", fmt::format("{}", options.timeout_s)});
+  if (options.runs) add({"--runs", std::to_string(*options.runs)});
+  if (options.time_budget_s) add({"--time-budget", fmt::format("{}", *options.time_budget_s)});
+  if (!options.warmup.empty()) add({"--warmup", options.warmup});
+  if (!options.size.empty()) add({"--size", options.size});
+  for (const std::string& param : options.params) add({"--param", param});
+  if (options.trace_malloc) add({"--trace-malloc"});
+  if (options.js_max_heap_mib > 0) add({"--js-max-heap", std::to_string(options.js_max_heap_mib)});
+  if (options.py_max_memory_mib > 0) add({"--py-max-memory", std::to_string(options.py_max_memory_mib)});
+  return c;
+}
+
 int CommandRun(const EngineOptions& engine, const RunOptions& options, const std::vector<std::string>& command_line) {
   std::vector<WorkloadPair> pairs;
   Status found = SelectWorkloads(options.paths, options.filter, &pairs);
@@ -195,7 +222,18 @@ int CommandRun(const EngineOptions& engine, const RunOptions& options, const std
   }
   SessionRecord record;
   std::vector<WorkloadResult> results;
-  if (!MeasurePairs(engine, pairs, options, command_line, &record, &results)) return 1;
+  if (options.isolation == "process") {
+    MeasureIsolated(pairs, ChildCommandFor(engine, options), &record, &results,
+                    [&] { WriteExports(options, record, results); });
+    if (record.environment.is_null()) {  // no child got as far as a result: describe this machine
+      Session session;
+      if (!StartSession(engine, &session)) return 1;
+      record.environment = CollectEnvironment(session, command_line);
+    }
+    WriteExports(options, record, results);
+  } else if (!MeasurePairs(engine, pairs, options, command_line, &record, &results)) {
+    return 1;
+  }
   std::string table = FormatTable(results);
   std::fputs(table.c_str(), options.json_path == "-" ? stderr : stdout);
   if (options.json_path == "-") WriteJsonFile("-", RunJson(record, results));
@@ -322,6 +360,26 @@ int CommandExec(const EngineOptions& engine, const std::string& script, const st
   return exit_code;
 }
 
+// What a bad workload may cost before it fails on its own (docs/bad-workloads.md).
+void AddRobustnessOptions(CLI::App* cmd, RunOptions* options, bool isolation) {
+  cmd->add_option("--timeout", options->timeout_s,
+                  fmt::format("seconds one call into a runtime (load, setup, one iteration, verify, teardown) may "
+                              "take before it is ended and the workload fails; 0 = never (default: {:g})",
+                              RunPlan::kDefaultTimeoutS))
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--js-max-heap", options->js_max_heap_mib,
+                  "V8 heap limit in MiB: reaching it fails the workload (default: sized from the machine's memory, as node does)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--py-max-memory", options->py_max_memory_mib,
+                  "MiB CPython may allocate beyond its start-up size: more is a MemoryError that fails the workload (default: no cap)")
+      ->check(CLI::PositiveNumber);
+  if (!isolation) return;
+  cmd->add_option("--isolation", options->isolation,
+                  "none: every workload in this process (default); process: each in a child duet process, so even a "
+                  "crash is a reported failure")
+      ->check(CLI::IsMember({"none", "process"}));
+}
+
 }  // namespace
 }  // namespace duet
 
@@ -340,7 +398,7 @@ int main(int argc, char** argv) {
       ->allow_extra_args(false);
   app.add_option("-X,--py-opt", engine.py_options, "a CPython -X option (e.g. -X importtime, --py-opt dev); repeatable")
       ->allow_extra_args(false);
-  std::vector<std::string> plugins;
+  std::vector<std::string>& plugins = engine.plugins;
   app.add_option("--plugin", plugins, "load binding modules from a shared library before running (repeatable; docs/bindings.md)")
       ->allow_extra_args(false);
 
@@ -373,6 +431,7 @@ int main(int argc, char** argv) {
   run->add_option("--json", options.json_path, "also write duet-run/1 JSON to FILE ('-' for stdout)");
   run->add_option("--csv", options.csv_path, "also write one CSV row per workload and runtime to FILE");
   run->add_option("--markdown", options.markdown_path, "also write the table as Markdown to FILE");
+  AddRobustnessOptions(run, &options, /*isolation=*/true);
   AddHistoryOptions(run, &options.history, true);
 
   ClaimsOptions claims_options;
@@ -389,6 +448,7 @@ int main(int argc, char** argv) {
       ->excludes(claim_runs);
   claims->add_option("--warmup", options.warmup, "untimed iterations first: a count, or 'auto'")
       ->check(CLI::NonNegativeNumber | CLI::IsMember({"auto"}));
+  AddRobustnessOptions(claims, &options, /*isolation=*/false);
   claims->add_option("--json", claims_options.json_path, "also write the verdicts and the run as JSON to FILE ('-' for stdout)");
   AddHistoryOptions(claims, &options.history, true);
 

@@ -22,6 +22,9 @@ Status Loop::Init() {
   int rc = uv_loop_init(&loop_);
   if (rc != 0) return Status::Error(std::string("uv_loop_init: ") + uv_strerror(rc));
   initialized_ = true;
+  rc = uv_async_init(&loop_, &wakeup_, [](uv_async_t*) {});  // waking uv_run is all it does
+  if (rc != 0) return Status::Error(std::string("uv_async_init: ") + uv_strerror(rc));
+  uv_unref(reinterpret_cast<uv_handle_t*>(&wakeup_));
   return Status::Ok();
 }
 
@@ -44,13 +47,21 @@ bool Loop::DrainParticipants() {
   return did;
 }
 
+void Loop::Interrupt() {
+  interrupted_ = true;
+  if (initialized_) uv_async_send(&wakeup_);
+}
+
 Status Loop::SpinUntil(const std::function<bool()>& done) {
+  auto interrupted = [] { return Status::Error("interrupted while waiting on the event loop"); };
   while (true) {
     DrainParticipants();
     if (done()) return Status::Ok();
+    if (interrupted_) return interrupted();
     int alive = uv_run(&loop_, UV_RUN_ONCE);
     bool did = DrainParticipants();
     if (done()) return Status::Ok();
+    if (interrupted_) return interrupted();
     if (!alive && !did && !uv_loop_alive(&loop_)) {
       return Status::Error("the event loop has nothing left to run, so this will never settle");
     }

@@ -4,6 +4,7 @@
 
 #include <uv.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -47,6 +48,12 @@ class Loop {
   // blocked waiting (idle); empty to stop. For `duet profile`'s trace.
   using PollListener = std::function<void(uint64_t start_ns, uint64_t end_ns, uint64_t idle_ns)>;
   Status SetPollListener(PollListener listener);
+  // Thread-safe (the watchdog's call): SpinUntil stops waiting and fails, now or as soon as the
+  // running callback returns, until ClearInterrupt. Wakes a loop blocked in uv_run.
+  void Interrupt();
+  void ClearInterrupt() { interrupted_ = false; }
+  // Read by loops that spin the shared uv loop themselves (Python's asyncio on libuv).
+  const std::atomic<bool>& interrupted() const { return interrupted_; }
 
   // Closes every handle and the loop; returns the uv_loop_close result (0 or UV_EBUSY).
   int Close();
@@ -55,6 +62,8 @@ class Loop {
   bool DrainParticipants();
 
   uv_loop_t loop_{};
+  uv_async_t wakeup_{};  // unreferenced: it never keeps the loop alive by itself
+  std::atomic<bool> interrupted_{false};
   bool initialized_ = false;
   std::vector<LoopParticipant*> participants_;
   // Around the poll phase: prepare runs just before it, check just after (unreferenced).

@@ -67,6 +67,13 @@ class Runtime {
   // outside work (the load generator) and hands it `done`; when start fails, Serve returns that.
   using ServeStart = std::function<Status(std::function<void()> done)>;
   virtual Status Serve(const ServeStart& start) = 0;
+  // Thread-safe, the watchdog's call: asks the script running on the main thread to stop as soon
+  // as it can (V8 terminates execution, CPython raises at its next bytecode boundary) and stops
+  // waiting on the loop. The call in progress then fails.
+  virtual void Interrupt() = 0;
+  // On the main thread, once the interrupted call has returned: the runtime is usable again and
+  // whatever the workload left on the loop is gone.
+  virtual void ClearInterrupt() = 0;
 
   // Engine counters (design §4) gathered by the engine itself between the two calls: GC
   // counts and pauses, heap figures. Begin resets them; End returns them as a JSON object.

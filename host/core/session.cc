@@ -15,16 +15,17 @@ Session::~Session() {
   loop_.Close();
 }
 
-Status Session::Init() {
+Status Session::Init(const SessionLimits& limits) {
   DUET_RETURN_IF_ERROR(loop_.Init());
   uint64_t started = NowNs();
   v8_ = std::make_unique<V8Runtime>(&loop_);
-  DUET_RETURN_IF_ERROR(v8_->Init());
+  DUET_RETURN_IF_ERROR(v8_->Init(limits.js_max_heap_bytes));
   DUET_RETURN_IF_ERROR(v8_->WarmContext());
   cold_start_.v8_ns = NowNs() - started;
   started = NowNs();
   python_ = std::make_unique<PythonRuntime>(&loop_);
   DUET_RETURN_IF_ERROR(python_->Init());
+  if (limits.py_max_memory_bytes > 0) PythonRuntime::SetMaxMemory(limits.py_max_memory_bytes);
   cold_start_.cpython_ns = NowNs() - started;
   return Status::Ok();
 }

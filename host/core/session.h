@@ -2,6 +2,7 @@
 // order and torn down in reverse. Everything that runs scripts goes through one.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -14,6 +15,13 @@ namespace duet {
 class V8Runtime;
 class PythonRuntime;
 
+// What a workload may use before it fails instead of the process (design §8); 0: no cap beyond
+// the engine's own (V8's heap sized from the machine as node does; CPython unbounded).
+struct SessionLimits {
+  size_t js_max_heap_bytes = 0;
+  size_t py_max_memory_bytes = 0;
+};
+
 class Session {
  public:
   Session();
@@ -22,7 +30,7 @@ class Session {
   Session& operator=(const Session&) = delete;
 
   // Initialises the loop, then V8, then CPython; fails on the first that cannot start.
-  Status Init();
+  Status Init(const SessionLimits& limits = {});
 
   Loop& loop() { return loop_; }
   V8Runtime& v8();

@@ -16,6 +16,7 @@ namespace duet::pyloop {
 namespace {
 
 uv_loop_t* g_host_loop = nullptr;
+const std::atomic<bool>* g_host_interrupted = nullptr;
 LoopState* g_host_user = nullptr;          // the asyncio loop currently on the host loop
 PyObject* g_timer_handle_type = nullptr;   // asyncio.TimerHandle
 PyObject* g_handle_type = nullptr;         // asyncio.Handle: debug mode records where calls came from
@@ -661,6 +662,11 @@ PyObject* LoopRunOnce(LoopCoreObject* self, PyObject*) {
     state->pending_type = state->pending_value = state->pending_traceback = nullptr;
     result = nullptr;
   }
+  if (result != nullptr && state->uv == g_host_loop && g_host_interrupted != nullptr && *g_host_interrupted) {
+    // Raised here as well as by the pending call: a callback's Handle would swallow that one.
+    PyErr_SetString(PyExc_KeyboardInterrupt, "interrupted by duet's watchdog");
+    result = nullptr;
+  }
   for (size_t todo = state->ready.size(); result != nullptr && todo > 0 && !state->ready.empty(); todo--) {
     PyObject* entry = state->ready.front();
     state->ready.pop_front();
@@ -902,10 +908,11 @@ LoopState* StateOf(PyObject* loop_core) {
   return state;
 }
 
-void SetHostLoop(uv_loop_t* loop) {
+void SetHostLoop(uv_loop_t* loop, const std::atomic<bool>* interrupted) {
   // The host loop is going away: an asyncio loop still on it closes with it.
   if (loop == nullptr && g_host_user != nullptr) CloseLoopHandles(g_host_user);
   g_host_loop = loop;
+  g_host_interrupted = interrupted;
 }
 
 void AdoptHandle(LoopState* state, uv_handle_t* handle, uv_close_cb on_close) {

@@ -17,7 +17,8 @@
 namespace duet::pyloop {
 
 // Makes `loop` the libuv loop asyncio loops run on (null detaches: loops still on it close).
-void SetHostLoop(uv_loop_t* loop);
+// While `*interrupted` holds (the host's watchdog), a loop on it stops with KeyboardInterrupt.
+void SetHostLoop(uv_loop_t* loop, const std::atomic<bool>* interrupted);
 
 // One asyncio loop's libuv side. Owned by its LoopCore object; outlives it only while handle
 // close callbacks are pending.

@@ -71,7 +71,29 @@ class _DuetAsyncioLoader:
 
 sys.meta_path.insert(0, AsyncioHook)
 
+def install_watchdog_signal(signum):
+    # Nothing to do in Python: the pending call the watchdog queued raises the interrupt.
+    import signal
+    signal.signal(signum, lambda signum, frame: None)
+
+def _contain_exits():
+    # os._exit would end duet with every result unsaved: in a workload it raises SystemExit
+    # instead. A forked child (multiprocessing) still really exits.
+    real_exit, parent = os._exit, os.getpid()
+    if getattr(real_exit, "_duet_contained", False):
+        return
+    def _exit(status):
+        if os.getpid() != parent:
+            real_exit(status)
+        exc = SystemExit(status)
+        exc._duet_headline = (f"os._exit({status!r}) called; duet stopped it "
+                              "(--isolation=process gives each workload its own process)")
+        raise exc
+    _exit._duet_contained = True
+    os._exit = _exit
+
 def load(path, name):
+    _contain_exits()
     import importlib.util
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None:
@@ -96,27 +118,60 @@ def unload(folder):
         if (getattr(module, "__file__", None) or "").startswith(prefix):
             del sys.modules[name]
 
+_unretrieved = []  # exceptions of tasks nobody awaited, as the loop reports them
+
+def _on_loop_exception(loop, context):
+    exc = context.get("exception")
+    if exc is not None and context.get("message", "").startswith("Task exception was never retrieved"):
+        exc._duet_headline = "a task's exception was never retrieved: " + \
+            "".join(__import__("traceback").format_exception_only(exc)).strip()
+        _unretrieved.append(exc)
+        return
+    loop.default_exception_handler(context)
+
 def _session_loop():
     # One loop for the whole session, as a long-lived server process would have.
     global _loop
     import asyncio
     if _loop is None or _loop.is_closed():
         _loop = asyncio.new_event_loop()
+        _loop.set_exception_handler(_on_loop_exception)
     return _loop
 
+def _until_complete(awaitable):
+    result = _session_loop().run_until_complete(awaitable)
+    if _unretrieved:
+        # node ends on an unhandled rejection; the twin of that here is a failed iteration.
+        exc = _unretrieved[0]
+        _unretrieved.clear()
+        raise exc
+    return result
+
 def run_awaitable(awaitable):
-    return _session_loop().run_until_complete(awaitable)
+    return _until_complete(awaitable)
 
 def serve(wait):
     # The load generator ends on a thread of its own: a worker blocked in wait() turns that end
     # into a future, and the loop serves the workload's sockets until it resolves.
-    loop = _session_loop()
-    return loop.run_until_complete(loop.run_in_executor(None, wait))
+    return _until_complete(_session_loop().run_in_executor(None, wait))
 
 def state_value(state, key):
     import collections.abc
     value = state.get(key) if isinstance(state, collections.abc.Mapping) else getattr(state, key, None)
     return to_json(value)
+
+def reset_session_loop():
+    # After the watchdog ended a workload: its tasks and timers go with the loop they were on.
+    global _loop
+    loop, _loop = _loop, None
+    _unretrieved.clear()
+    if loop is None or loop.is_closed() or loop.is_running():
+        return
+    import asyncio
+    for task in asyncio.all_tasks(loop):
+        task._log_destroy_pending = False
+        task.cancel()
+    loop.close()
 
 def close_session_loop():
     # The host's libuv loop is going away with the runtime; so must the loop on it.
@@ -154,17 +209,22 @@ def describe(exc, script):
     import traceback
     exc.__traceback__ = _without_host_frames(exc.__traceback__)
     detail = "".join(traceback.format_exception(exc))
-    headline = traceback.format_exception_only(exc)[-1].strip()
+    headline = getattr(exc, "_duet_headline", None) or traceback.format_exception_only(exc)[-1].strip()
+    if isinstance(exc, SystemExit) and not hasattr(exc, "_duet_headline"):
+        headline = f"sys.exit({exc.code!r}) called"
+    if isinstance(exc, KeyboardInterrupt):
+        headline = "interrupted"  # the watchdog's: the harness says why
     if isinstance(exc, SyntaxError) and exc.filename:
         return headline, exc.filename, exc.lineno or 0, detail
     frames = [f for f in traceback.extract_tb(exc.__traceback__)
               if not f.filename.startswith("<")]
     folder = os.path.dirname(script)
     own = [f for f in frames if folder and f.filename.startswith(folder)]
-    frame = (own or frames or [None])[-1]
-    if frame is None:
-        return headline, script, 0, detail
-    return headline, frame.filename, frame.lineno or 0, detail
+    if not own:
+        # Raised where the host called the library itself (json for a result, asyncio stopped
+        # by the watchdog): no line of the workload's to show, and a stdlib line would mislead.
+        return headline, "", 0, detail
+    return headline, own[-1].filename, own[-1].lineno or 0, detail
 )PY";
 
 std::string ModuleNameFor(const std::filesystem::path& file) {

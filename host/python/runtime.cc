@@ -2,6 +2,8 @@
 // every PyStatus checked, the `duet` module registered before initialisation.
 #include "python/runtime.h"
 
+#include <signal.h>
+
 #include "core/clock.h"
 #include "python/errors.h"
 #include "python/event_loop.h"
@@ -86,16 +88,45 @@ PythonRuntime::~PythonRuntime() {
   loop_->RemoveParticipant(this);
   DropWorkload();
   if (!CallHostHelper("close_session_loop", {})) PyErr_Clear();
-  pyloop::SetHostLoop(nullptr);
+  pyloop::SetHostLoop(nullptr, nullptr);
 }
 
 Status PythonRuntime::Init() {
   DUET_RETURN_IF_ERROR(PythonProcess::Get().status());
   if (HostHelpers() == nullptr) return pyrt::StatusFromPyErr("cannot start the host helpers");
   DUET_RETURN_IF_ERROR(InstallGcCallback());
+  main_thread_ = pthread_self();
+  // A no-op Python handler, so the signal goes through CPython's own C handler (see Interrupt).
+  PyRef signum(PyLong_FromLong(WatchdogSignal()));
+  if (!CallHostHelper("install_watchdog_signal", {signum.get()})) return pyrt::StatusFromPyErr("the watchdog's signal");
   loop_->AddParticipant(this);
-  pyloop::SetHostLoop(loop_->get());
+  pyloop::SetHostLoop(loop_->get(), &loop_->interrupted());
   return Status::Ok();
+}
+
+int PythonRuntime::RaiseInterrupt(void* self) {
+  // Queued by the watchdog; stale when the call it was meant for has already returned.
+  if (!static_cast<PythonRuntime*>(self)->interrupting_) return 0;
+  PyErr_SetString(PyExc_KeyboardInterrupt, "interrupted by duet's watchdog");
+  return -1;
+}
+
+void PythonRuntime::Interrupt() {
+  interrupting_ = true;
+  // Runs at the next bytecode boundary, or where C code checks for signals (sleep, select, re);
+  // a long C loop that does neither (sum(range(10**12))) is out of reach.
+  Py_AddPendingCall(&PythonRuntime::RaiseInterrupt, this);
+  // CPython 3.11 only notices a pending call added by another thread when the main thread next
+  // recomputes its "eval breaker"; a signal does that (on the main thread, in CPython's handler).
+  pthread_kill(main_thread_, WatchdogSignal());
+  loop_->Interrupt();  // a coroutine waiting on the loop stops waiting
+}
+
+void PythonRuntime::ClearInterrupt() {
+  interrupting_ = false;
+  loop_->ClearInterrupt();
+  // Tasks the interrupted workload left on the session loop must not run in the next one.
+  if (!CallHostHelper("reset_session_loop", {})) PyErr_Clear();
 }
 
 Status PythonRuntime::SetAsyncioLoop(std::string_view kind) {
@@ -143,7 +174,7 @@ Status PythonRuntime::Load(const std::filesystem::path& script, const nlohmann::
   DropWorkload();
   script_ = std::filesystem::weakly_canonical(std::filesystem::absolute(script));
   DUET_RETURN_IF_ERROR(SetParams(params));
-  Status loaded = LoadModule(script_, &module_);
+  Status loaded = MemoryChecked(LoadModule(script_, &module_), "import");
   FlushStdio();
   DUET_RETURN_IF_ERROR(loaded);
   exports_.setup = Export("setup") != nullptr;
@@ -165,9 +196,9 @@ Status PythonRuntime::Call(PyObject* fn, std::vector<PyObject*> args, const char
       value = CallHostHelper("run_awaitable", {value.get()});
     }
   }
-  if (!value) return pyrt::StatusFromPyErr(what, script_.string());
+  if (!value) return MemoryChecked(pyrt::StatusFromPyErr(what, script_.string()), what);
   *result = std::move(value);
-  return Status::Ok();
+  return MemoryChecked(Status::Ok(), what);
 }
 
 Status PythonRuntime::Setup() {

@@ -4,7 +4,11 @@
 #pragma once
 
 #include <Python.h>
+#include <pthread.h>
 
+#include <csignal>
+
+#include <atomic>
 #include <filesystem>
 #include <initializer_list>
 #include <memory>
@@ -47,6 +51,11 @@ class PythonRuntime final : public Runtime, private LoopParticipant {
 
   // Interpreter options as `python3 -X OPT` takes them (sys._xoptions); before the first Init.
   static void SetXOptions(std::vector<std::string> options);
+  void Interrupt() override;
+  void ClearInterrupt() override;
+  // memory_limit.cc: caps what Python may allocate beyond its current size (--py-max-memory);
+  // once hooked the allocators stay wrapped, so it is set once per process, before workloads.
+  static void SetMaxMemory(size_t bytes);
 
   // Which loop asyncio.new_event_loop() gives: "uv" (duet's, on the shared libuv loop; the
   // default) or "asyncio" (the stock selector loop, for comparison). Before asyncio's import.
@@ -74,6 +83,11 @@ class PythonRuntime final : public Runtime, private LoopParticipant {
   Status SetArgv(const std::vector<std::string>& argv);
   void FlushStdio();
 
+  // memory_limit.cc: a failure of `what` while the cap refused memory becomes a clear MemoryError.
+  static Status MemoryChecked(Status status, const char* what);
+  // The watchdog's pending call: raises KeyboardInterrupt in the running script while armed.
+  static int RaiseInterrupt(void* self);
+
   void DropWorkload();
   // Calls an exported function; runs a returned coroutine to completion on the loop.
   Status Call(PyObject* fn, std::vector<PyObject*> args, const char* what, PyRef* result);
@@ -92,6 +106,10 @@ class PythonRuntime final : public Runtime, private LoopParticipant {
   WorkloadExports exports_;
   bool trace_malloc_ = false;
   Py_ssize_t allocated_blocks_at_begin_ = 0;
+  std::atomic<bool> interrupting_{false};
+  pthread_t main_thread_{};  // the thread that runs Python, where the watchdog's signal goes
+  // A real-time signal no engine or library of ours uses.
+  static int WatchdogSignal() { return SIGRTMAX - 2; }
 };
 
 }  // namespace duet

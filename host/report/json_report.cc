@@ -1,10 +1,13 @@
 // duet-run/1 serialisation and its inverse; see json_report.h and docs/json-output.md.
 #include "report/json_report.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <optional>
@@ -193,13 +196,25 @@ Status WriteFileAtomically(const std::filesystem::path& path, const std::string&
     std::fflush(stdout);
     return Status::Ok();
   }
+  // A sibling temporary file, flushed to disk, then renamed over the target: a reader (or a
+  // crash at any point) sees the old file or the new one, never half of one.
   std::filesystem::path tmp = path;
   tmp += ".tmp." + std::to_string(getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return Status::Error("cannot write " + tmp.string());
-    out << text;
-    if (!out.flush()) return Status::Error("cannot write " + tmp.string());
+  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return Status::Error("cannot write " + tmp.string() + ": " + std::strerror(errno));
+  size_t done = 0;
+  while (done < text.size()) {
+    ssize_t n = write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    done += static_cast<size_t>(n);
+  }
+  bool written = done == text.size() && fsync(fd) == 0;
+  int saved_errno = errno;
+  close(fd);
+  if (!written) {
+    std::filesystem::remove(tmp);
+    return Status::Error("cannot write " + tmp.string() + ": " + std::strerror(saved_errno));
   }
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);

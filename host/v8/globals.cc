@@ -64,6 +64,14 @@ void Exit(const v8::FunctionCallbackInfo<v8::Value>& info) {
   runtime->exit_request() = {true, code};
   // Unwinds every JS frame; the runtime cancels the termination once control is back in C++.
   isolate->TerminateExecution();
+  // Termination is an interrupt, honoured at the next function entry or loop back edge: enter a
+  // function now, so the script stops at process.exit() as in node, not at its next call.
+  v8::Local<v8::Context> context = isolate->GetCurrentContext();
+  v8::Local<v8::Script> stop;
+  if (v8::Script::Compile(context, v8rt::Str(isolate, "(function () {})()")).ToLocal(&stop)) {
+    bool stopped = stop->Run(context).IsEmpty();  // it is: that is the point
+    (void)stopped;
+  }
 }
 
 }  // namespace

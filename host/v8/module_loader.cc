@@ -1,9 +1,13 @@
 // ES module loading for V8Runtime: reads files, resolves relative specifiers against the
 // importing module, links the built-in 'duet' modules, and evaluates with top-level await.
+#include <fmt/format.h>
+
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 
+#include "core/text.h"
 #include "v8/errors.h"
 #include "v8/runtime.h"
 
@@ -67,6 +71,7 @@ Status V8Runtime::LoadEntry(const std::filesystem::path& file, bool is_main, v8:
   v8::Local<v8::Value> result;
   if (!require_from_host_.Get(isolate_)->Call(context, v8::Undefined(isolate_), 2, argv).ToLocal(&result)) {
     if (try_catch.HasTerminated() || exit_.requested) {
+      if (!exit_.requested) return TerminationStatus("import");  // the watchdog or the heap limit
       isolate_->CancelTerminateExecution();
       *exports = v8::Object::New(isolate_);
       return Status::Ok();
@@ -129,6 +134,13 @@ v8::MaybeLocal<v8::Module> V8Runtime::CommonJsAsModule(const std::filesystem::pa
 Status V8Runtime::CompileModule(const std::filesystem::path& file, v8::Local<v8::Module>* out) {
   std::string source;
   DUET_RETURN_IF_ERROR(ReadFile(file, &source));
+  // V8 would quietly turn invalid bytes into U+FFFD, and the result would differ from Python's.
+  if (std::optional<size_t> bad = FirstInvalidUtf8(source)) {
+    TextPosition at = PositionOf(source, *bad);
+    return Status::Error(fmt::format("SyntaxError: the source is not valid UTF-8 (byte 0x{:02x} at line {}, column {})",
+                                     static_cast<unsigned char>(source[*bad]), at.line, at.column),
+                         file.string(), at.line);
+  }
   v8::Local<v8::Context> context = context_.Get(isolate_);
   v8::Local<v8::String> source_text;
   if (!v8::String::NewFromUtf8(isolate_, source.data(), v8::NewStringType::kNormal,
@@ -167,6 +179,7 @@ Status V8Runtime::LoadModule(const std::filesystem::path& file, v8::Local<v8::Mo
   v8::Local<v8::Value> evaluation;
   if (!(*out)->Evaluate(context).ToLocal(&evaluation)) {
     if (try_catch.HasTerminated() || exit_.requested) {
+      if (!exit_.requested) return TerminationStatus("import");
       isolate_->CancelTerminateExecution();
       return Status::Ok();
     }

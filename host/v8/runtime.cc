@@ -4,6 +4,8 @@
 
 #include <libplatform/libplatform.h>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "core/clock.h"
@@ -64,7 +66,7 @@ V8Runtime* V8Runtime::From(v8::Isolate* isolate) {
   return static_cast<V8Runtime*>(isolate->GetData(0));
 }
 
-Status V8Runtime::Init() {
+Status V8Runtime::Init(size_t max_heap_bytes) {
   V8Process::Get();
   allocator_.reset(v8::ArrayBuffer::Allocator::NewDefaultAllocator());
   v8::Isolate::CreateParams params;
@@ -74,9 +76,12 @@ Status V8Runtime::Init() {
   uint64_t constrained = uv_get_constrained_memory();
   uint64_t total = constrained > 0 ? std::min(uv_get_total_memory(), constrained) : uv_get_total_memory();
   if (total > 0) params.constraints.ConfigureDefaults(total, 0);
+  if (max_heap_bytes > 0) params.constraints.set_max_old_generation_size_in_bytes(max_heap_bytes);
   isolate_ = v8::Isolate::New(params);
   if (isolate_ == nullptr) return Status::Error("v8::Isolate::New failed");
   isolate_->SetData(0, this);
+  // Without it, running out of heap is a fatal error that ends the process (design §8).
+  isolate_->AddNearHeapLimitCallback(&V8Runtime::OnNearHeapLimit, this);
   // Microtasks run when the loop drains us, as node runs them after each macrotask.
   isolate_->SetMicrotasksPolicy(v8::MicrotasksPolicy::kExplicit);
   isolate_->SetHostInitializeImportMetaObjectCallback(&V8Runtime::InitializeImportMeta);
@@ -103,13 +108,39 @@ bool V8Runtime::DrainReady() {
   bool did = false;
   while (v8::platform::PumpMessageLoop(V8Process::Get().platform(), isolate_)) did = true;
   isolate_->PerformMicrotaskCheckpoint();
+  // Terminated in there (the watchdog, the heap limit, process.exit): whoever waits reports it.
+  if (isolate_->IsExecutionTerminating()) return did;
   // Then nextTick callbacks (and the microtasks they queue), as node does after a macrotask.
   if (!context_.IsEmpty()) CallFromLoop(process_ticks_, {});
   return did;
 }
 
+Status V8Runtime::TerminationStatus(const std::string& what) {
+  isolate_->CancelTerminateExecution();
+  if (exit_.requested) return Status::Error(fmt::format("process.exit({}) called during {}", exit_.code, what));
+  if (heap_limit_reached_) {
+    return Status::Error(fmt::format("JavaScript heap out of memory during {} (heap limit {} MiB; --js-max-heap)", what,
+                                     initial_heap_limit_ >> 20));
+  }
+  return Status::Error("interrupted during " + what);
+}
+
+void V8Runtime::Interrupt() {
+  interrupted_ = true;
+  isolate_->TerminateExecution();
+  loop_->Interrupt();
+}
+
+void V8Runtime::ClearInterrupt() {
+  isolate_->CancelTerminateExecution();
+  interrupted_ = false;
+  loop_->ClearInterrupt();
+}
+
 Status V8Runtime::NewContext() {
   DropWorkload();
+  exit_ = {};
+  heap_limit_reached_ = false;
   ResetLoopHandles();
   // Timer expiries count from the loop's time, which is stale until the loop next runs.
   uv_update_time(loop_->get());
@@ -169,6 +200,7 @@ Status V8Runtime::Load(const std::filesystem::path& script, const nlohmann::json
 
   v8::Local<v8::Object> exports;
   DUET_RETURN_IF_ERROR(LoadEntry(script, /*is_main=*/false, &exports));
+  if (exit_.requested) return TerminationStatus("import");
   namespace_.Reset(isolate_, exports);
   exports_.setup = !Export("setup").IsEmpty();
   exports_.run = !Export("run").IsEmpty();
@@ -186,9 +218,10 @@ Status V8Runtime::AwaitPromise(v8::Local<v8::Promise> promise, const char* what,
   promise->MarkAsHandled();
   ForgetRejection(promise);  // it may have rejected already, before anyone could handle it
   Status spun = loop_->SpinUntil([&] {
-    return promise->State() != v8::Promise::PromiseState::kPending || exit_.requested || !uncaught_.ok();
+    return promise->State() != v8::Promise::PromiseState::kPending || exit_.requested || heap_limit_reached_ ||
+           !uncaught_.ok();
   });
-  if (exit_.requested) return Status::Error("process.exit() called during " + std::string(what));
+  if (exit_.requested || heap_limit_reached_ || interrupted_) return TerminationStatus(what);
   if (!uncaught_.ok()) return TakeUncaught();
   if (!spun.ok()) return Status::Error(std::string(what) + ": the promise never settled (" + spun.message() + ")");
   if (promise->State() == v8::Promise::PromiseState::kRejected) {
@@ -205,10 +238,7 @@ Status V8Runtime::Call(v8::Local<v8::Function> fn, std::vector<v8::Local<v8::Val
   v8::Local<v8::Value> value;
   if (!fn->Call(context, v8::Undefined(isolate_), static_cast<int>(args.size()), args.data())
            .ToLocal(&value)) {
-    if (try_catch.HasTerminated() || exit_.requested) {
-      isolate_->CancelTerminateExecution();
-      return Status::Error("process.exit() called during " + std::string(what));
-    }
+    if (try_catch.HasTerminated() || exit_.requested) return TerminationStatus(what);
     return v8rt::StatusFromTryCatch(isolate_, context, try_catch, what);
   }
   if (value->IsPromise()) return AwaitPromise(value.As<v8::Promise>(), what, result);
@@ -300,6 +330,7 @@ Status V8Runtime::Teardown() {
   context_.Reset();
   // Let the collector see the old context go before the next workload is timed.
   isolate_->LowMemoryNotification();
+  RestoreHeapLimit();
   return status;
 }
 

@@ -5,6 +5,7 @@
 
 #include <v8.h>
 
+#include <atomic>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -23,8 +24,9 @@ class V8Runtime final : public Runtime, private LoopParticipant {
   explicit V8Runtime(Loop* loop);
   ~V8Runtime() override;
 
-  // Creates the isolate; must succeed before anything else.
-  Status Init();
+  // Creates the isolate; must succeed before anything else. `max_heap_bytes` caps the old
+  // generation (0: sized from the machine's memory as node does); reaching it fails the call.
+  Status Init(size_t max_heap_bytes = 0);
   // Creates a first context with the Node layer, so start-up cost is paid (and measured) once.
   Status WarmContext();
 
@@ -50,6 +52,8 @@ class V8Runtime final : public Runtime, private LoopParticipant {
 
   // Engine flags (--v8-flags, "--no-opt --expose-gc"), applied before the first isolate exists.
   static void SetFlags(const std::string& flags);
+  void Interrupt() override;
+  void ClearInterrupt() override;
 
   v8::Isolate* isolate() { return isolate_; }
   Loop* loop() { return loop_; }
@@ -134,6 +138,14 @@ class V8Runtime final : public Runtime, private LoopParticipant {
   void CheckUnhandledRejections();
   static void OnPromiseReject(v8::PromiseRejectMessage message);
 
+  // Why execution was terminated, once it has unwound (process.exit, the heap limit or the
+  // watchdog), as the failure of `what`; cancels the termination so the isolate runs again.
+  Status TerminationStatus(const std::string& what);
+  // memory_limit.cc: V8 is about to run out of heap: raise the limit enough to unwind and
+  // terminate instead; RestoreHeapLimit lowers it again once the workload is gone.
+  static size_t OnNearHeapLimit(void* data, size_t current_limit, size_t initial_limit);
+  void RestoreHeapLimit();
+
   Status NewContext();
   void DropWorkload();
   // Calls an exported function; awaits a returned promise on the loop when `await_promise`.
@@ -165,6 +177,9 @@ class V8Runtime final : public Runtime, private LoopParticipant {
   v8::Global<v8::Value> blackhole_;
   WorkloadExports exports_;
   ExitRequest exit_;
+  std::atomic<bool> interrupted_{false};  // set by the watchdog's thread
+  bool heap_limit_reached_ = false;
+  size_t initial_heap_limit_ = 0;  // when the limit was raised to unwind, else 0
   std::unique_ptr<LoopHandles> handles_;
   std::map<int, std::unique_ptr<TcpWrap>> tcp_;  // open TCP handles by id, freed in their close callback
   int next_tcp_id_ = 1;

@@ -1,0 +1,55 @@
+// Text helpers; see text.h.
+#include "core/text.h"
+
+#include <algorithm>
+
+namespace duet {
+
+TextPosition PositionOf(std::string_view text, size_t offset) {
+  offset = std::min(offset, text.size());
+  TextPosition at;
+  size_t line_start = 0;
+  for (size_t i = 0; i < offset; ++i) {
+    if (text[i] == '\n') {
+      ++at.line;
+      line_start = i + 1;
+    }
+  }
+  at.column = static_cast<int>(offset - line_start) + 1;
+  return at;
+}
+
+std::optional<size_t> FirstInvalidUtf8(std::string_view text) {
+  auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
+  size_t i = 0;
+  while (i < text.size()) {
+    unsigned char c = byte(i);
+    size_t extra = 0;
+    unsigned char lo = 0x80, hi = 0xBF;  // the range of the second byte (RFC 3629 table)
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+      extra = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      extra = 2;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;  // no UTF-16 surrogates
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      extra = 3;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    } else {
+      return i;
+    }
+    if (i + extra >= text.size()) return i;  // cut short by the end of the text
+    for (size_t k = 1; k <= extra; ++k) {
+      unsigned char next = byte(i + k);
+      if (k == 1 ? (next < lo || next > hi) : (next < 0x80 || next > 0xBF)) return i;
+    }
+    i += extra + 1;
+  }
+  return std::nullopt;
+}
+
+}  // namespace duet

@@ -1,0 +1,3 @@
+export function run() {
+  process.exit(3);
+}

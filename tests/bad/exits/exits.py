@@ -1,0 +1,5 @@
+import sys
+
+
+def run(state):
+    sys.exit(3)

@@ -1,0 +1,3 @@
+# Defines everything but run.
+def setup(params):
+    return None

@@ -1,0 +1,4 @@
+// Latin-1 bytes in a string.
+export function run() {
+  return "café";
+}

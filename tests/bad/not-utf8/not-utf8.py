@@ -1,0 +1,3 @@
+# Latin-1 bytes in a string.
+def run(state):
+    return "café"

@@ -1,0 +1,6 @@
+from duet import crashy
+
+
+def run(state):
+    crashy.crash()
+    return 1

@@ -1,0 +1,4 @@
+// A syntax error on line 3.
+export function run() {
+  return 1 +* 2;
+}

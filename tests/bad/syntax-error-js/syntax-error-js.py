@@ -1,0 +1,2 @@
+def run(state):
+    return 1

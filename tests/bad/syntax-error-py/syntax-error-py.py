@@ -1,0 +1,3 @@
+# A syntax error on line 3.
+def run(state):
+    return 1 +* 2

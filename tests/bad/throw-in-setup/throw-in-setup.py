@@ -1,0 +1,6 @@
+def setup(params):
+    raise ValueError("broken in setup")
+
+
+def run(state):
+    return 1
