@@ -5,6 +5,7 @@
 #include "core/clock.h"
 #include "python/errors.h"
 #include "python/event_loop.h"
+#include "python/json_value.h"
 
 extern "C" PyObject* PyInit_duet();
 
@@ -187,13 +188,7 @@ Status PythonRuntime::RunOnce(Sample* sample) {
 
 Status PythonRuntime::LastResult(nlohmann::json* out) {
   if (!result_) return Status::Error("run has not returned a result yet");
-  PyRef text = CallHostHelper("to_json", {result_.get()});
-  if (!text) return pyrt::StatusFromPyErr("the result of run is not JSON", script_.string());
-  const char* utf8 = PyUnicode_AsUTF8(text.get());
-  if (utf8 == nullptr) return pyrt::StatusFromPyErr("the result of run is not JSON", script_.string());
-  *out = nlohmann::json::parse(utf8, nullptr, /*allow_exceptions=*/false);
-  if (out->is_discarded()) return Status::Error(std::string("the result of run is not JSON: ") + utf8);
-  return Status::Ok();
+  return pyrt::ToJson(result_.get(), script_.string(), out);
 }
 
 Status PythonRuntime::Verify(bool* passed) {
