@@ -33,18 +33,31 @@ WorkloadPair ReadWorkloadPair(const std::filesystem::path& dir) {
   }
   std::stringstream buffer;
   buffer << in.rdbuf();
-  std::string text = buffer.str();
+  ParseManifest(buffer.str(), &pair);
+  if (!pair.problem.ok()) return pair;
+  for (const auto& script : {pair.js, pair.py}) {
+    if (!std::filesystem::is_regular_file(script)) {
+      pair.problem = Status::Error("missing script " + script.filename().string(), manifest, 1);
+      return pair;
+    }
+  }
+  return pair;
+}
+
+void ParseManifest(const std::string& text, WorkloadPair* parsed) {
+  WorkloadPair& pair = *parsed;
+  const std::string manifest = pair.manifest.string();
   nlohmann::json doc;
   try {
     doc = nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
     pair.problem = Status::Error(std::string("invalid JSON: ") + e.what(), manifest,
                                  LineOfByte(text, e.byte == 0 ? 0 : e.byte - 1));
-    return pair;
+    return;
   }
   if (!doc.is_object()) {
     pair.problem = Status::Error("workload.json must hold an object", manifest, 1);
-    return pair;
+    return;
   }
   // Typed fields: a wrong type is reported, never silently ignored.
   auto text_field = [&](const char* key, std::string* out) {
@@ -69,50 +82,43 @@ WorkloadPair ReadWorkloadPair(const std::filesystem::path& dir) {
   if (!text_field("name", &pair.name) || !text_field("category", &pair.category) ||
       !text_field("claim", &pair.claim) || !text_field("description", &pair.description) ||
       !count_field("runs", &pair.runs) || (!warmup_is_auto && !count_field("warmup", &pair.warmup))) {
-    return pair;
+    return;
   }
   pair.warmup_auto = warmup_is_auto;
   if (doc.contains("startup")) {
     if (!doc["startup"].is_boolean()) {
       pair.problem = Status::Error("\"startup\" must be true or false", manifest, 1);
-      return pair;
+      return;
     }
     pair.startup = doc["startup"].get<bool>();
   }
   if (doc.contains("time_budget")) {
     if (!doc["time_budget"].is_number() || doc["time_budget"].get<double>() <= 0) {
       pair.problem = Status::Error("\"time_budget\" must be a positive number of seconds", manifest, 1);
-      return pair;
+      return;
     }
     pair.time_budget_s = doc["time_budget"].get<double>();
   }
   if (doc.contains("params")) {
     if (!doc["params"].is_object()) {
       pair.problem = Status::Error("\"params\" must be an object", manifest, 1);
-      return pair;
+      return;
     }
     pair.params = doc["params"];
   }
   if (doc.contains("sizes")) {
     if (!doc["sizes"].is_object()) {
       pair.problem = Status::Error("\"sizes\" must map size names to parameter objects", manifest, 1);
-      return pair;
+      return;
     }
     for (const auto& [name, overrides] : doc["sizes"].items()) {
       if (!overrides.is_object()) {
         pair.problem = Status::Error("\"sizes\".\"" + name + "\" must be an object", manifest, 1);
-        return pair;
+        return;
       }
     }
     pair.sizes = doc["sizes"];
   }
-  for (const auto& script : {pair.js, pair.py}) {
-    if (!std::filesystem::is_regular_file(script)) {
-      pair.problem = Status::Error("missing script " + script.filename().string(), manifest, 1);
-      return pair;
-    }
-  }
-  return pair;
 }
 
 void ApplySize(const std::string& size, WorkloadPair* pair) {
