@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 namespace duet {
@@ -54,6 +55,14 @@ void ParseManifest(const std::string& text, WorkloadPair* parsed) {
     pair.problem = Status::Error(std::string("invalid JSON: ") + e.what(), manifest,
                                  LineOfByte(text, e.byte == 0 ? 0 : e.byte - 1));
     return;
+  } catch (const nlohmann::json::out_of_range& e) {
+    // A number beyond a double (1e400): nlohmann names the number but not where it is.
+    std::string what = e.what();
+    size_t quote = what.find('\'');
+    std::string number = quote == std::string::npos ? "" : what.substr(quote + 1, what.rfind('\'') - quote - 1);
+    size_t at = number.empty() ? std::string::npos : text.find(number);
+    pair.problem = Status::Error("invalid JSON: " + what, manifest, at == std::string::npos ? 1 : LineOfByte(text, at));
+    return;
   }
   if (!doc.is_object()) {
     pair.problem = Status::Error("workload.json must hold an object", manifest, 1);
@@ -71,7 +80,8 @@ void ParseManifest(const std::string& text, WorkloadPair* parsed) {
   };
   auto count_field = [&](const char* key, std::optional<int>* out) {
     if (!doc.contains(key)) return true;
-    if (!doc[key].is_number_integer() || doc[key].get<int64_t>() < 0) {
+    if (!doc[key].is_number_integer() || doc[key].get<int64_t>() < 0 ||
+        doc[key].get<int64_t>() > std::numeric_limits<int>::max()) {
       pair.problem = Status::Error(std::string("\"") + key + "\" must be a non-negative integer", manifest, 1);
       return false;
     }
