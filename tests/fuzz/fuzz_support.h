@@ -9,6 +9,7 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -60,6 +61,16 @@ inline bool IsUtf8(std::string_view bytes) {
   } catch (const nlohmann::json::type_error&) {
     return false;
   }
+}
+
+// The raw input's whole doubles, and whether a float array read back holds them bit for bit.
+inline std::vector<double> DoublesOf(const uint8_t* data, size_t size) {
+  std::vector<double> doubles(size / sizeof(double));
+  if (!doubles.empty()) std::memcpy(doubles.data(), data, doubles.size() * sizeof(double));
+  return doubles;
+}
+inline bool SameBits(const double* data, size_t size, const std::vector<double>& expected) {
+  return size == expected.size() && (size == 0 || std::memcmp(data, expected.data(), size * sizeof(double)) == 0);
 }
 
 // The raw input read as consecutive scalars, zero-padded at the end.

@@ -125,14 +125,11 @@ void CheckScalars(const uint8_t* data, size_t size) {
   pyglue::Arg<BytesView> bytes_view;
   Check(bytes_object && Reads(bytes_object.get(), &bytes_view), "bytes read back");
   Check(bytes_view.get().str() == text, "bytes round-trip");
-  Doubles doubles(size / sizeof(double));
-  if (!doubles.empty()) std::memcpy(doubles.data(), data, doubles.size() * sizeof(double));
+  Doubles doubles = fuzz::DoublesOf(data, size);
   PyRef list(pyglue::Ret<Doubles>::To(doubles));
   pyglue::Arg<DoublesView> view;
   Check(list && Reads(list.get(), &view), "a list of floats reads back");
-  Check(view.get().size == doubles.size() &&
-            (doubles.empty() || std::memcmp(view.get().data, doubles.data(), doubles.size() * sizeof(double)) == 0),
-        "float lists round-trip bit for bit");
+  Check(fuzz::SameBits(view.get().data, view.get().size, doubles), "float lists round-trip bit for bit");
 }
 
 }  // namespace

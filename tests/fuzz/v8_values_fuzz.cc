@@ -124,13 +124,10 @@ void CheckScalars(v8::Isolate* isolate, const uint8_t* data, size_t size) {
   v8glue::Arg<BytesView> view;
   Check(Reads(isolate, v8glue::Ret<Bytes>::To(isolate, bytes), &view), "a Uint8Array reads as bytes");
   Check(view.get().str() == text, "bytes round-trip");
-  Doubles doubles(size / sizeof(double));
-  if (!doubles.empty()) std::memcpy(doubles.data(), data, doubles.size() * sizeof(double));
+  Doubles doubles = fuzz::DoublesOf(data, size);
   v8glue::Arg<DoublesView> doubles_view;
   Check(Reads(isolate, v8glue::Ret<Doubles>::To(isolate, doubles), &doubles_view), "a Float64Array reads back");
-  Check(doubles_view.get().size == doubles.size() &&
-            (doubles.empty() || std::memcmp(doubles_view.get().data, doubles.data(), doubles.size() * sizeof(double)) == 0),
-        "float arrays round-trip bit for bit");
+  Check(fuzz::SameBits(doubles_view.get().data, doubles_view.get().size, doubles), "float arrays round-trip bit for bit");
 }
 
 }  // namespace
