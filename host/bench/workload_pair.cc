@@ -122,6 +122,10 @@ void ParseManifest(const std::string& text, WorkloadPair* parsed) {
       return;
     }
     for (const auto& [name, overrides] : doc["sizes"].items()) {
+      if (name.empty()) {  // --size "" means the plain params: such a size could never apply
+        pair.problem = Status::Error("\"sizes\" has a size without a name", manifest, 1);
+        return;
+      }
       if (!overrides.is_object()) {
         pair.problem = Status::Error("\"sizes\".\"" + name + "\" must be an object", manifest, 1);
         return;
