@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include "bench/network_run.h"
@@ -42,7 +43,20 @@ WorkloadPair ReadWorkloadPair(const std::filesystem::path& dir) {
   }
   std::stringstream buffer;
   buffer << in.rdbuf();
-  std::string text = buffer.str();
+  ParseManifest(buffer.str(), &pair);
+  if (!pair.problem.ok()) return pair;
+  for (const auto& script : {pair.js, pair.py}) {
+    if (!std::filesystem::is_regular_file(script)) {
+      pair.problem = Status::Error("missing script " + script.filename().string(), manifest, 1);
+      return pair;
+    }
+  }
+  return pair;
+}
+
+void ParseManifest(const std::string& text, WorkloadPair* parsed) {
+  WorkloadPair& pair = *parsed;
+  const std::string manifest = pair.manifest.string();
   nlohmann::json doc;
   try {
     doc = nlohmann::json::parse(text);
@@ -51,11 +65,19 @@ WorkloadPair ReadWorkloadPair(const std::filesystem::path& dir) {
     TextPosition at = PositionOf(text, e.byte == 0 ? 0 : e.byte - 1);
     pair.problem = Status::Error(fmt::format("invalid JSON at line {}, column {}: {}", at.line, at.column, e.what()),
                                  manifest, at.line);
-    return pair;
+    return;
+  } catch (const nlohmann::json::out_of_range& e) {
+    // A number beyond a double (1e400): nlohmann names the number but not where it is.
+    std::string what = e.what();
+    size_t quote = what.find('\'');
+    std::string number = quote == std::string::npos ? "" : what.substr(quote + 1, what.rfind('\'') - quote - 1);
+    size_t at = number.empty() ? std::string::npos : text.find(number);
+    pair.problem = Status::Error("invalid JSON: " + what, manifest, at == std::string::npos ? 1 : PositionOf(text, at).line);
+    return;
   }
   if (!doc.is_object()) {
     pair.problem = Status::Error("workload.json must hold an object", manifest, 1);
-    return pair;
+    return;
   }
   // Typed fields: a wrong type is reported, never silently ignored.
   auto text_field = [&](const char* key, std::string* out) {
@@ -69,7 +91,8 @@ WorkloadPair ReadWorkloadPair(const std::filesystem::path& dir) {
   };
   auto count_field = [&](const char* key, std::optional<int>* out) {
     if (!doc.contains(key)) return true;
-    if (!doc[key].is_number_integer() || doc[key].get<int64_t>() < 0) {
+    if (!doc[key].is_number_integer() || doc[key].get<int64_t>() < 0 ||
+        doc[key].get<int64_t>() > std::numeric_limits<int>::max()) {
       pair.problem = Status::Error(std::string("\"") + key + "\" must be a non-negative integer", manifest, 1);
       return false;
     }
@@ -80,39 +103,43 @@ WorkloadPair ReadWorkloadPair(const std::filesystem::path& dir) {
   if (!text_field("name", &pair.name) || !text_field("category", &pair.category) ||
       !text_field("claim", &pair.claim) || !text_field("description", &pair.description) ||
       !count_field("runs", &pair.runs) || (!warmup_is_auto && !count_field("warmup", &pair.warmup))) {
-    return pair;
+    return;
   }
   pair.warmup_auto = warmup_is_auto;
   if (doc.contains("startup")) {
     if (!doc["startup"].is_boolean()) {
       pair.problem = Status::Error("\"startup\" must be true or false", manifest, 1);
-      return pair;
+      return;
     }
     pair.startup = doc["startup"].get<bool>();
   }
   if (doc.contains("time_budget")) {
     if (!doc["time_budget"].is_number() || doc["time_budget"].get<double>() <= 0) {
       pair.problem = Status::Error("\"time_budget\" must be a positive number of seconds", manifest, 1);
-      return pair;
+      return;
     }
     pair.time_budget_s = doc["time_budget"].get<double>();
   }
   if (doc.contains("params")) {
     if (!doc["params"].is_object()) {
       pair.problem = Status::Error("\"params\" must be an object", manifest, 1);
-      return pair;
+      return;
     }
     pair.params = doc["params"];
   }
   if (doc.contains("sizes")) {
     if (!doc["sizes"].is_object()) {
       pair.problem = Status::Error("\"sizes\" must map size names to parameter objects", manifest, 1);
-      return pair;
+      return;
     }
     for (const auto& [name, overrides] : doc["sizes"].items()) {
+      if (name.empty()) {  // --size "" means the plain params: such a size could never apply
+        pair.problem = Status::Error("\"sizes\" has a size without a name", manifest, 1);
+        return;
+      }
       if (!overrides.is_object()) {
         pair.problem = Status::Error("\"sizes\".\"" + name + "\" must be an object", manifest, 1);
-        return pair;
+        return;
       }
     }
     pair.sizes = doc["sizes"];
@@ -121,17 +148,10 @@ WorkloadPair ReadWorkloadPair(const std::filesystem::path& dir) {
     Status valid = ValidateLoadBlock(doc["load"]);
     if (!valid.ok()) {
       pair.problem = Status::Error("\"load\": " + valid.message(), manifest, 1);
-      return pair;
+      return;
     }
     pair.load = doc["load"];
   }
-  for (const auto& script : {pair.js, pair.py}) {
-    if (!std::filesystem::is_regular_file(script)) {
-      pair.problem = Status::Error("missing script " + script.filename().string(), manifest, 1);
-      return pair;
-    }
-  }
-  return pair;
 }
 
 void ApplySize(const std::string& size, WorkloadPair* pair) {

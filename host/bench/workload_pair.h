@@ -54,5 +54,8 @@ void ApplySize(const std::string& size, WorkloadPair* pair);
 
 // Parses one workload folder. Never fails: problems land in the pair's `problem`.
 WorkloadPair ReadWorkloadPair(const std::filesystem::path& dir);
+// The manifest part of ReadWorkloadPair: `text` is workload.json's content; fills the pair's
+// fields or sets its `problem` (file:line from pair->manifest). Fuzzed by tests/fuzz.
+void ParseManifest(const std::string& text, WorkloadPair* pair);
 
 }  // namespace duet

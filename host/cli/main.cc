@@ -74,6 +74,11 @@ Status ApplyParams(const std::vector<std::string>& overrides, std::vector<Worklo
   for (const std::string& item : overrides) {
     size_t eq = item.find('=');
     if (eq == std::string::npos || eq == 0) return Status::Error("--param wants KEY=VALUE, got '" + item + "'");
+    try {  // params travel as JSON (runtimes, reports, history), whose text is UTF-8
+      (void)nlohmann::json(item).dump();
+    } catch (const nlohmann::json::type_error&) {
+      return Status::Error("--param is not valid UTF-8: " + nlohmann::json(item).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    }
     nlohmann::json value = nlohmann::json::parse(item.substr(eq + 1), nullptr, /*allow_exceptions=*/false);
     if (value.is_discarded()) value = item.substr(eq + 1);
     for (WorkloadPair& pair : *pairs) pair.params[item.substr(0, eq)] = value;

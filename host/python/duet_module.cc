@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "python/errors.h"
+#include "python/json_value.h"
 #include "python/runtime.h"
 
 namespace duet {
@@ -140,9 +141,9 @@ PyModuleDef g_duet_def = {PyModuleDef_HEAD_INIT, "duet", "The duet host (see des
 PyEntry PluginPyEntry() { return &PluginCall; }
 
 Status PythonRuntime::SetParams(const nlohmann::json& params) {
-  PyRef json(PyImport_ImportModule("json"));
-  PyRef value(json ? PyObject_CallMethod(json.get(), "loads", "s", params.dump().c_str()) : nullptr);
-  PyRef duet(value ? PyImport_ImportModule("duet") : nullptr);
+  PyRef value;
+  DUET_RETURN_IF_ERROR(pyrt::FromJson(params, &value));
+  PyRef duet(PyImport_ImportModule("duet"));
   if (!duet || PyObject_SetAttrString(duet.get(), "params", value.get()) != 0) {
     return pyrt::StatusFromPyErr("duet.params");
   }

@@ -7,6 +7,7 @@
 #include "core/clock.h"
 #include "python/errors.h"
 #include "python/event_loop.h"
+#include "python/json_value.h"
 
 extern "C" PyObject* PyInit_duet();
 
@@ -40,6 +41,13 @@ class PythonProcess {
     PyPreConfig_InitIsolatedConfig(&preconfig);
     preconfig.configure_locale = 1;
     preconfig.utf8_mode = -1;
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+    // Sanitizer builds: objects from malloc, not pymalloc's mmap'ed arenas, which LeakSanitizer
+    // does not scan (it would call everything they point to a leak).
+    preconfig.allocator = PYMEM_ALLOCATOR_MALLOC;
+#endif
+#endif
     PyStatus pre = Py_PreInitialize(&preconfig);
     if (PyStatus_Exception(pre)) {
       status_ = Status::Error(std::string("Python pre-initialisation failed: ") + (pre.err_msg ? pre.err_msg : "unknown"));
@@ -231,13 +239,7 @@ Status PythonRuntime::RunOnce(Sample* sample) {
 
 Status PythonRuntime::LastResult(nlohmann::json* out) {
   if (!result_) return Status::Error("run has not returned a result yet");
-  PyRef text = CallHostHelper("to_json", {result_.get()});
-  if (!text) return pyrt::StatusFromPyErr("the result of run is not JSON", script_.string());
-  const char* utf8 = PyUnicode_AsUTF8(text.get());
-  if (utf8 == nullptr) return pyrt::StatusFromPyErr("the result of run is not JSON", script_.string());
-  *out = nlohmann::json::parse(utf8, nullptr, /*allow_exceptions=*/false);
-  if (out->is_discarded()) return Status::Error(std::string("the result of run is not JSON: ") + utf8);
-  return Status::Ok();
+  return pyrt::ToJson(result_.get(), script_.string(), out);
 }
 
 Status PythonRuntime::Verify(bool* passed) {

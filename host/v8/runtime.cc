@@ -10,6 +10,7 @@
 
 #include "core/clock.h"
 #include "v8/errors.h"
+#include "v8/json_value.h"
 
 namespace duet {
 namespace {
@@ -190,12 +191,8 @@ Status V8Runtime::Load(const std::filesystem::path& script, const nlohmann::json
   v8::Local<v8::Context> context = context_.Get(isolate_);
   v8::Context::Scope context_scope(context);
 
-  v8::Local<v8::String> params_text =
-      v8::String::NewFromUtf8(isolate_, params.dump().c_str()).ToLocalChecked();
   v8::Local<v8::Value> params_value;
-  if (!v8::JSON::Parse(context, params_text).ToLocal(&params_value)) {
-    return Status::Error("params are not valid JSON for V8");
-  }
+  DUET_RETURN_IF_ERROR(v8rt::FromJson(isolate_, context, params, &params_value));
   params_.Reset(isolate_, params_value);
 
   v8::Local<v8::Object> exports;
@@ -289,20 +286,7 @@ Status V8Runtime::LastResult(nlohmann::json* out) {
   v8::Local<v8::Context> context = context_.Get(isolate_);
   v8::Context::Scope context_scope(context);
   if (result_.IsEmpty()) return Status::Error("run has not returned a result yet");
-  v8::Local<v8::Value> result = result_.Get(isolate_);
-  if (result->IsUndefined()) {
-    *out = nullptr;
-    return Status::Ok();
-  }
-  v8::TryCatch try_catch(isolate_);
-  v8::Local<v8::String> text;
-  if (!v8::JSON::Stringify(context, result).ToLocal(&text)) {
-    return v8rt::StatusFromTryCatch(isolate_, context, try_catch, "the result of run is not JSON");
-  }
-  std::string utf8 = v8rt::ToUtf8(isolate_, text);
-  *out = nlohmann::json::parse(utf8, nullptr, /*allow_exceptions=*/false);
-  if (out->is_discarded()) return Status::Error("the result of run is not JSON: " + utf8);
-  return Status::Ok();
+  return v8rt::ToJson(isolate_, context, result_.Get(isolate_), out);
 }
 
 Status V8Runtime::Verify(bool* passed) {

@@ -184,6 +184,10 @@ TEST(CliTest, ExecReportsUncaughtErrorsWithLocation) {
 TEST(CliTest, UsageErrorsExitTwo) {
   EXPECT_EQ(Duet("run --runs not-a-number").exit_code, 2);
   EXPECT_EQ(Duet("run /no/such/folder").exit_code, 2);
+  // Found with tests/fuzz (a string param that is not UTF-8): nlohmann's dump threw, aborting duet.
+  Outcome not_utf8 = Duet("run --param \"n=$(printf '\\377')\" " + std::string(DUET_SOURCE_DIR) + "/workloads/cpu/fib");
+  EXPECT_EQ(not_utf8.exit_code, 2) << not_utf8.err;
+  EXPECT_NE(not_utf8.err.find("--param is not valid UTF-8"), std::string::npos) << not_utf8.err;
   Outcome help = Duet("--help");
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_NE(help.out.find("exec"), std::string::npos);

@@ -1,0 +1,39 @@
+// JSON values in and out of V8; see json_value.h.
+#include "v8/json_value.h"
+
+#include "v8/errors.h"
+
+namespace duet::v8rt {
+
+Status ToJson(v8::Isolate* isolate, v8::Local<v8::Context> context, v8::Local<v8::Value> value,
+              nlohmann::json* out) {
+  if (value->IsUndefined()) {
+    *out = nullptr;
+    return Status::Ok();
+  }
+  v8::TryCatch try_catch(isolate);
+  v8::Local<v8::String> text;
+  if (!v8::JSON::Stringify(context, value).ToLocal(&text)) {
+    return StatusFromTryCatch(isolate, context, try_catch, "the result of run is not JSON");
+  }
+  std::string utf8 = ToUtf8(isolate, text);
+  *out = nlohmann::json::parse(utf8, nullptr, /*allow_exceptions=*/false);
+  if (out->is_discarded()) return Status::Error("the result of run is not JSON: " + utf8);
+  return Status::Ok();
+}
+
+Status FromJson(v8::Isolate* isolate, v8::Local<v8::Context> context, const nlohmann::json& json,
+                v8::Local<v8::Value>* out) {
+  // dump() would throw on invalid UTF-8 (a --param from a non-UTF-8 command line).
+  std::string text = json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  v8::Local<v8::String> source;
+  v8::TryCatch try_catch(isolate);
+  if (!v8::String::NewFromUtf8(isolate, text.data(), v8::NewStringType::kNormal, static_cast<int>(text.size()))
+           .ToLocal(&source) ||
+      !v8::JSON::Parse(context, source).ToLocal(out)) {
+    return Status::Error("params are not valid JSON for V8");
+  }
+  return Status::Ok();
+}
+
+}  // namespace duet::v8rt
