@@ -71,7 +71,10 @@ Status ValidateLoadBlock(const nlohmann::json& load) {
   if (!load.contains("mode") || !load["mode"].is_string() || !ParseLoadMode(load["mode"].get<std::string>(), &mode)) {
     return Status::Error("\"mode\" must be \"echo\", \"http\" or \"idle\"");
   }
-  for (const auto& [name, value] : load.items()) {
+  for (const auto& item : load.items()) {
+    // Not a structured binding: clang 14 (the sanitizer build) cannot capture one in a lambda.
+    const std::string& name = item.key();
+    const nlohmann::json& value = item.value();
     if (name == "mode") continue;
     if (name == "path") {
       if (!value.is_string()) return Status::Error("\"path\" must be a string");
