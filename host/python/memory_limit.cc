@@ -21,7 +21,12 @@ std::atomic<int64_t> g_limit{0};  // 0: no cap
 int64_t g_cap = 0;
 std::atomic<bool> g_refused{false};
 PyMemAllocatorEx g_raw_base;
+#ifdef DUET_PY_OBJECTS_FROM_MALLOC
+PyMemAllocatorEx g_mem_base;
+PyMemAllocatorEx g_object_base;
+#else
 PyObjectArenaAllocator g_arena_base;
+#endif
 
 bool Admit(size_t bytes) {
   int64_t limit = g_limit.load(std::memory_order_relaxed);
@@ -34,25 +39,28 @@ void Count(void* block) {
   if (block != nullptr) g_used += static_cast<int64_t>(malloc_usable_size(block));
 }
 
-void* RawMalloc(void*, size_t size) {
+// ctx is the wrapped domain's own allocator (PyMemAllocatorEx), so one set serves every domain.
+PyMemAllocatorEx& Base(void* ctx) { return *static_cast<PyMemAllocatorEx*>(ctx); }
+
+void* CappedMalloc(void* ctx, size_t size) {
   if (!Admit(size)) return nullptr;
-  void* block = g_raw_base.malloc(g_raw_base.ctx, size);
+  void* block = Base(ctx).malloc(Base(ctx).ctx, size);
   Count(block);
   return block;
 }
 
-void* RawCalloc(void*, size_t count, size_t size) {
+void* CappedCalloc(void* ctx, size_t count, size_t size) {
   if (size != 0 && count > SIZE_MAX / size) return nullptr;
   if (!Admit(count * size)) return nullptr;
-  void* block = g_raw_base.calloc(g_raw_base.ctx, count, size);
+  void* block = Base(ctx).calloc(Base(ctx).ctx, count, size);
   Count(block);
   return block;
 }
 
-void* RawRealloc(void*, void* block, size_t size) {
+void* CappedRealloc(void* ctx, void* block, size_t size) {
   size_t before = block != nullptr ? malloc_usable_size(block) : 0;
   if (size > before && !Admit(size - before)) return nullptr;
-  void* moved = g_raw_base.realloc(g_raw_base.ctx, block, size);
+  void* moved = Base(ctx).realloc(Base(ctx).ctx, block, size);
   if (moved != nullptr) {
     g_used -= static_cast<int64_t>(before);
     Count(moved);
@@ -60,11 +68,18 @@ void* RawRealloc(void*, void* block, size_t size) {
   return moved;
 }
 
-void RawFree(void*, void* block) {
+void CappedFree(void* ctx, void* block) {
   if (block != nullptr) g_used -= static_cast<int64_t>(malloc_usable_size(block));
-  g_raw_base.free(g_raw_base.ctx, block);
+  Base(ctx).free(Base(ctx).ctx, block);
 }
 
+void Wrap(PyMemAllocatorDomain domain, PyMemAllocatorEx* base) {
+  PyMem_GetAllocator(domain, base);
+  PyMemAllocatorEx capped = {base, CappedMalloc, CappedCalloc, CappedRealloc, CappedFree};
+  PyMem_SetAllocator(domain, &capped);
+}
+
+#ifndef DUET_PY_OBJECTS_FROM_MALLOC
 void* ArenaAlloc(void*, size_t size) {
   if (!Admit(size)) return nullptr;
   void* arena = g_arena_base.alloc(g_arena_base.ctx, size);
@@ -76,6 +91,7 @@ void ArenaFree(void*, void* arena, size_t size) {
   g_arena_base.free(g_arena_base.ctx, arena, size);
   g_used -= static_cast<int64_t>(size);
 }
+#endif
 
 }  // namespace
 
@@ -83,12 +99,16 @@ void PythonRuntime::SetMaxMemory(size_t bytes) {
   static bool hooked = [] {
     // Wrappers of the allocators in place, which CPython allows after initialisation; objects
     // up to 512 bytes come from pymalloc's arenas, larger ones from the raw domain.
-    PyMem_GetAllocator(PYMEM_DOMAIN_RAW, &g_raw_base);
-    PyMemAllocatorEx raw = {nullptr, RawMalloc, RawCalloc, RawRealloc, RawFree};
-    PyMem_SetAllocator(PYMEM_DOMAIN_RAW, &raw);
+    Wrap(PYMEM_DOMAIN_RAW, &g_raw_base);
+#ifdef DUET_PY_OBJECTS_FROM_MALLOC
+    // No pymalloc (sanitizer builds): every object comes from malloc through these domains.
+    Wrap(PYMEM_DOMAIN_MEM, &g_mem_base);
+    Wrap(PYMEM_DOMAIN_OBJ, &g_object_base);
+#else
     PyObject_GetArenaAllocator(&g_arena_base);
     PyObjectArenaAllocator arena = {nullptr, ArenaAlloc, ArenaFree};
     PyObject_SetArenaAllocator(&arena);
+#endif
     return true;
   }();
   (void)hooked;

@@ -41,12 +41,8 @@ class PythonProcess {
     PyPreConfig_InitIsolatedConfig(&preconfig);
     preconfig.configure_locale = 1;
     preconfig.utf8_mode = -1;
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-    // Sanitizer builds: objects from malloc, not pymalloc's mmap'ed arenas, which LeakSanitizer
-    // does not scan (it would call everything they point to a leak).
+#ifdef DUET_PY_OBJECTS_FROM_MALLOC
     preconfig.allocator = PYMEM_ALLOCATOR_MALLOC;
-#endif
 #endif
     PyStatus pre = Py_PreInitialize(&preconfig);
     if (PyStatus_Exception(pre)) {

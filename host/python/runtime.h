@@ -19,6 +19,15 @@
 #include "core/runtime.h"
 #include "python/ref.h"
 
+// Sanitizer builds allocate Python objects with malloc, not pymalloc's mmap'ed arenas, which
+// LeakSanitizer does not scan (it would call everything they point to a leak); the memory cap
+// (memory_limit.cc) then counts objects in their own allocator domains.
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define DUET_PY_OBJECTS_FROM_MALLOC 1
+#endif
+#endif
+
 namespace duet {
 
 class PythonRuntime final : public Runtime, private LoopParticipant {
