@@ -4,6 +4,7 @@
 // Mirrors host/python/profiler.cc.
 #include <v8-profiler.h>
 
+#include <algorithm>
 #include <set>
 #include <unordered_map>
 
@@ -89,6 +90,10 @@ Status V8Runtime::StartProfiling(int interval_us) {
   if (!profiler_) profiler_ = std::make_shared<Profiler>(isolate_);
   profiler_->Start();
   v8::CpuProfiler* cpu = profiler_->cpu_profiler();
+  // V8's sampler thread starts each wait only after handling the last tick, so a 1000 µs
+  // interval came out at about 1190 µs (84% of the requested rate, on a quiet machine too);
+  // asking for 84% of the interval delivers the rate the user asked for.
+  interval_us = std::max(1, interval_us * 84 / 100);
   cpu->SetSamplingInterval(interval_us);
   // Precise sampling busy-waits a core between ticks; on a small machine that core is the
   // workload's, so the sampler sleeps instead.
