@@ -138,7 +138,7 @@ def _session_loop():
         _loop.set_exception_handler(_on_loop_exception)
     return _loop
 
-def _until_complete(awaitable):
+def run_awaitable(awaitable):
     result = _session_loop().run_until_complete(awaitable)
     if _unretrieved:
         # node ends on an unhandled rejection; the twin of that here is a failed iteration.
@@ -147,13 +147,10 @@ def _until_complete(awaitable):
         raise exc
     return result
 
-def run_awaitable(awaitable):
-    return _until_complete(awaitable)
-
 def serve(wait):
     # The load generator ends on a thread of its own: a worker blocked in wait() turns that end
     # into a future, and the loop serves the workload's sockets until it resolves.
-    return _until_complete(_session_loop().run_in_executor(None, wait))
+    return run_awaitable(_session_loop().run_in_executor(None, wait))
 
 def state_value(state, key):
     import collections.abc
