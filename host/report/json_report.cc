@@ -2,6 +2,7 @@
 #include "report/json_report.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -190,10 +191,38 @@ nlohmann::json RunJson(const SessionRecord& session, const std::vector<WorkloadR
           {"workloads", workloads}};
 }
 
+namespace {
+
+// Writes all of `text` to fd; false with errno set when it cannot.
+bool WriteAll(int fd, const std::string& text) {
+  size_t done = 0;
+  while (done < text.size()) {
+    ssize_t n = write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    done += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+}  // namespace
+
 Status WriteFileAtomically(const std::filesystem::path& path, const std::string& text) {
   if (path == "-") {
     std::fwrite(text.data(), 1, text.size(), stdout);
     std::fflush(stdout);
+    return Status::Ok();
+  }
+  // /dev/null, /dev/stdout, a FIFO: written in place. Renaming a file over one would replace
+  // the device node itself.
+  struct stat st;
+  if (stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return Status::Error("cannot write " + path.string() + ": " + std::strerror(errno));
+    bool written = WriteAll(fd, text);
+    int saved_errno = errno;
+    close(fd);
+    if (!written) return Status::Error("cannot write " + path.string() + ": " + std::strerror(saved_errno));
     return Status::Ok();
   }
   // A sibling temporary file, flushed to disk, then renamed over the target: a reader (or a
@@ -202,14 +231,7 @@ Status WriteFileAtomically(const std::filesystem::path& path, const std::string&
   tmp += ".tmp." + std::to_string(getpid());
   int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return Status::Error("cannot write " + tmp.string() + ": " + std::strerror(errno));
-  size_t done = 0;
-  while (done < text.size()) {
-    ssize_t n = write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    done += static_cast<size_t>(n);
-  }
-  bool written = done == text.size() && fsync(fd) == 0;
+  bool written = WriteAll(fd, text) && fsync(fd) == 0;
   int saved_errno = errno;
   close(fd);
   if (!written) {

@@ -2,11 +2,13 @@
 // history and the --json file of the run before it intact. The bad-workload corpus itself is
 // tests/bad/run_corpus.py (ctest BadWorkloadCorpus).
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "cli/duet_command.h"
@@ -51,6 +53,32 @@ TEST(KilledRunTest, SigkillMidRunKeepsThePreviousHistoryAndJson) {
   EXPECT_EQ(Duet("report " + json + " --export csv").exit_code, 0);
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     EXPECT_EQ(entry.path().filename().string().find("run.json.tmp"), std::string::npos) << entry.path();
+  }
+}
+
+// A FIFO (or /dev/null, /dev/stdout) is written in place: renaming the temporary file over it
+// would have replaced the node itself (it once turned /dev/null into a regular file).
+TEST(AtomicOutputTest, JsonToAFifoIsWrittenThroughItNotRenamedOverIt) {
+  auto dir = std::filesystem::path(DUET_TEST_OUTPUT) / "json-fifo";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::string fifo = (dir / "run.json").string();
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  std::string received;
+  std::thread reader([&] { received = Slurp(fifo); });  // blocks until duet opens it for writing
+  std::string good = (kFixtures / "workloads" / "good" / "double").string();
+  Outcome run = Duet("run " + good + " --runs 2 --warmup 0 --no-history --json " + fifo);
+  if (run.exit_code != 0) {
+    std::ofstream unblock(fifo);  // lets the reader finish
+  }
+  reader.join();
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_TRUE(std::filesystem::is_fifo(fifo));
+  nlohmann::json doc = nlohmann::json::parse(received, nullptr, false);
+  ASSERT_TRUE(doc.is_object()) << received;
+  EXPECT_EQ(doc["workloads"].size(), 1u);
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    EXPECT_EQ(entry.path().filename().string(), "run.json");
   }
 }
 
