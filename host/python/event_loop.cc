@@ -293,7 +293,7 @@ void ArmTimer(LoopState* state) {
 
 void OnTimer(uv_timer_t* timer) {
   LoopState* state = static_cast<LoopState*>(timer->data);
-  GilFromLoop gil(state);
+  RetakeGil(state);
   // asyncio's rule: everything due within the clock's resolution runs now.
   double end = MonotonicSeconds() + 1e-9;
   // Timers can fire before libuv polls; stopping makes that poll non-blocking, because the
@@ -343,6 +343,12 @@ void OnWakeup(uv_async_t*) {}  // its work is done: uv_run returns and _run_once
 
 void OnStateHandleClosed(uv_handle_t* handle) { HandleClosed(static_cast<LoopState*>(handle->data)); }
 
+// libuv is about to poll, maybe blocking: a callback of this uv_run took the GIL back; give it up.
+void OnBeforePoll(uv_prepare_t* prepare) {
+  LoopState* state = static_cast<LoopState*>(prepare->data);
+  if (state->in_run && state->released == nullptr) state->released = PyEval_SaveThread();
+}
+
 // Closes the loop's handles and drops its Python references. The loop then reports itself
 // closed; the state itself lives on until the LoopCore lets go (ReleaseState).
 void CloseLoopHandles(LoopState* state) {
@@ -357,7 +363,7 @@ void CloseLoopHandles(LoopState* state) {
   Py_CLEAR(state->pending_traceback);
   if (g_host_user == state) g_host_user = nullptr;
   std::vector<uv_handle_t*> open;
-  for (auto& [handle, cb] : state->handles) open.push_back(handle);
+  for (auto& entry : state->handles) open.push_back(entry.first);
   for (uv_handle_t* handle : open) CloseHandle(state, handle);
   // Let the close callbacks run now; a private loop is run dry and closed.
   std::unique_ptr<uv_loop_t> own = std::move(state->own_loop);
@@ -396,10 +402,14 @@ PyObject* LoopCoreNew(PyTypeObject* type, PyObject*, PyObject*) {
   }
   uv_timer_init(state->uv, &state->timer);
   uv_async_init(state->uv, &state->wakeup, OnWakeup);
+  uv_prepare_init(state->uv, &state->before_poll);
   state->timer.data = state.get();
   state->wakeup.data = state.get();
+  state->before_poll.data = state.get();
   AdoptHandle(state.get(), reinterpret_cast<uv_handle_t*>(&state->timer), OnStateHandleClosed);
   AdoptHandle(state.get(), reinterpret_cast<uv_handle_t*>(&state->wakeup), OnStateHandleClosed);
+  AdoptHandle(state.get(), reinterpret_cast<uv_handle_t*>(&state->before_poll), OnStateHandleClosed);
+  uv_prepare_start(&state->before_poll, OnBeforePoll);
   state->wakeup_open = true;
   state->read_buffer = std::make_unique<char[]>(LoopState::kReadBufferSize);
   self->state = state.release();
@@ -651,9 +661,10 @@ PyObject* LoopRunOnce(LoopCoreObject* self, PyObject*) {
   uv_ref(reinterpret_cast<uv_handle_t*>(&state->wakeup));
   Py_INCREF(self);  // a callback may drop the last reference to the loop
   state->released = PyEval_SaveThread();
+  state->in_run = true;
   uv_run(state->uv, mode);
-  PyEval_RestoreThread(state->released);
-  state->released = nullptr;
+  state->in_run = false;
+  RetakeGil(state);  // unless a callback already took it back
   if (!state->closed) uv_unref(reinterpret_cast<uv_handle_t*>(&state->wakeup));
 
   PyObject* result = Py_None;
@@ -764,19 +775,17 @@ struct PollObject {
 void OnPollClosed(uv_handle_t* handle) {
   PollObject* self = static_cast<PollObject*>(handle->data);
   LoopState* state = self->state;
-  {
-    GilFromLoop gil(state);
-    self->open = false;
-    self->state = nullptr;
-    Py_CLEAR(self->callback);
-    Py_DECREF(self);  // the reference the open handle held
-  }
+  RetakeGil(state);
+  self->open = false;
+  self->state = nullptr;
+  Py_CLEAR(self->callback);
+  Py_DECREF(self);  // the reference the open handle held
   HandleClosed(state);
 }
 
 void OnPoll(uv_poll_t* handle, int status, int events) {
   PollObject* self = static_cast<PollObject*>(handle->data);
-  GilFromLoop gil(self->state);
+  RetakeGil(self->state);
   // An error is reported as readiness both ways: the reader's or writer's own call then
   // meets the error, as with select().
   int mask = status < 0 ? 3 : ((events & UV_READABLE) ? 1 : 0) | ((events & UV_WRITABLE) ? 2 : 0) |
@@ -915,8 +924,8 @@ void SetHostLoop(uv_loop_t* loop, const std::atomic<bool>* interrupted) {
   g_host_interrupted = interrupted;
 }
 
-void AdoptHandle(LoopState* state, uv_handle_t* handle, uv_close_cb on_close) {
-  state->handles.emplace(handle, on_close);
+void AdoptHandle(LoopState* state, uv_handle_t* handle, uv_close_cb on_close, void (*before_close)(uv_handle_t*)) {
+  state->handles.emplace(handle, LoopState::Adopted{on_close, before_close});
   state->open_handles++;
   uv_unref(handle);
 }
@@ -924,9 +933,10 @@ void AdoptHandle(LoopState* state, uv_handle_t* handle, uv_close_cb on_close) {
 void CloseHandle(LoopState* state, uv_handle_t* handle) {
   auto it = state->handles.find(handle);
   if (it == state->handles.end() || uv_is_closing(handle)) return;
-  uv_close_cb cb = it->second;
+  LoopState::Adopted adopted = it->second;
   state->handles.erase(it);
-  uv_close(handle, cb);
+  if (adopted.before_close != nullptr) adopted.before_close(handle);
+  uv_close(handle, adopted.on_close);
 }
 
 void HandleClosed(LoopState* state) {

@@ -12,6 +12,7 @@
 #include <deque>
 #include <memory>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace duet::pyloop {
@@ -29,7 +30,11 @@ struct LoopState {
   uv_async_t wakeup{};
   // Every open handle of this loop and its close callback, so closing the loop closes them;
   // the state is freed when the loop is closed and the last close callback ran.
-  std::unordered_map<uv_handle_t*, uv_close_cb> handles;
+  struct Adopted {
+    uv_close_cb on_close;
+    void (*before_close)(uv_handle_t*);  // may be null; runs with the GIL held
+  };
+  std::unordered_map<uv_handle_t*, Adopted> handles;
   int open_handles = 0;
 
   PyObject* owner = nullptr;  // the LoopCore, borrowed
@@ -43,9 +48,13 @@ struct LoopState {
   uint64_t timer_seq = 0;
   size_t cancelled_timers = 0;
 
-  // While uv_run blocks, the GIL is released so other Python threads run; callbacks from
-  // libuv take it back with this thread state.
+  // While uv_run blocks, the GIL is released so other Python threads run; the first callback
+  // from libuv takes it back with this thread state and keeps it for the rest of the batch
+  // (a GIL round trip per callback was ~4% of an echo's user time). `before_poll` gives it up
+  // again before libuv next blocks; _run_once retakes it if nothing did.
   PyThreadState* released = nullptr;
+  bool in_run = false;   // inside _run_once's uv_run
+  uv_prepare_t before_poll{};
   // SystemExit / KeyboardInterrupt raised inside a libuv callback: re-raised by _run_once.
   PyObject* pending_type = nullptr;
   PyObject* pending_value = nullptr;
@@ -59,25 +68,11 @@ struct LoopState {
   static constexpr size_t kReadBufferSize = 256 * 1024;
 };
 
-// Holds the GIL for the length of a libuv callback, taking it back when uv_run released it.
-class GilFromLoop {
- public:
-  explicit GilFromLoop(LoopState* state) : state_(state), tstate_(state->released) {
-    if (tstate_ != nullptr) {
-      state_->released = nullptr;
-      PyEval_RestoreThread(tstate_);
-    }
-  }
-  ~GilFromLoop() {
-    if (tstate_ != nullptr) state_->released = PyEval_SaveThread();
-  }
-  GilFromLoop(const GilFromLoop&) = delete;
-  GilFromLoop& operator=(const GilFromLoop&) = delete;
-
- private:
-  LoopState* state_;
-  PyThreadState* tstate_;
-};
+// Makes sure a libuv callback holds the GIL, taking it back when uv_run released it. It is not
+// given up at the end of the callback: LoopState::before_poll does that before libuv blocks.
+inline void RetakeGil(LoopState* state) {
+  if (PyThreadState* tstate = std::exchange(state->released, nullptr)) PyEval_RestoreThread(tstate);
+}
 
 // Every Python object that owns a libuv handle starts with this: the loop it lives on.
 struct LoopCoreObject {
@@ -86,8 +81,10 @@ struct LoopCoreObject {
 };
 
 // Registers an open handle of the loop (unref'd: only a running asyncio loop keeps libuv
-// alive), so that closing the loop closes it.
-void AdoptHandle(LoopState* state, uv_handle_t* handle, uv_close_cb on_close);
+// alive), so that closing the loop closes it. `before_close` runs just before uv_close, whoever
+// closes it: a TCP transport gives up its Python socket's claim on the descriptor there.
+void AdoptHandle(LoopState* state, uv_handle_t* handle, uv_close_cb on_close,
+                 void (*before_close)(uv_handle_t*) = nullptr);
 // Starts closing an adopted handle; its close callback must end with HandleClosed(state).
 void CloseHandle(LoopState* state, uv_handle_t* handle);
 void HandleClosed(LoopState* state);

@@ -5,7 +5,6 @@
 #include "python/event_loop.h"
 
 #include <structmember.h>
-#include <unistd.h>
 
 #include <new>
 #include <string>
@@ -22,6 +21,12 @@ struct TcpObject {
   PyObject* slots[5];  // _extra, then _loop, _protocol_paused, _high_water, _low_water
   LoopState* state;
   PyObject* protocol;
+  // protocol.data_received, looked up once per protocol as uvloop does (null for a
+  // BufferedProtocol, or when the protocol has none: then the read reports the AttributeError).
+  PyObject* data_received;
+  // The socket whose descriptor the uv_tcp_t uses (no dup: one descriptor per connection);
+  // detached just before libuv closes it, so it never closes that number a second time.
+  PyObject* sock;
   PyObject* empty_waiter;  // set while loop.sendfile() owns the socket: write() must refuse
   PyObject* weakrefs;
   uv_tcp_t tcp;
@@ -43,6 +48,7 @@ struct TcpObject {
 };
 
 struct TcpNames {
+  PyObject* detach = PyUnicode_InternFromString("detach");
   PyObject* data_received = PyUnicode_InternFromString("data_received");
   PyObject* get_buffer = PyUnicode_InternFromString("get_buffer");
   PyObject* buffer_updated = PyUnicode_InternFromString("buffer_updated");
@@ -110,7 +116,7 @@ void OnAlloc(uv_handle_t* handle, size_t, uv_buf_t* buf) {
     *buf = uv_buf_init(self->state->read_buffer.get(), LoopState::kReadBufferSize);
     return;
   }
-  GilFromLoop gil(self->state);
+  RetakeGil(self->state);
   *buf = uv_buf_init(nullptr, 0);  // libuv then reports UV_ENOBUFS to OnRead
   PyObject* minus_one = PyLong_FromLong(-1);
   PyObject* target = minus_one ? PyObject_CallMethodOneArg(self->protocol, T().get_buffer, minus_one) : nullptr;
@@ -145,7 +151,7 @@ void StopReading(TcpObject* self) {
 void OnRead(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
   TcpObject* self = static_cast<TcpObject*>(stream->data);
   if (nread == 0 && !self->has_view) return;  // EAGAIN: nothing to do, not even the GIL
-  GilFromLoop gil(self->state);
+  RetakeGil(self->state);
   Py_INCREF(self);  // the protocol may drop the last reference to the transport
   if (self->has_view) {
     self->has_view = false;
@@ -159,7 +165,18 @@ void OnRead(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
       Py_XDECREF(n);
     } else {
       PyObject* data = PyBytes_FromStringAndSize(buf->base, nread);
-      r = data ? PyObject_CallMethodOneArg(self->protocol, T().data_received, data) : nullptr;
+      if (data == nullptr) {
+        r = nullptr;
+      } else if (self->data_received != nullptr && PyMethod_Check(self->data_received)) {
+        // The function itself with the protocol as first argument: no bound-method hop per read.
+        PyObject* argv[3] = {nullptr, PyMethod_GET_SELF(self->data_received), data};
+        r = PyObject_Vectorcall(PyMethod_GET_FUNCTION(self->data_received), argv + 1,
+                                2 | PY_VECTORCALL_ARGUMENTS_OFFSET, nullptr);
+      } else if (self->data_received != nullptr) {
+        r = PyObject_CallOneArg(self->data_received, data);
+      } else {
+        r = PyObject_CallMethodOneArg(self->protocol, T().data_received, data);
+      }
       Py_XDECREF(data);
     }
     if (r == nullptr) {
@@ -210,7 +227,7 @@ void OnWriteDone(uv_write_t* req, int status) {
     self->in_flight.clear();
     return;
   }
-  GilFromLoop gil(self->state);
+  RetakeGil(self->state);
   Py_INCREF(self);
   self->in_flight.clear();
   if (status < 0) {
@@ -225,14 +242,43 @@ void OnWriteDone(uv_write_t* req, int status) {
   Py_DECREF(self);
 }
 
-PyObject* TcpWrite(TcpObject* self, PyObject* data) {
-  Py_buffer view;
-  if (PyObject_GetBuffer(data, &view, PyBUF_SIMPLE) != 0) {
-    PyErr_Format(PyExc_TypeError, "data argument must be a bytes-like object, not '%.100s'", Py_TYPE(data)->tp_name);
-    return nullptr;
+// The bytes of write()'s argument: bytes directly (the common case, no buffer to release),
+// anything else through the buffer protocol.
+class WriteData {
+ public:
+  bool Get(PyObject* data) {
+    if (PyBytes_CheckExact(data)) {
+      bytes_ = PyBytes_AS_STRING(data);
+      size_ = static_cast<size_t>(PyBytes_GET_SIZE(data));
+      return true;
+    }
+    if (PyObject_GetBuffer(data, &view_, PyBUF_SIMPLE) != 0) {
+      PyErr_Format(PyExc_TypeError, "data argument must be a bytes-like object, not '%.100s'", Py_TYPE(data)->tp_name);
+      return false;
+    }
+    has_view_ = true;
+    bytes_ = static_cast<const char*>(view_.buf);
+    size_ = static_cast<size_t>(view_.len);
+    return true;
   }
-  const char* bytes = static_cast<const char*>(view.buf);
-  size_t size = static_cast<size_t>(view.len);
+  ~WriteData() {
+    if (has_view_) PyBuffer_Release(&view_);
+  }
+  const char* bytes() const { return bytes_; }
+  size_t size() const { return size_; }
+
+ private:
+  Py_buffer view_;
+  bool has_view_ = false;
+  const char* bytes_ = nullptr;
+  size_t size_ = 0;
+};
+
+PyObject* TcpWrite(TcpObject* self, PyObject* data) {
+  WriteData view;
+  if (!view.Get(data)) return nullptr;
+  const char* bytes = view.bytes();
+  size_t size = view.size();
   PyObject* result = Py_None;
   if (self->eof) {
     PyErr_SetString(PyExc_RuntimeError, "Cannot call write() after write_eof()");
@@ -254,7 +300,6 @@ PyObject* TcpWrite(TcpObject* self, PyObject* data) {
       if (n >= 0) {
         written = static_cast<size_t>(n);
       } else if (n != UV_EAGAIN) {
-        PyBuffer_Release(&view);
         FatalFromUv(self, n, "Fatal write error on socket transport");
         Py_RETURN_NONE;
       }
@@ -269,7 +314,6 @@ PyObject* TcpWrite(TcpObject* self, PyObject* data) {
       }
     }
   }
-  PyBuffer_Release(&view);
   if (result != nullptr) Py_INCREF(result);
   return result;
 }
@@ -279,17 +323,28 @@ PyObject* TcpWrite(TcpObject* self, PyObject* data) {
 void OnClosed(uv_handle_t* handle) {
   TcpObject* self = static_cast<TcpObject*>(handle->data);
   LoopState* state = self->state;
-  {
-    GilFromLoop gil(state);
-    self->open = 0;
-    self->state = nullptr;
-    Py_DECREF(self);  // the reference the open handle held
-  }
+  RetakeGil(state);
+  self->open = 0;
+  self->state = nullptr;
+  Py_DECREF(self);  // the reference the open handle held
   HandleClosed(state);
 }
 
-PyObject* TcpOpen(TcpObject* self, PyObject* arg) {
-  int fd = PyLong_AsLong(arg);
+// libuv closes the descriptor when the handle closes; the socket object must not close it again.
+void DetachSocket(uv_handle_t* handle) {
+  TcpObject* self = static_cast<TcpObject*>(handle->data);
+  if (self->sock == nullptr) return;
+  PyObject* r = PyObject_CallMethodNoArgs(self->sock, T().detach);
+  if (r == nullptr) PyErr_WriteUnraisable(self->sock);
+  Py_XDECREF(r);
+  Py_CLEAR(self->sock);
+}
+
+PyObject* TcpOpen(TcpObject* self, PyObject* sock) {
+  PyObject* fileno = PyObject_CallMethod(sock, "fileno", nullptr);
+  if (fileno == nullptr) return nullptr;
+  long fd = PyLong_AsLong(fileno);
+  Py_DECREF(fileno);
   if (fd == -1 && PyErr_Occurred()) return nullptr;
   if (self->open || self->state == nullptr || self->state->closed) {
     PyErr_SetString(PyExc_RuntimeError, self->open ? "transport already open" : "Event loop is closed");
@@ -301,13 +356,16 @@ PyObject* TcpOpen(TcpObject* self, PyObject* arg) {
     return nullptr;
   }
   self->tcp.data = self;
-  AdoptHandle(self->state, reinterpret_cast<uv_handle_t*>(&self->tcp), OnClosed);
+  AdoptHandle(self->state, reinterpret_cast<uv_handle_t*>(&self->tcp), OnClosed, DetachSocket);
   self->open = 1;
   Py_INCREF(self);  // held by the open handle until its close callback
-  rc = uv_tcp_open(&self->tcp, fd);
-  if (rc == 0) rc = uv_tcp_nodelay(&self->tcp, 1);
+  rc = uv_tcp_open(&self->tcp, static_cast<uv_os_sock_t>(fd));
+  if (rc == 0) {
+    Py_INCREF(sock);  // from here libuv will close the descriptor: the socket gets detached
+    self->sock = sock;
+    rc = uv_tcp_nodelay(&self->tcp, 1);
+  }
   if (rc != 0) {
-    close(fd);  // uv_tcp_open did not take it
     CloseHandle(self->state, reinterpret_cast<uv_handle_t*>(&self->tcp));
     SetErrorFromUv(rc);
     return nullptr;
@@ -379,6 +437,8 @@ PyObject* TcpNew(PyTypeObject* type, PyObject* args, PyObject*) {
 
 int TcpTraverse(TcpObject* self, visitproc visit, void* arg) {
   Py_VISIT(self->protocol);
+  Py_VISIT(self->data_received);
+  Py_VISIT(self->sock);
   Py_VISIT(self->empty_waiter);
   for (PyObject* slot : self->slots) Py_VISIT(slot);
   Py_VISIT(Py_TYPE(self));
@@ -387,6 +447,8 @@ int TcpTraverse(TcpObject* self, visitproc visit, void* arg) {
 
 int TcpClear(TcpObject* self) {
   Py_CLEAR(self->protocol);
+  Py_CLEAR(self->data_received);
+  Py_CLEAR(self->sock);
   Py_CLEAR(self->empty_waiter);
   for (PyObject*& slot : self->slots) Py_CLEAR(slot);
   return 0;
@@ -424,6 +486,11 @@ int SetProtocol(TcpObject* self, PyObject* value, void*) {
   int is = buffered_type && value != Py_None ? PyObject_IsInstance(value, buffered_type) : 0;
   if (is < 0) return -1;
   self->buffered = static_cast<char>(is);
+  Py_CLEAR(self->data_received);
+  if (!is && value != Py_None) {
+    self->data_received = PyObject_GetAttr(value, T().data_received);
+    if (self->data_received == nullptr) PyErr_Clear();  // the first read reports it
+  }
   return 0;
 }
 
@@ -450,7 +517,7 @@ PyMethodDef kTcpMethods[] = {
     {"is_closing", reinterpret_cast<PyCFunction>(TcpIsClosing), METH_NOARGS, "Whether close() or abort() was called."},
     {"pause_reading", reinterpret_cast<PyCFunction>(TcpPauseReading), METH_NOARGS, "Stop reading until resume_reading()."},
     {"resume_reading", reinterpret_cast<PyCFunction>(TcpResumeReading), METH_NOARGS, "Read again after pause_reading()."},
-    {"_open", reinterpret_cast<PyCFunction>(TcpOpen), METH_O, "Take ownership of a connected TCP socket's fd."},
+    {"_open", reinterpret_cast<PyCFunction>(TcpOpen), METH_O, "Serve a connected TCP socket's descriptor (detached when closed)."},
     {"_start_reading", reinterpret_cast<PyCFunction>(TcpStartReading), METH_NOARGS, nullptr},
     {"_stop_reading", reinterpret_cast<PyCFunction>(TcpStopReading), METH_NOARGS, nullptr},
     {"_clear_buffer", reinterpret_cast<PyCFunction>(TcpClearBuffer), METH_NOARGS, nullptr},

@@ -128,7 +128,8 @@ TEST(NetFailuresTest, NoPortABadLoadBlockAndDroppedConnectionsAreClearFailures) 
 }
 
 // bench/net.py at a tiny size: every server (the workload's own files in duet, node 18, python3 with
-// uvloop and with the stock loop) answers every request, and CPU per request comes from its main thread.
+// uvloop and with the stock loop; the C floor for echo) answers every request, and CPU per request
+// comes from its main thread.
 TEST(NetBenchTest, EveryServerAnswersEveryRequestAndTheRatiosArePrinted) {
   for (const char* workload : {"tcp-echo", "http-hello"}) {
     std::string json = ::testing::TempDir() + "/net-bench-" + std::to_string(getpid()) + ".json";
@@ -137,8 +138,12 @@ TEST(NetBenchTest, EveryServerAnswersEveryRequestAndTheRatiosArePrinted) {
     ASSERT_EQ(std::system(command.c_str()), 0) << command;
     nlohmann::json doc = nlohmann::json::parse(Slurp(json));
     ASSERT_EQ(doc["schema"], "duet-net-bench/1");
-    for (const char* server : {"duet-js", "node18", "duet-py", "uvloop", "stock"}) {
+    bool echo = std::string(workload) == "tcp-echo";
+    // The C floor server only echoes: it runs for tcp-echo alone.
+    EXPECT_EQ(doc["rounds"].contains("floor"), echo);
+    for (const char* server : {"floor", "duet-js", "node18", "duet-py", "uvloop", "stock"}) {
       SCOPED_TRACE(std::string(workload) + " " + server);
+      if (!echo && std::string(server) == "floor") continue;
       ASSERT_TRUE(doc["rounds"].contains(server));
       const auto& round = doc["rounds"][server][0];
       EXPECT_EQ(round["completed"], 200);
@@ -147,7 +152,13 @@ TEST(NetBenchTest, EveryServerAnswersEveryRequestAndTheRatiosArePrinted) {
       EXPECT_GT(round["cpu_ns"].get<double>(), 0);
       EXPECT_LE(round["p50_us"].get<double>(), round["p99_us"].get<double>());
     }
-    EXPECT_EQ(doc["ratios"].size(), 4u) << doc["ratios"].dump();
+    // The two user-time ratios are also given above the floor, where there is one.
+    EXPECT_EQ(doc["ratios"].size(), echo ? 6u : 4u) << doc["ratios"].dump();
+    if (echo) {
+      const auto& medians = doc["medians"];
+      EXPECT_DOUBLE_EQ(medians["stock"]["user_above_floor_ns"].get<double>(),
+                       medians["stock"]["user_ns"].get<double>() - medians["floor"]["user_ns"].get<double>());
+    }
   }
 }
 

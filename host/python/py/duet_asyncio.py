@@ -5,7 +5,6 @@
 # first imported (unless --py-loop=asyncio).
 import asyncio
 import logging
-import os
 import selectors
 import socket
 import sys
@@ -107,8 +106,8 @@ class _TcpTransport(_duet_loop.TcpCore):
         if server is not None:
             server._attach()
         loop._transports[self._sock_fd] = self
-        # libuv owns a duplicate descriptor; self._sock keeps the original for get_extra_info.
-        self._open(os.dup(self._sock_fd))
+        # The uv_tcp_t serves sock's own descriptor and closes it; TcpCore detaches sock first.
+        self._open(sock)
         loop.call_soon(self._protocol.connection_made, self)
         loop.call_soon(self._start_reading)  # only once connection_made() has run
         if waiter is not None:
@@ -262,10 +261,8 @@ class _TcpTransport(_duet_loop.TcpCore):
             if self._protocol_connected:
                 self._protocol.connection_lost(exc)
         finally:
-            self._close_handle()
-            if self._sock is not None:
-                self._sock.close()
-                self._sock = None
+            self._close_handle()  # closes the descriptor, the socket detached
+            self._sock = None
             self._protocol = None
             server = self._server
             if server is not None:
