@@ -5,11 +5,14 @@ default policy gives (`build/duet exec` = duet's libuv loop, `build/duet --py-lo
 """
 
 import asyncio
+import gc
 import logging
+import os
 import socket
 import struct
 import sys
 import unittest
+import weakref
 
 # --expect-loop MODULE: the module of the loop class the default policy must give. Read before
 # the tests are defined, since some apply to one loop only.
@@ -219,6 +222,65 @@ class BadInputTest(LoopTestCase):
         finally:
             loop.close()
 
+
+def open_descriptors():
+    return len(os.listdir("/proc/self/fd"))
+
+
+class DescriptorTest(LoopTestCase):
+    """A TCP connection costs one descriptor per end, and closing gives it back exactly once."""
+
+    def test_each_end_of_a_connection_holds_one_descriptor(self):
+        async def main():
+            server = await asyncio.start_server(lambda r, w: None, "127.0.0.1", 0)
+            port = server.sockets[0].getsockname()[1]
+            before = open_descriptors()
+            writers = []
+            for _ in range(20):
+                _, writer = await asyncio.open_connection("127.0.0.1", port)
+                writers.append(writer)
+            await asyncio.sleep(0.05)  # the server's transports for all 20
+            held = open_descriptors() - before
+            for writer in writers:
+                writer.close()
+                await writer.wait_closed()
+            server.close()
+            await server.wait_closed()
+            await asyncio.sleep(0.05)
+            return held
+        self.assertEqual(self.run_loop(main), 40)
+
+    def test_a_closed_transport_never_closes_a_descriptor_reused_after_it(self):
+        class Client(asyncio.Protocol):
+            def __init__(self):
+                self.lost = asyncio.get_running_loop().create_future()
+
+            def connection_lost(self, exc):
+                self.lost.set_result(exc)
+
+        async def main():
+            loop = asyncio.get_running_loop()
+            server = await loop.create_server(asyncio.Protocol, "127.0.0.1", 0)
+            port = server.sockets[0].getsockname()[1]
+            transport, client = await loop.create_connection(Client, "127.0.0.1", port)
+            fd = transport.get_extra_info("socket").fileno()
+            transport.close()
+            await client.lost
+            reused = os.open("/dev/null", os.O_RDONLY)  # the lowest free number: fd's
+            try:
+                gone = weakref.ref(transport)
+                del transport, client
+                gc.collect()  # the transport and its socket object are finalised here
+                await asyncio.sleep(0.01)
+                os.fstat(reused)  # EBADF if anything closed it
+                return fd, reused, gone() is None
+            finally:
+                os.close(reused)
+                server.close()
+                await server.wait_closed()
+        fd, reused, finalised = self.run_loop(main)
+        self.assertEqual(fd, reused)
+        self.assertTrue(finalised)
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
