@@ -4,9 +4,9 @@ node:net in duet vs Debian's node 18 (the same V8), asyncio in duet vs python3 +
 asyncio. Every server is the workload's own file, started by bench/net/serve.{mjs,py}. Prints per
 server the median throughput, p99 latency and the serving (main) thread's CPU time per request,
 user+sys and user, read from /proc/PID/task/PID (the same thread in every runtime), then the ratios
-the targets are stated in (docs/net-workloads.md). For tcp-echo it also runs `floor`, a libuv echo
-server in C (bench/net/floor_server.c): the user time this machine charges for the syscalls alone,
-so each server's own work per message is its figure minus the floor's.
+the targets are stated in (docs/net-workloads.md). For tcp-echo and http-hello it also runs `floor`,
+a libuv server in C answering the same way (bench/net/floor_server.c): the user time this machine
+charges for the syscalls alone, so each server's own work per message is its figure minus the floor's.
 """
 
 import argparse
@@ -25,6 +25,7 @@ SERVERS = ["floor", "duet-js", "node18", "duet-py", "uvloop", "stock"]
 # uvloop and at least 2x better than stock asyncio on CPU per request.
 TARGETS = [("duet-js", "node18", "per_second", ">=", 0.90), ("duet-js", "node18", "cpu_ns", "<=", 1.10),
            ("duet-py", "uvloop", "user_ns", "<=", 1.10), ("stock", "duet-py", "user_ns", ">=", 2.0)]
+FLOOR_WORKLOADS = ["tcp-echo", "http-hello"]  # what floor_server.c answers like
 TICK_NS = 1e9 / os.sysconf("SC_CLK_TCK")
 
 
@@ -32,7 +33,8 @@ def server_argv(name, duet, workload, overrides):
     js, py = os.path.join(ROOT, "bench/net/serve.mjs"), os.path.join(ROOT, "bench/net/serve.py")
     node = os.path.join(LIBNODE, "bin/node")
     return {
-        "floor": ([os.path.join(os.path.dirname(duet), "duet-net-floor")], {}),
+        "floor": ([os.path.join(os.path.dirname(duet), "duet-net-floor")] + (["--http"] if workload == "http-hello" else []),
+                  {}),
         "duet-js": ([duet, "exec", js, workload] + overrides, {}),
         "node18": ([node, js, workload] + overrides, {"LD_LIBRARY_PATH": os.path.join(LIBNODE, "lib/x86_64-linux-gnu")}),
         "duet-py": ([duet, "exec", py, workload] + overrides, {}),
@@ -100,8 +102,8 @@ def main(argv):
     opts = parser.parse_args(argv)
     opts.mode = "echo" if opts.workload == "tcp-echo" else "http"
     servers = [s for s in opts.servers.split(",") if s]
-    if opts.mode != "echo":
-        servers = [s for s in servers if s != "floor"]  # it only echoes
+    if opts.workload not in FLOOR_WORKLOADS:
+        servers = [s for s in servers if s != "floor"]
     unknown = [s for s in servers if s not in SERVERS]
     if unknown:
         parser.error(f"unknown server(s) {', '.join(unknown)}; choose from {', '.join(SERVERS)}")

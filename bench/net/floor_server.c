@@ -1,7 +1,8 @@
-/* The floor under bench/net.py's echo figures: a libuv echo server in C on the main thread, the
- * same calls per message as duet's transports (read, uv_try_write) and no interpreter. Its "user"
- * time per message is what this machine charges to user mode for the syscalls alone; the servers'
- * own work is what they spend above it. Prints {"port": N} on stdout, then serves until killed. */
+/* The floor under bench/net.py's figures: a libuv server in C on the main thread making the same
+ * calls per message as duet's transports (read, uv_try_write) and nothing else: an echo server, or
+ * with --http http-hello's keep-alive answer to every request head. Its "user" time per message is
+ * what this machine charges to user mode for the syscalls alone; the servers' own work is what
+ * they spend above it. Prints {"port": N} on stdout, then serves until killed. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,9 @@
 
 enum { kReadBufferSize = 256 * 1024 };
 static char read_buffer[kReadBufferSize];
+static int http;
+/* http-hello's answer (workloads/net/http-hello), sent once per request head. */
+static const char kResponse[] = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 13\r\n\r\nHello, world!";
 
 typedef struct {
   uv_tcp_t tcp;
@@ -16,6 +20,7 @@ typedef struct {
   char* pending; /* what the socket did not take at once: one uv_write at a time */
   size_t pending_size;
   int writing;
+  int head_end_matched; /* of "\r\n\r\n", across reads */
 } Connection;
 
 static void on_closed(uv_handle_t* handle) {
@@ -39,7 +44,8 @@ static void on_written(uv_write_t* req, int status) {
   if (status < 0 && !uv_is_closing((uv_handle_t*)&c->tcp)) uv_close((uv_handle_t*)&c->tcp, on_closed);
 }
 
-static void echo(Connection* c, const char* bytes, size_t size) {
+/* Sends the bytes: now if the socket takes them, else after what is already queued. */
+static void send_bytes(Connection* c, const char* bytes, size_t size) {
   size_t written = 0;
   if (!c->writing) {
     uv_buf_t buf = uv_buf_init((char*)bytes, (unsigned)size);
@@ -68,10 +74,31 @@ static void echo(Connection* c, const char* bytes, size_t size) {
   }
 }
 
+/* Request heads completed in these bytes (GET carries no body). */
+static int count_heads(Connection* c, const char* bytes, size_t size) {
+  static const char kHeadEnd[] = "\r\n\r\n";
+  int heads = 0;
+  for (size_t i = 0; i < size; i++) {
+    if (bytes[i] == kHeadEnd[c->head_end_matched]) {
+      if (++c->head_end_matched == 4) {
+        heads++;
+        c->head_end_matched = 0;
+      }
+    } else {
+      c->head_end_matched = bytes[i] == '\r' ? 1 : 0;
+    }
+  }
+  return heads;
+}
+
 static void on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
   Connection* c = stream->data;
-  if (nread > 0) {
-    echo(c, buf->base, (size_t)nread);
+  if (nread > 0 && http) {
+    for (int heads = count_heads(c, buf->base, (size_t)nread); heads > 0; heads--) {
+      send_bytes(c, kResponse, sizeof(kResponse) - 1);
+    }
+  } else if (nread > 0) {
+    send_bytes(c, buf->base, (size_t)nread);
   } else if (nread < 0 && !uv_is_closing((uv_handle_t*)stream)) {
     uv_close((uv_handle_t*)stream, on_closed);
   }
@@ -91,7 +118,8 @@ static void on_connection(uv_stream_t* server, int status) {
   uv_read_start((uv_stream_t*)&c->tcp, on_alloc, on_read);
 }
 
-int main(void) {
+int main(int argc, char** argv) {
+  http = argc > 1 && strcmp(argv[1], "--http") == 0;
   uv_loop_t* loop = uv_default_loop();
   uv_tcp_t server;
   struct sockaddr_in addr;

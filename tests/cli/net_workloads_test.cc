@@ -128,7 +128,7 @@ TEST(NetFailuresTest, NoPortABadLoadBlockAndDroppedConnectionsAreClearFailures) 
 }
 
 // bench/net.py at a tiny size: every server (the workload's own files in duet, node 18, python3 with
-// uvloop and with the stock loop; the C floor for echo) answers every request, and CPU per request
+// uvloop and with the stock loop; the C floor) answers every request, and CPU per request
 // comes from its main thread.
 TEST(NetBenchTest, EveryServerAnswersEveryRequestAndTheRatiosArePrinted) {
   for (const char* workload : {"tcp-echo", "http-hello"}) {
@@ -138,12 +138,8 @@ TEST(NetBenchTest, EveryServerAnswersEveryRequestAndTheRatiosArePrinted) {
     ASSERT_EQ(std::system(command.c_str()), 0) << command;
     nlohmann::json doc = nlohmann::json::parse(Slurp(json));
     ASSERT_EQ(doc["schema"], "duet-net-bench/1");
-    bool echo = std::string(workload) == "tcp-echo";
-    // The C floor server only echoes: it runs for tcp-echo alone.
-    EXPECT_EQ(doc["rounds"].contains("floor"), echo);
     for (const char* server : {"floor", "duet-js", "node18", "duet-py", "uvloop", "stock"}) {
       SCOPED_TRACE(std::string(workload) + " " + server);
-      if (!echo && std::string(server) == "floor") continue;
       ASSERT_TRUE(doc["rounds"].contains(server));
       const auto& round = doc["rounds"][server][0];
       EXPECT_EQ(round["completed"], 200);
@@ -153,12 +149,10 @@ TEST(NetBenchTest, EveryServerAnswersEveryRequestAndTheRatiosArePrinted) {
       EXPECT_LE(round["p50_us"].get<double>(), round["p99_us"].get<double>());
     }
     // The two user-time ratios are also given above the floor, where there is one.
-    EXPECT_EQ(doc["ratios"].size(), echo ? 6u : 4u) << doc["ratios"].dump();
-    if (echo) {
-      const auto& medians = doc["medians"];
-      EXPECT_DOUBLE_EQ(medians["stock"]["user_above_floor_ns"].get<double>(),
-                       medians["stock"]["user_ns"].get<double>() - medians["floor"]["user_ns"].get<double>());
-    }
+    EXPECT_EQ(doc["ratios"].size(), 6u) << doc["ratios"].dump();
+    const auto& medians = doc["medians"];
+    EXPECT_DOUBLE_EQ(medians["stock"]["user_above_floor_ns"].get<double>(),
+                     medians["stock"]["user_ns"].get<double>() - medians["floor"]["user_ns"].get<double>());
   }
 }
 
