@@ -67,7 +67,8 @@ void TestServer::OnConnection(uv_stream_t* listener, int status) {
   Check(uv_tcp_init(&self->loop_, &c->tcp), "uv_tcp_init");
   Check(uv_accept(listener, reinterpret_cast<uv_stream_t*>(&c->tcp)), "uv_accept");
   ++self->connections_;
-  if (self->behaviour_ == Behaviour::kHangUp) return uv_close(reinterpret_cast<uv_handle_t*>(&c->tcp), nullptr);
+  ++self->open_;
+  if (self->behaviour_ == Behaviour::kHangUp) return Close(c);
   uv_read_start(
       reinterpret_cast<uv_stream_t*>(&c->tcp),
       [](uv_handle_t* h, size_t, uv_buf_t* buf) {
@@ -81,7 +82,7 @@ void TestServer::OnRead(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf)
   auto* c = static_cast<Client*>(stream->data);
   TestServer* self = c->server;
   if (nread < 0) {
-    if (!uv_is_closing(reinterpret_cast<uv_handle_t*>(stream))) uv_close(reinterpret_cast<uv_handle_t*>(stream), nullptr);
+    if (!uv_is_closing(reinterpret_cast<uv_handle_t*>(stream))) Close(c);
     return;
   }
   self->bytes_received_ += static_cast<uint64_t>(nread);
@@ -101,6 +102,10 @@ void TestServer::OnRead(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf)
     case Behaviour::kHangUp:
       break;
   }
+}
+
+void TestServer::Close(Client* client) {
+  uv_close(reinterpret_cast<uv_handle_t*>(&client->tcp), [](uv_handle_t* h) { --static_cast<Client*>(h->data)->server->open_; });
 }
 
 void TestServer::Send(Client* client, std::string data) {

@@ -27,13 +27,15 @@ class TestServer {
 
   int port() const { return port_; }
   uint64_t bytes_received() const { return bytes_received_.load(); }
-  uint64_t connections() const { return connections_.load(); }
+  uint64_t connections() const { return connections_.load(); }  // accepted so far
+  uint64_t open_connections() const { return open_.load(); }      // accepted and not yet closed by either end
 
  private:
   struct Client;
   static void OnConnection(uv_stream_t* server, int status);
   static void OnRead(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf);
   void Send(Client* client, std::string data);
+  static void Close(Client* client);
 
   Behaviour behaviour_;
   uv_loop_t loop_{};
@@ -44,6 +46,7 @@ class TestServer {
   int port_ = 0;
   std::atomic<uint64_t> bytes_received_{0};
   std::atomic<uint64_t> connections_{0};
+  std::atomic<uint64_t> open_{0};
 };
 
 }  // namespace duet::testing
