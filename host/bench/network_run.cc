@@ -1,6 +1,8 @@
 // Network pairs in the harness; see network_run.h.
 #include "bench/network_run.h"
 
+#include <sys/resource.h>
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -163,8 +165,15 @@ Status NetworkLane::Iterate(Runtime& runtime, const std::string& script, Sample*
   if (load.error_count() > 0 || load.completed == 0) {
     std::string kinds;
     for (const auto& [kind, n] : load.errors) kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", kind, n);
-    return Status::Error(fmt::format("the load generator got {} answers and {} errors ({}) from port {}", load.completed,
-                                     load.error_count(), kinds.empty() ? "none answered" : kinds, options.port),
+    // A server out of descriptors drops or stalls connections; the budget helps read its EMFILE.
+    std::string budget;
+    rlimit limit{};
+    if (idle && getrlimit(RLIMIT_NOFILE, &limit) == 0) {
+      budget = fmt::format("; duet may hold {} descriptors, {} of them for the server's ends", limit.rlim_cur,
+                           options.connections);
+    }
+    return Status::Error(fmt::format("the load generator got {} answers and {} errors ({}) from port {}{}", load.completed,
+                                     load.error_count(), kinds.empty() ? "none answered" : kinds, options.port, budget),
                          script);
   }
   if (idle && !client.held()) {
