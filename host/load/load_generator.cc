@@ -169,10 +169,12 @@ class LoadRun {
     c->started_ns = NowNs();
     ++live_;
     ++opened_;
+    ++connecting_;
     int rc = uv_tcp_init(&loop_, &c->tcp);
     if (rc != 0) {
       c->state = Connection::State::kClosed;  // nothing to close: the handle never opened
       --live_;
+      --connecting_;
       ++result_.errors[uv_err_name(rc)];
       MaybeFinish();
       return;
@@ -197,6 +199,7 @@ class LoadRun {
         OnRead);
     if (rc != 0) return run->Fail(c, uv_err_name(rc));
     c->state = Connection::State::kIdle;
+    --run->connecting_;
     run->SendNext(c);
   }
 
@@ -313,6 +316,7 @@ class LoadRun {
       return Hold();
     }
     if (!stopping_ && opened_ < options_.connections) Open();
+    MaybeFinish();  // a connection lost earlier: this may have been the last one to settle
   }
 
   // Every connection open: says so on held_fd, then keeps them until release_fd reaches its end.
@@ -344,6 +348,7 @@ class LoadRun {
     if (c->state == Connection::State::kClosed) return;
     if (!stopping_) ++result_.errors[kind];
     if (c->state == Connection::State::kWaiting) --in_flight_;
+    if (c->state == Connection::State::kConnecting) --connecting_;
     Close(c);
     --live_;
     if (options_.mode == LoadMode::kIdle && !stopping_ && opened_ < options_.connections) Open();
@@ -368,13 +373,14 @@ class LoadRun {
 
   void MaybeFinish() {
     if (stopping_ || opening_ || in_flight_ > 0) return;
-    if (issued_ >= options_.requests) {
-      // Idle connections stay open after their one exchange: a lost one ends the run instead.
-      if (options_.mode == LoadMode::kIdle && result_.completed < static_cast<uint64_t>(options_.connections)) {
-        return Stop(StopReason::kConnections);
-      }
-      return Stop(StopReason::kRequests);
+    if (options_.mode == LoadMode::kIdle) {
+      // Idle connections stay open after their one exchange: once every one has been opened and
+      // none is connecting or waiting, a lost one ends the run (or the hold) instead.
+      if (opened_ < options_.connections || connecting_ > 0) return;
+      bool all = result_.completed == static_cast<uint64_t>(options_.connections);
+      return Stop(all ? StopReason::kRequests : StopReason::kConnections);
     }
+    if (issued_ >= options_.requests) return Stop(StopReason::kRequests);
     if (live_ == 0) Stop(StopReason::kConnections);
   }
 
@@ -409,6 +415,7 @@ class LoadRun {
   uint64_t issued_ = 0;
   uint64_t in_flight_ = 0;
   int live_ = 0;  // connections connecting or open
+  int connecting_ = 0;  // of those, still connecting
   int opened_ = 0;  // connections attempted so far
   bool opening_ = false;
   bool stopping_ = false;

@@ -68,6 +68,21 @@ TEST(LoadGeneratorTest, IdleHoldKeepsEveryConnectionOpenUntilTheReleaseEnds) {
   for (int fd : {held[0], held[1], release[0]}) close(fd);
 }
 
+// Connections lost while opening end an idle run as soon as every one has settled, not at the
+// time limit: here the server stops listening after 10 of 20.
+TEST(LoadGeneratorTest, IdleConnectionsLostWhileOpeningEndTheRunAtOnce) {
+  TestServer server(TestServer::Behaviour::kEcho, /*accept_at_most=*/10);
+  LoadOptions options = IdleAgainst(server.port(), 20);
+  options.connections = 20;
+  LoadResult r;
+  ASSERT_TRUE(RunLoad(options, &r).ok());
+  EXPECT_EQ(server.connections(), 10u);
+  EXPECT_EQ(r.completed, 10u);
+  EXPECT_EQ(r.error_count(), 10u);
+  EXPECT_EQ(r.stopped_by, StopReason::kConnections);
+  EXPECT_LT(r.wall_ns, 10'000'000'000u);  // the time limit is 30 s
+}
+
 TEST(LoadGeneratorTest, AHoldIsForIdleModeOnly) {
   LoadOptions options = IdleAgainst(8080, 1);
   options.mode = LoadMode::kEcho;

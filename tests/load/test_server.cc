@@ -31,7 +31,8 @@ struct TestServer::Client {
   char buffer[64 * 1024];
 };
 
-TestServer::TestServer(Behaviour behaviour) : behaviour_(behaviour) {
+TestServer::TestServer(Behaviour behaviour, uint64_t accept_at_most)
+    : behaviour_(behaviour), accept_at_most_(accept_at_most) {
   Check(uv_loop_init(&loop_), "uv_loop_init");
   Check(uv_tcp_init(&loop_, &listener_), "uv_tcp_init");
   listener_.data = this;
@@ -66,8 +67,8 @@ void TestServer::OnConnection(uv_stream_t* listener, int status) {
   c->tcp.data = c;
   Check(uv_tcp_init(&self->loop_, &c->tcp), "uv_tcp_init");
   Check(uv_accept(listener, reinterpret_cast<uv_stream_t*>(&c->tcp)), "uv_accept");
-  ++self->connections_;
   ++self->open_;
+  if (++self->connections_ == self->accept_at_most_) uv_close(reinterpret_cast<uv_handle_t*>(listener), nullptr);
   if (self->behaviour_ == Behaviour::kHangUp) return Close(c);
   uv_read_start(
       reinterpret_cast<uv_stream_t*>(&c->tcp),

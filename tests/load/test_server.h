@@ -20,7 +20,9 @@ class TestServer {
   static constexpr const char* kHttpHello = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello";
   static constexpr const char* kHttpMissing = "HTTP/1.1 404 Not Found\r\ncontent-length: 4\r\n\r\nnope";
 
-  explicit TestServer(Behaviour behaviour);  // listening on return; aborts the test binary on failure
+  // Listening on return; aborts the test binary on failure. After `accept_at_most` connections it
+  // stops listening: later connects are refused.
+  explicit TestServer(Behaviour behaviour, uint64_t accept_at_most = UINT64_MAX);
   ~TestServer();                             // closes every handle, joins, checks the loop closed
   TestServer(const TestServer&) = delete;
   TestServer& operator=(const TestServer&) = delete;
@@ -38,6 +40,7 @@ class TestServer {
   static void Close(Client* client);
 
   Behaviour behaviour_;
+  uint64_t accept_at_most_;
   uv_loop_t loop_{};
   uv_tcp_t listener_{};
   uv_async_t stop_{};
