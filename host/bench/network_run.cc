@@ -1,15 +1,19 @@
 // Network pairs in the harness; see network_run.h.
 #include "bench/network_run.h"
 
+#include <sys/resource.h>
+
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <thread>
 
 #include "bench/statistics.h"
 #include "core/clock.h"
+#include "core/memory.h"
 
 namespace duet {
 namespace {
@@ -124,28 +128,58 @@ Status NetworkLane::Iterate(Runtime& runtime, const std::string& script, Sample*
   }
   LoadOptions options = options_;
   options.port = port.get<int>();
-  // Both ends of every connection live in this process.
-  DUET_RETURN_IF_ERROR(EnsureDescriptors(2 * static_cast<uint64_t>(options.connections),
-                                         fmt::format("{} loopback connections with the server in-process", options.connections)));
+  bool idle = options.mode == LoadMode::kIdle;
+  // Echo and http: both ends of every connection live in this process; idle: the server's only.
+  DUET_RETURN_IF_ERROR(EnsureDescriptors(
+      (idle ? 1 : 2) * static_cast<uint64_t>(options.connections),
+      fmt::format("{} loopback connections {}", options.connections, idle ? "to the server" : "with the server in-process")));
 
   size_t descriptors_before = OpenDescriptors();
   LoadGenerator generator;
+  LoadProcess client(duet_binary_);
+  // Idle: this process's RSS before the clients start and with every connection open and echoed.
+  uint64_t rss_before = CurrentRssBytes();
+  std::atomic<uint64_t> rss_held{0};
   uint64_t cpu0 = ThreadCpuNs();
   uint64_t wall0 = NowNs();
-  Status served = runtime.Serve([&](std::function<void()> done) { return generator.Start(options, std::move(done)); });
-  LoadResult load = generator.Join();
+  Status served = runtime.Serve([&](std::function<void()> done) {
+    if (!idle) return generator.Start(options, std::move(done));
+    return client.Start(options, [&] { rss_held = CurrentRssBytes(); }, std::move(done));
+  });
+  LoadResult load;
+  Status joined = Status::Ok();
+  if (idle) {
+    if (served.ok()) joined = client.Join(&load);
+  } else {
+    load = generator.Join();
+  }
+  if (served.ok()) served = joined;
   Sample run;  // run(state): the server's own count, the cross-check
   if (served.ok()) served = runtime.RunOnce(&run);
   sample->wall_ns = NowNs() - wall0;
   sample->cpu_ns = ThreadCpuNs() - cpu0;
+  if (!joined.ok()) return Status::Error(joined.message(), script);
   DUET_RETURN_IF_ERROR(served);
   DUET_RETURN_IF_ERROR(ServeUntilClosed(runtime, descriptors_before));
 
   if (load.error_count() > 0 || load.completed == 0) {
     std::string kinds;
     for (const auto& [kind, n] : load.errors) kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", kind, n);
-    return Status::Error(fmt::format("the load generator got {} answers and {} errors ({}) from port {}", load.completed,
-                                     load.error_count(), kinds.empty() ? "none answered" : kinds, options.port),
+    // A server out of descriptors drops or stalls connections; the budget helps read its EMFILE.
+    std::string budget;
+    rlimit limit{};
+    if (idle && getrlimit(RLIMIT_NOFILE, &limit) == 0) {
+      budget = fmt::format("; duet may hold {} descriptors, {} of them for the server's ends", limit.rlim_cur,
+                           options.connections);
+    }
+    return Status::Error(fmt::format("the load generator got {} answers and {} errors ({}) from port {}{}", load.completed,
+                                     load.error_count(), kinds.empty() ? "none answered" : kinds, options.port, budget),
+                         script);
+  }
+  if (idle && !client.held()) {
+    return Status::Error(fmt::format("the load generator's child process did not get all {} connections open and "
+                                     "echoed within its --duration of {:g} s ({} were)",
+                                     options.connections, options.duration_s, load.completed),
                          script);
   }
   ++iterations_;
@@ -155,8 +189,8 @@ Status NetworkLane::Iterate(Runtime& runtime, const std::string& script, Sample*
   latency_.Merge(load.latency);
   throughput_.push_back(load.throughput());
   cpu_per_message_.push_back(static_cast<double>(sample->cpu_ns) / static_cast<double>(load.completed));
-  if (options.mode == LoadMode::kIdle && load.rss_held_bytes > load.rss_start_bytes) {
-    rss_per_connection_ = std::max(rss_per_connection_, static_cast<double>(load.rss_held_bytes - load.rss_start_bytes) /
+  if (idle && rss_held > rss_before) {
+    rss_per_connection_ = std::max(rss_per_connection_, static_cast<double>(rss_held - rss_before) /
                                                             static_cast<double>(options.connections));
   }
   return Status::Ok();
@@ -164,7 +198,7 @@ Status NetworkLane::Iterate(Runtime& runtime, const std::string& script, Sample*
 
 void NetworkLane::Reset() {
   double rss = rss_per_connection_;
-  *this = NetworkLane(options_);
+  *this = NetworkLane(options_, duet_binary_);
   rss_per_connection_ = rss;
 }
 

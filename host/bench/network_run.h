@@ -1,11 +1,13 @@
 // Network pairs (workload.json "load"): each iteration serves the loaded workload on the shared
-// loop while the built-in load generator drives it from its own thread, then run(state) returns
-// what the server counted. Per runtime: throughput, latency percentiles, server CPU per message.
+// loop while the built-in load generator drives it from its own thread (idle mode: from a child
+// process), then run(state) returns what the server counted. Per runtime: throughput, latency
+// percentiles, server CPU per message, and in idle mode the server's memory per connection.
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -13,6 +15,7 @@
 #include "core/runtime.h"
 #include "core/status.h"
 #include "load/load_generator.h"
+#include "load/load_process.h"
 
 namespace duet {
 
@@ -26,22 +29,30 @@ Status ResolveLoadOptions(const nlohmann::json& load, const nlohmann::json& para
 // The network side of one runtime's lane in the harness.
 class NetworkLane {
  public:
-  explicit NetworkLane(const LoadOptions& options) : options_(options) {}
+  // `duet_binary` runs idle mode's clients (`duet load --hold`): this executable in `duet run`.
+  explicit NetworkLane(const LoadOptions& options, std::string duet_binary = LoadProcess::kSelfExe)
+      : options_(options), duet_binary_(std::move(duet_binary)) {}
 
   // One iteration: the generator runs against state.port while the runtime serves, then
   // run(state). The sample is the main (serving) thread's wall and CPU time over both; an
-  // iteration with a load error (a reset, a wrong reply, a timeout) fails.
+  // iteration with a load error (a reset, a wrong reply, a timeout) fails. Echo and http run the
+  // generator on a thread of this process (the sample's CPU time is the server's alone); idle
+  // runs it in a child process, so that the descriptors and RSS growth are the server's alone.
   Status Iterate(Runtime& runtime, const std::string& script, Sample* sample);
   // Forgets the iterations so far (the warmup): the summary describes the samples.
   void Reset();
   // runtimes.<name>.load in duet-run/1 (docs/json-output.md).
   nlohmann::json Summary() const;
-  // The longest an iteration may take: the generator's time limit plus the final drain.
-  double max_seconds() const { return options_.duration_s + kDrainSeconds; }
+  // The longest an iteration may take: the generator's time limit plus the final drain (and the
+  // child process's start and end).
+  double max_seconds() const {
+    return options_.duration_s + kDrainSeconds + (options_.mode == LoadMode::kIdle ? LoadProcess::kMarginSeconds : 0);
+  }
   static constexpr double kDrainSeconds = 5;
 
  private:
   LoadOptions options_;
+  std::string duet_binary_;
   int iterations_ = 0;
   uint64_t completed_ = 0;
   uint64_t unfinished_ = 0;
@@ -49,8 +60,8 @@ class NetworkLane {
   LatencyHistogram latency_;
   std::vector<double> throughput_;       // requests per second, per iteration
   std::vector<double> cpu_per_message_;  // server (main thread) CPU ns per request, per iteration
-  // Idle mode: the largest RSS growth per connection seen, warmup included (later iterations
-  // reuse memory the first one grew, so the first is the one that shows the cost).
+  // Idle mode: the largest growth of this process's RSS per connection seen, warmup included
+  // (later iterations reuse memory the first one grew, so the first is the one that shows the cost).
   double rss_per_connection_ = 0;
 };
 

@@ -30,9 +30,12 @@ void Watchdog::Main() {
       changed_.wait(lock);
       continue;
     }
-    waiting_until_ = fired_ ? deadline_ + grace_ : deadline_;
+    auto due = [this] { return fired_ ? deadline_ + grace_ : deadline_; };
+    waiting_until_ = due();
+    // Not waiting_until_ after the wait: a scope armed meanwhile with a later deadline does not wake
+    // the thread, so the deadline slept until may be an earlier scope's.
     if (changed_.wait_until(lock, waiting_until_) != std::cv_status::timeout || target_ == nullptr ||
-        std::chrono::steady_clock::now() < waiting_until_) {
+        std::chrono::steady_clock::now() < due()) {
       continue;  // woken, disarmed, or re-armed with a later deadline: look again
     }
     if (!fired_) {

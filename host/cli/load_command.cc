@@ -1,6 +1,8 @@
 // `duet load` flags and output: the generator runs on its own thread; this prints what it measured.
 #include "cli/load_command.h"
 
+#include <unistd.h>
+
 #include <fmt/format.h>
 
 #include "report/json_report.h"
@@ -21,15 +23,24 @@ CLI::App* AddLoadCommand(CLI::App& app, LoadCommandOptions* options) {
   load->add_option("--timeout", o.timeout_s,
                    "seconds a request or connect may wait before it counts as an error and closes its connection "
                    "(default: 2)");
-  load->add_option("--mode", options->mode, "echo: send --size bytes, expect them back; http: GET --path (default: echo)")
-      ->check(CLI::IsMember({"echo", "http"}));
+  load->add_option("--mode", options->mode,
+                   "echo: send --size bytes, expect them back; http: GET --path; idle: one --size echo per "
+                   "connection, then hold them all open (default: echo)")
+      ->check(CLI::IsMember({"echo", "http", "idle"}));
+  load->add_flag("--hold", options->hold,
+                 "idle mode: once every connection is open and has echoed once, print `held N` on a line to stdout "
+                 "and keep them all open until stdin reaches EOF (or --duration ends); then close them and finish");
   load->add_option("--path", o.path, "http: the request target (default: /)");
   load->add_option("--json", options->json_path, "also write duet-load/1 JSON to FILE ('-' for stdout)");
   return load;
 }
 
 int CommandLoad(LoadCommandOptions options) {
-  options.load.mode = options.mode == "http" ? LoadMode::kHttp : LoadMode::kEcho;
+  ParseLoadMode(options.mode, &options.load.mode);
+  if (options.hold) {
+    options.load.held_fd = STDOUT_FILENO;
+    options.load.release_fd = STDIN_FILENO;
+  }
   LoadResult result;
   Status ran = RunLoad(options.load, &result);
   if (!ran.ok()) {

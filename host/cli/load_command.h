@@ -13,6 +13,7 @@ struct LoadCommandOptions {
   LoadOptions load;
   std::string mode = "echo";
   std::string json_path;
+  bool hold = false;  // idle: hold the connections open until stdin's end (LoadOptions::release_fd)
 };
 
 // Declares `load` and its flags on `app`, filling `options` when parsed.

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <string>
 
 namespace duet {
 namespace {
@@ -71,6 +72,42 @@ uint64_t LatencyHistogram::Percentile(double p) const {
     }
   }
   return max_;
+}
+
+std::vector<LatencyHistogram::Bucket> LatencyHistogram::Buckets() const {
+  std::vector<Bucket> buckets;
+  for (size_t bucket = 0; bucket < counts_.size(); ++bucket) {
+    if (counts_[bucket] != 0) buckets.emplace_back(bucket, counts_[bucket]);
+  }
+  return buckets;
+}
+
+Status LatencyHistogram::FromBuckets(const std::vector<Bucket>& buckets, uint64_t min, uint64_t max, uint64_t sum,
+                                     LatencyHistogram* out) {
+  LatencyHistogram h;
+  if (buckets.empty()) {
+    if (min != 0 || max != 0 || sum != 0) return Status::Error("no buckets but a non-zero min, max or sum");
+    *out = h;
+    return Status::Ok();
+  }
+  static const size_t kLast = BucketOf(UINT64_MAX);
+  for (size_t i = 0; i < buckets.size(); ++i) {
+    auto [bucket, count] = buckets[i];
+    if (bucket > kLast) return Status::Error("bucket " + std::to_string(bucket) + " is out of range");
+    if (i > 0 && bucket <= buckets[i - 1].first) return Status::Error("buckets are not in ascending order");
+    if (count == 0) return Status::Error("bucket " + std::to_string(bucket) + " has a count of 0");
+    h.count_ += count;
+  }
+  if (BucketOf(min) != buckets.front().first || BucketOf(max) != buckets.back().first || min > max) {
+    return Status::Error("min and max are not in the first and last buckets");
+  }
+  h.counts_.assign(buckets.back().first + 1, 0);
+  for (auto [bucket, count] : buckets) h.counts_[bucket] = count;
+  h.min_ = min;
+  h.max_ = max;
+  h.sum_ = sum;
+  *out = std::move(h);
+  return Status::Ok();
 }
 
 }  // namespace duet

@@ -5,7 +5,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <vector>
+
+#include "core/status.h"
 
 namespace duet {
 
@@ -24,11 +27,21 @@ class LatencyHistogram {
   // Exact, not bucketed; 0 when empty.
   uint64_t min() const { return count_ ? min_ : 0; }
   uint64_t max() const { return max_; }
+  uint64_t sum() const { return sum_; }
   double mean() const { return count_ ? static_cast<double>(sum_) / static_cast<double>(count_) : 0; }
   // The nearest-rank percentile (the value at rank ceil(p/100 * count)), p in [0, 100], within
   // kRelativeError and clamped to [min, max] (rank 1 and the last rank are min and max exactly);
   // 0 when empty. Monotonic in p.
   uint64_t Percentile(double p) const;
+
+  // The non-empty buckets, ascending, as (bucket, count): with count, min, max and sum, everything
+  // the histogram holds, so another process can hand its histogram over (duet-load/1 "buckets").
+  using Bucket = std::pair<size_t, uint64_t>;
+  std::vector<Bucket> Buckets() const;
+  // The histogram Buckets() and the exact figures describe; the reason when they contradict each
+  // other (counts that do not add up, buckets out of order or range, min/max outside their buckets).
+  static Status FromBuckets(const std::vector<Bucket>& buckets, uint64_t min, uint64_t max, uint64_t sum,
+                            LatencyHistogram* out);
 
   // Bucket arithmetic, public for the tests: the bucket holding `value`, and its bounds [low, high].
   static size_t BucketOf(uint64_t value);

@@ -5,10 +5,12 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/resource.h>
+#include <unistd.h>
 #include <uv.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cmath>
 #include <cstring>
 #include <memory>
@@ -167,10 +169,12 @@ class LoadRun {
     c->started_ns = NowNs();
     ++live_;
     ++opened_;
+    ++connecting_;
     int rc = uv_tcp_init(&loop_, &c->tcp);
     if (rc != 0) {
       c->state = Connection::State::kClosed;  // nothing to close: the handle never opened
       --live_;
+      --connecting_;
       ++result_.errors[uv_err_name(rc)];
       MaybeFinish();
       return;
@@ -195,6 +199,7 @@ class LoadRun {
         OnRead);
     if (rc != 0) return run->Fail(c, uv_err_name(rc));
     c->state = Connection::State::kIdle;
+    --run->connecting_;
     run->SendNext(c);
   }
 
@@ -307,9 +312,35 @@ class LoadRun {
   void HoldIdle() {
     if (result_.completed == static_cast<uint64_t>(options_.connections)) {
       result_.rss_held_bytes = CurrentRssBytes();
-      return Stop(StopReason::kRequests);
+      if (options_.release_fd < 0) return Stop(StopReason::kRequests);
+      return Hold();
     }
     if (!stopping_ && opened_ < options_.connections) Open();
+    MaybeFinish();  // a connection lost earlier: this may have been the last one to settle
+  }
+
+  // Every connection open: says so on held_fd, then keeps them until release_fd reaches its end.
+  // The run's wall time ends here; the hold is the other process's to measure.
+  void Hold() {
+    end_ns_ = NowNs();
+    std::string line = "held " + std::to_string(result_.completed) + "\n";
+    for (size_t done = 0; done < line.size();) {
+      ssize_t n = write(options_.held_fd, line.data() + done, line.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return Stop(StopReason::kRequests);  // nobody to tell: nothing to hold them for
+      done += static_cast<size_t>(n);
+    }
+    // epoll refuses regular files and /dev/null, which are always at their end: released at once.
+    if (uv_poll_init(&loop_, &release_, options_.release_fd) != 0) return Stop(StopReason::kRequests);
+    release_.data = this;
+    holding_ = true;
+    uv_poll_start(&release_, UV_READABLE | UV_DISCONNECT, [](uv_poll_t* poll, int status, int) {
+      auto* run = static_cast<LoadRun*>(poll->data);
+      char discard[256];
+      ssize_t n = status < 0 ? -1 : read(run->options_.release_fd, discard, sizeof(discard));
+      if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
+      if (n <= 0) run->Stop(StopReason::kRequests);  // end of file (or a broken pipe): release
+    });
   }
 
   // Counts the error, gives up the connection (and its request, if one was waiting).
@@ -317,6 +348,7 @@ class LoadRun {
     if (c->state == Connection::State::kClosed) return;
     if (!stopping_) ++result_.errors[kind];
     if (c->state == Connection::State::kWaiting) --in_flight_;
+    if (c->state == Connection::State::kConnecting) --connecting_;
     Close(c);
     --live_;
     if (options_.mode == LoadMode::kIdle && !stopping_ && opened_ < options_.connections) Open();
@@ -341,20 +373,21 @@ class LoadRun {
 
   void MaybeFinish() {
     if (stopping_ || opening_ || in_flight_ > 0) return;
-    if (issued_ >= options_.requests) {
-      // Idle connections stay open after their one exchange: a lost one ends the run instead.
-      if (options_.mode == LoadMode::kIdle && result_.completed < static_cast<uint64_t>(options_.connections)) {
-        return Stop(StopReason::kConnections);
-      }
-      return Stop(StopReason::kRequests);
+    if (options_.mode == LoadMode::kIdle) {
+      // Idle connections stay open after their one exchange: once every one has been opened and
+      // none is connecting or waiting, a lost one ends the run (or the hold) instead.
+      if (opened_ < options_.connections || connecting_ > 0) return;
+      bool all = result_.completed == static_cast<uint64_t>(options_.connections);
+      return Stop(all ? StopReason::kRequests : StopReason::kConnections);
     }
+    if (issued_ >= options_.requests) return Stop(StopReason::kRequests);
     if (live_ == 0) Stop(StopReason::kConnections);
   }
 
   void Stop(StopReason reason) {
     if (stopping_) return;
     stopping_ = true;
-    end_ns_ = NowNs();
+    if (end_ns_ == 0) end_ns_ = NowNs();
     result_.stopped_by = reason;
     for (auto& c : connections_) {
       if (c->state == Connection::State::kWaiting) ++result_.unfinished;
@@ -362,6 +395,7 @@ class LoadRun {
     }
     uv_close(reinterpret_cast<uv_handle_t*>(&deadline_), nullptr);
     uv_close(reinterpret_cast<uv_handle_t*>(&sweep_), nullptr);
+    if (holding_) uv_close(reinterpret_cast<uv_handle_t*>(&release_), nullptr);
   }
 
   const LoadOptions options_;
@@ -372,6 +406,8 @@ class LoadRun {
   bool loop_open_ = false;
   uv_timer_t deadline_{};
   uv_timer_t sweep_{};
+  uv_poll_t release_{};  // idle mode's hold: release_fd
+  bool holding_ = false;
   std::vector<std::unique_ptr<Connection>> connections_;
   LoadResult result_;
   uint64_t start_ns_ = 0;
@@ -379,6 +415,7 @@ class LoadRun {
   uint64_t issued_ = 0;
   uint64_t in_flight_ = 0;
   int live_ = 0;  // connections connecting or open
+  int connecting_ = 0;  // of those, still connecting
   int opened_ = 0;  // connections attempted so far
   bool opening_ = false;
   bool stopping_ = false;
@@ -414,6 +451,16 @@ const char* StopReasonName(StopReason reason) {
   return "?";
 }
 
+bool ParseStopReason(std::string_view name, StopReason* reason) {
+  for (StopReason r : {StopReason::kRequests, StopReason::kDuration, StopReason::kConnections}) {
+    if (name == StopReasonName(r)) {
+      *reason = r;
+      return true;
+    }
+  }
+  return false;
+}
+
 Status ValidateLoadOptions(const LoadOptions& o) {
   if (o.port < 1 || o.port > 65535) return Status::Error("--port must be 1-65535, got " + std::to_string(o.port));
   if (o.connections < 1 || o.connections > kMaxConnections) {
@@ -425,6 +472,8 @@ Status ValidateLoadOptions(const LoadOptions& o) {
   if (o.requests < 1) return Status::Error("--requests must be at least 1");
   if (!(o.duration_s > 0 && o.duration_s <= kMaxDurationS)) return Status::Error("--duration must be in (0, 3600] seconds");
   if (!(o.timeout_s > 0 && o.timeout_s <= kMaxDurationS)) return Status::Error("--timeout must be in (0, 3600] seconds");
+  if ((o.held_fd >= 0) != (o.release_fd >= 0)) return Status::Error("a hold needs both held_fd and release_fd");
+  if (o.release_fd >= 0 && o.mode != LoadMode::kIdle) return Status::Error("--hold is for --mode idle");
   if (o.path.empty() || o.path[0] != '/' || o.path.find_first_of(" \r\n") != std::string::npos) {
     return Status::Error("--path must start with '/' and hold no spaces or line breaks");
   }

@@ -17,7 +17,8 @@
 namespace duet {
 
 // kIdle: every connection exchanges one echo message (so the server has surely set it up), and
-// once all are open the run records the process RSS and ends: the memory an idle connection costs.
+// once all are open the run records the process RSS and ends, or holds them (LoadOptions::release_fd):
+// the memory an idle connection costs.
 enum class LoadMode { kEcho, kHttp, kIdle };
 // Why a run ended: every request answered, the time limit, or no connection left to send on.
 enum class StopReason { kRequests, kDuration, kConnections };
@@ -26,6 +27,7 @@ const char* LoadModeName(LoadMode mode);
 // "echo" / "http" / "idle"; false for anything else.
 bool ParseLoadMode(std::string_view name, LoadMode* mode);
 const char* StopReasonName(StopReason reason);
+bool ParseStopReason(std::string_view name, StopReason* reason);
 
 struct LoadOptions {
   std::string host = "127.0.0.1";  // 127.0.0.0/8, ::1 or localhost; anything else is refused
@@ -37,6 +39,11 @@ struct LoadOptions {
   double timeout_s = 2;         // a request (or connect) older than this is an error and closes its connection
   LoadMode mode = LoadMode::kEcho;
   std::string path = "/";       // http: the request target
+  // Idle mode, for a client in a process of its own (`duet load --hold`, LoadProcess): once every
+  // connection is open and has echoed, write "held N\n" to held_fd and keep them all open until
+  // release_fd is at end of file (or the time limit). -1: no hold, the run ends there.
+  int held_fd = -1;
+  int release_fd = -1;
 };
 
 // Checks ranges and that the host is loopback. Returns the reason, naming the option, when not.
@@ -52,7 +59,7 @@ struct LoadResult {
   std::map<std::string, uint64_t> errors;
   uint64_t bytes_sent = 0;
   uint64_t bytes_received = 0;
-  uint64_t wall_ns = 0;        // from the first connect to the end of the run
+  uint64_t wall_ns = 0;        // from the first connect to the end of the run (a hold: to every connection open)
   uint64_t client_cpu_ns = 0;  // the generator thread's own CPU time over the run
   StopReason stopped_by = StopReason::kRequests;
   LatencyHistogram latency;    // ns from the first byte written to the last byte of the response

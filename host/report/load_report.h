@@ -13,6 +13,9 @@ namespace duet {
 inline constexpr const char* kLoadSchema = "duet-load/1";
 
 nlohmann::json LoadJson(const LoadResult& result);
+// The LoadResult a duet-load/1 document describes (its histogram rebuilt from "buckets"), e.g. from
+// a `duet load` child process; the field that is missing or wrong when it cannot.
+Status LoadResultFromJson(const nlohmann::json& doc, LoadResult* result);
 // A few aligned lines: target, counts, throughput, latency percentiles, bytes, errors by kind.
 std::string FormatLoadSummary(const LoadResult& result);
 

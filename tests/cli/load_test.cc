@@ -70,6 +70,30 @@ TEST(LoadCommandTest, DrivesAnAsyncioServerInDuet) {
   ExpectLoadAgainst(std::string(DUET_SOURCE_DIR) + "/bench/tcp_echo/server.py protocol 3");
 }
 
+// --hold with stdin at its end (/dev/null): `held N` first, then released at once; the server
+// counted every connection and its one echo.
+TEST(LoadCommandTest, IdleModeHoldsEveryConnectionUntilStdinEnds) {
+  ExecServer server(std::string(DUET_SOURCE_DIR) + "/bench/tcp_echo/server.mjs 5");
+  int port = server.port();
+  ASSERT_GT(port, 0);
+  auto [outcome, doc] = DuetJson("load --mode idle --hold --size 16 --connections 5 --port " + std::to_string(port) +
+                                 " </dev/null");
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.err << outcome.out;
+  EXPECT_EQ(outcome.out.rfind("held 5\n", 0), 0u) << outcome.out;
+  EXPECT_NE(outcome.out.find("idle after one 16 B echo each"), std::string::npos) << outcome.out;
+  EXPECT_NE(outcome.out.find("B per connection"), std::string::npos) << outcome.out;
+  ASSERT_TRUE(doc.is_object()) << outcome.out;
+  EXPECT_EQ(doc["target"]["mode"], "idle");
+  EXPECT_EQ(doc["options"]["size"], 16);
+  EXPECT_EQ(doc["completed"], 5);
+  EXPECT_EQ(doc["errors"]["total"], 0);
+  EXPECT_EQ(doc["latency"]["count"], 5);
+  EXPECT_GE(doc["latency"]["buckets"].size(), 1u);
+  EXPECT_GT(doc["rss"]["held_bytes"].get<uint64_t>(), 0u);
+  nlohmann::json served = server.ReadLine();
+  EXPECT_EQ(served.value("bytes", -1), 5 * 16) << served.dump();
+}
+
 TEST(LoadCommandTest, RefusedConnectionsAreReportedAndFail) {
   // A port bound but not listening refuses connections, and no other process can take it meanwhile.
   int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -96,6 +120,9 @@ TEST(LoadCommandTest, NonLoopbackHostsAreAUsageError) {
   outcome = Duet("load --port 80 --mode ftp");
   EXPECT_EQ(outcome.exit_code, 2);
   EXPECT_NE(outcome.err.find("--mode"), std::string::npos) << outcome.err;
+  outcome = Duet("load --port 80 --hold");
+  EXPECT_EQ(outcome.exit_code, 2);
+  EXPECT_NE(outcome.err.find("--hold is for --mode idle"), std::string::npos) << outcome.err;
 }
 
 }  // namespace

@@ -92,7 +92,7 @@ TEST_F(NetWorkloadsTest, TheJsonValidatesAgainstTheDocumentedSchema) {
 }
 
 // The standalone drivers serve on their own loop while `duet load` runs as a child process; the
-// servers count the same traffic as in duet. idle-connections needs the in-process generator.
+// servers count the same traffic as in duet. idle-connections is measured in duet only (docs/net-workloads.md).
 TEST_F(NetWorkloadsTest, EchoAndHttpPairsRunInStandaloneNodeAndPython) {
   for (const auto& [runner, driver, runtime] : {std::tuple{std::string(DUET_NODE_BASELINE), "driver.mjs", "v8"},
                                                 std::tuple{std::string("/usr/bin/python3"), "driver.py", "cpython"}}) {

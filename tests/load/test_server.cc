@@ -31,7 +31,8 @@ struct TestServer::Client {
   char buffer[64 * 1024];
 };
 
-TestServer::TestServer(Behaviour behaviour) : behaviour_(behaviour) {
+TestServer::TestServer(Behaviour behaviour, uint64_t accept_at_most)
+    : behaviour_(behaviour), accept_at_most_(accept_at_most) {
   Check(uv_loop_init(&loop_), "uv_loop_init");
   Check(uv_tcp_init(&loop_, &listener_), "uv_tcp_init");
   listener_.data = this;
@@ -66,8 +67,9 @@ void TestServer::OnConnection(uv_stream_t* listener, int status) {
   c->tcp.data = c;
   Check(uv_tcp_init(&self->loop_, &c->tcp), "uv_tcp_init");
   Check(uv_accept(listener, reinterpret_cast<uv_stream_t*>(&c->tcp)), "uv_accept");
-  ++self->connections_;
-  if (self->behaviour_ == Behaviour::kHangUp) return uv_close(reinterpret_cast<uv_handle_t*>(&c->tcp), nullptr);
+  ++self->open_;
+  if (++self->connections_ == self->accept_at_most_) uv_close(reinterpret_cast<uv_handle_t*>(listener), nullptr);
+  if (self->behaviour_ == Behaviour::kHangUp) return Close(c);
   uv_read_start(
       reinterpret_cast<uv_stream_t*>(&c->tcp),
       [](uv_handle_t* h, size_t, uv_buf_t* buf) {
@@ -81,7 +83,7 @@ void TestServer::OnRead(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf)
   auto* c = static_cast<Client*>(stream->data);
   TestServer* self = c->server;
   if (nread < 0) {
-    if (!uv_is_closing(reinterpret_cast<uv_handle_t*>(stream))) uv_close(reinterpret_cast<uv_handle_t*>(stream), nullptr);
+    if (!uv_is_closing(reinterpret_cast<uv_handle_t*>(stream))) Close(c);
     return;
   }
   self->bytes_received_ += static_cast<uint64_t>(nread);
@@ -101,6 +103,10 @@ void TestServer::OnRead(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf)
     case Behaviour::kHangUp:
       break;
   }
+}
+
+void TestServer::Close(Client* client) {
+  uv_close(reinterpret_cast<uv_handle_t*>(&client->tcp), [](uv_handle_t* h) { --static_cast<Client*>(h->data)->server->open_; });
 }
 
 void TestServer::Send(Client* client, std::string data) {

@@ -20,22 +20,27 @@ class TestServer {
   static constexpr const char* kHttpHello = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello";
   static constexpr const char* kHttpMissing = "HTTP/1.1 404 Not Found\r\ncontent-length: 4\r\n\r\nnope";
 
-  explicit TestServer(Behaviour behaviour);  // listening on return; aborts the test binary on failure
+  // Listening on return; aborts the test binary on failure. After `accept_at_most` connections it
+  // stops listening: later connects are refused.
+  explicit TestServer(Behaviour behaviour, uint64_t accept_at_most = UINT64_MAX);
   ~TestServer();                             // closes every handle, joins, checks the loop closed
   TestServer(const TestServer&) = delete;
   TestServer& operator=(const TestServer&) = delete;
 
   int port() const { return port_; }
   uint64_t bytes_received() const { return bytes_received_.load(); }
-  uint64_t connections() const { return connections_.load(); }
+  uint64_t connections() const { return connections_.load(); }  // accepted so far
+  uint64_t open_connections() const { return open_.load(); }      // accepted and not yet closed by either end
 
  private:
   struct Client;
   static void OnConnection(uv_stream_t* server, int status);
   static void OnRead(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf);
   void Send(Client* client, std::string data);
+  static void Close(Client* client);
 
   Behaviour behaviour_;
+  uint64_t accept_at_most_;
   uv_loop_t loop_{};
   uv_tcp_t listener_{};
   uv_async_t stop_{};
@@ -44,6 +49,7 @@ class TestServer {
   int port_ = 0;
   std::atomic<uint64_t> bytes_received_{0};
   std::atomic<uint64_t> connections_{0};
+  std::atomic<uint64_t> open_{0};
 };
 
 }  // namespace duet::testing

@@ -205,7 +205,7 @@ const DUET = process.env.DUET_BIN ?? path.join(path.dirname(fileURLToPath(import
 
 function loadCommand(load, params, state) {
   if (load.mode !== "echo" && load.mode !== "http") {
-    throw new Error(`load mode '${load.mode}' needs duet's in-process generator: measure it with duet run`);
+    throw new Error(`load mode '${load.mode}' is measured by duet run only (its server's RSS while \`duet load --hold\` holds the connections)`);
   }
   const args = ["load", "--port", String(state.port), "--mode", load.mode];
   const flags = { connections: "--connections", message_size: "--size", requests: "--requests", duration: "--duration" };

@@ -63,7 +63,7 @@ DUET = os.environ.get("DUET_BIN", os.path.join(os.path.dirname(os.path.abspath(_
 
 def load_command(load, params, state):
     if load["mode"] not in ("echo", "http"):
-        raise ValueError(f"load mode {load['mode']!r} needs duet's in-process generator: measure it with duet run")
+        raise ValueError(f"load mode {load['mode']!r} is measured by duet run only (its server's RSS while `duet load --hold` holds the connections)")
     port = state.get("port") if isinstance(state, dict) else getattr(state, "port", None)
     pick = {key: params.get(key, load.get(key)) for key in ("connections", "message_size", "requests", "duration")}
     command = [DUET, "load", "--port", str(port), "--mode", load["mode"]]
