@@ -90,8 +90,12 @@ struct Lane {
     Watchdog::Scope scope(watchdog, runtime, timeout_s > 0 ? timeout_s + extra_s : 0);
     Status status = call();
     if (scope.fired()) {
-      return Status::Error(fmt::format("timed out: {} was still running after {:g} s (--timeout)", what, timeout_s),
-                           status.file(), status.line(), status.detail());
+      // A network iteration is allowed its load's own bound on top of --timeout: say both.
+      std::string allowed = extra_s > 0 ? fmt::format("{:g} s (--timeout {:g} s + {:g} s for the load)", timeout_s + extra_s,
+                                                      timeout_s, extra_s)
+                                        : fmt::format("{:g} s (--timeout)", timeout_s);
+      return Status::Error(fmt::format("timed out: {} was still running after {}", what, allowed), status.file(),
+                           status.line(), status.detail());
     }
     if (!status.ok()) return OneLine(status);
     return check_stdio ? CheckStdio() : status;
