@@ -17,6 +17,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/text.h"
+
 namespace duet {
 namespace {
 
@@ -42,12 +44,6 @@ int RunChild(const std::vector<std::string>& argv) {
     if (errno != EINTR) return -1;
   }
   return status;
-}
-
-std::string SignalName(int sig) {
-  const char* abbrev = sigabbrev_np(sig);
-  const char* text = strsignal(sig);
-  return fmt::format("SIG{} ({})", abbrev ? abbrev : std::to_string(sig), text ? text : "unknown signal");
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 // Text helpers; see text.h.
 #include "core/text.h"
 
+#include <string.h>
+
 #include <algorithm>
 
 namespace duet {
@@ -50,6 +52,12 @@ std::optional<size_t> FirstInvalidUtf8(std::string_view text) {
     i += extra + 1;
   }
   return std::nullopt;
+}
+
+std::string SignalName(int sig) {
+  const char* abbrev = sigabbrev_np(sig);
+  const char* text = strsignal(sig);
+  return "SIG" + (abbrev ? std::string(abbrev) : std::to_string(sig)) + " (" + (text ? text : "unknown signal") + ")";
 }
 
 }  // namespace duet

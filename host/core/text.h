@@ -1,9 +1,10 @@
-// Text helpers for error messages about files: where a byte offset falls (line:column) and
-// whether a source is valid UTF-8, so a broken file is reported by its place.
+// Text helpers for error messages: where a byte offset falls in a file (line:column), whether a
+// source is valid UTF-8, so a broken file is reported by its place; and a signal's name.
 #pragma once
 
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace duet {
@@ -18,5 +19,8 @@ TextPosition PositionOf(std::string_view text, size_t offset);
 
 // The offset of the first byte that is not part of well-formed UTF-8, if any.
 std::optional<size_t> FirstInvalidUtf8(std::string_view text);
+
+// "SIGSEGV (Segmentation fault)": how a child process killed by `sig` is reported.
+std::string SignalName(int sig);
 
 }  // namespace duet

@@ -17,6 +17,7 @@
 #include <cstring>
 #include <vector>
 
+#include "core/text.h"
 #include "report/load_report.h"
 
 extern char** environ;
@@ -183,8 +184,8 @@ Status LoadProcess::Join(LoadResult* result) {
                                      binary_, kMarginSeconds, LastLine(err_)));
   }
   if (WIFSIGNALED(wait_status_)) {
-    return Status::Error(fmt::format("the load generator's child process ({} load) died of signal {}{}", binary_,
-                                     WTERMSIG(wait_status_), LastLine(err_)));
+    return Status::Error(fmt::format("the load generator's child process ({} load) died of {}{}", binary_,
+                                     SignalName(WTERMSIG(wait_status_)), LastLine(err_)));
   }
   int code = WEXITSTATUS(wait_status_);
   std::string json = out_;
