@@ -153,9 +153,8 @@ Status NetworkLane::Iterate(Runtime& runtime, const std::string& script, Sample*
   } else {
     load = generator.Join();
   }
-  if (served.ok()) served = joined;
   Sample run;  // run(state): the server's own count, the cross-check
-  if (served.ok()) served = runtime.RunOnce(&run);
+  if (served.ok() && joined.ok()) served = runtime.RunOnce(&run);
   sample->wall_ns = NowNs() - wall0;
   sample->cpu_ns = ThreadCpuNs() - cpu0;
   if (!joined.ok()) return Status::Error(joined.message(), script);
