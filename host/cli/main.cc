@@ -4,6 +4,7 @@
 // in profile_command. Exit codes: 0 ok, 1 something failed, 2 usage, 3 a workload could not be
 // stopped (bench/watchdog.h).
 #include <unistd.h>
+#include <uv.h>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -21,6 +22,7 @@
 #include "core/version.h"
 #include "cli/isolation.h"
 #include "cli/load_command.h"
+#include "cli/node_command.h"
 #include "cli/profile_command.h"
 #include "python/runtime.h"
 #include "v8/runtime.h"
@@ -37,13 +39,15 @@ struct EngineOptions {
   std::string v8_flags;                // V8 SetFlagsFromString, before the isolate exists
   std::vector<std::string> py_options;  // CPython -X options (sys._xoptions)
   std::vector<std::string> plugins;
+  std::string node_options;  // node's own options for JavaScript scripts (--node-options)
 };
 
-// Starts both runtimes as the engine options say; prints why not and returns false on failure.
-bool StartSession(const EngineOptions& engine, Session* session, const SessionLimits& limits = {}) {
-  if (!engine.v8_flags.empty()) V8Runtime::SetFlags(engine.v8_flags);
+// Starts the runtimes as the engine options say; prints why not and returns false on failure.
+bool StartSession(const EngineOptions& engine, Session* session, const SessionLimits& limits = {},
+                  Session::Engines engines = Session::Engines::kBoth) {
+  if (!engine.v8_flags.empty() && engines == Session::Engines::kBoth) V8Runtime::SetFlags(engine.v8_flags);
   PythonRuntime::SetXOptions(engine.py_options);
-  Status started = session->Init(limits);
+  Status started = session->Init(limits, engines);
   if (started.ok()) started = session->python().SetAsyncioLoop(engine.py_loop);
   if (!started.ok()) fmt::print(stderr, "duet: cannot start the runtimes: {}\n", started.ToString());
   return started.ok();
@@ -343,11 +347,13 @@ int CommandList(const RunOptions& options) {
   return 0;
 }
 
-int CommandExec(const EngineOptions& engine, const std::string& script, const std::vector<std::string>& args) {
-  Session session;
-  if (!StartSession(engine, &session)) return 1;
-  Runtime* runtime = session.ForScript(script);
-  if (runtime == nullptr) {
+// `duet exec`: a JavaScript file runs in Node itself, exactly as `node [node options] FILE ARGS`
+// (cli/node_command.h); a Python file in CPython alone. Neither starts the other runtime.
+int CommandExec(const EngineOptions& engine, const std::string& script, const std::vector<std::string>& args,
+                const std::string& argv0) {
+  std::string extension = std::filesystem::path(script).extension().string();
+  bool javascript = extension == ".js" || extension == ".mjs" || extension == ".cjs";
+  if (!javascript && extension != ".py") {
     fmt::print(stderr, "duet: {}: not a .js, .mjs, .cjs or .py file\n", script);
     return 2;
   }
@@ -355,6 +361,17 @@ int CommandExec(const EngineOptions& engine, const std::string& script, const st
     fmt::print(stderr, "duet: {}: no such file\n", script);
     return 2;
   }
+  if (javascript) {
+    std::vector<std::string> argv = {argv0};
+    for (const std::string& word : SplitOptionWords(engine.v8_flags)) argv.push_back(word);
+    for (const std::string& word : SplitOptionWords(engine.node_options)) argv.push_back(word);
+    argv.push_back(script);
+    argv.insert(argv.end(), args.begin(), args.end());
+    return CommandNode(argv);
+  }
+  Session session;
+  if (!StartSession(engine, &session, {}, Session::Engines::kPythonOnly)) return 1;
+  Runtime* runtime = session.ForScript(script);
   int exit_code = 0;
   Status status = runtime->Exec(script, args, &exit_code);
   if (!status.ok()) {
@@ -390,6 +407,8 @@ void AddRobustnessOptions(CLI::App* cmd, RunOptions* options, bool isolation) {
 
 int main(int argc, char** argv) {
   using namespace duet;
+  // As node's main does first: libuv keeps the process title's memory (process.title).
+  argv = uv_setup_args(argc, argv);
   std::vector<std::string> command_line(argv, argv + argc);
   CLI::App app{"duet: the same workload in embedded V8 and CPython, side by side, in one process."};
   app.set_version_flag("--version", std::string("duet ") + kDuetVersion + " (" + kDuetGitCommit + ")");
@@ -405,6 +424,10 @@ int main(int argc, char** argv) {
       ->allow_extra_args(false);
   std::vector<std::string>& plugins = engine.plugins;
   app.add_option("--plugin", plugins, "load binding modules from a shared library before running (repeatable; docs/bindings.md)")
+      ->allow_extra_args(false);
+  app.add_option("--node-options", engine.node_options,
+                 "node's own options for JavaScript scripts, as node takes them (e.g. \"--max-old-space-size=100 "
+                 "--trace-warnings\"); NODE_OPTIONS is read too")
       ->allow_extra_args(false);
 
   RunOptions options;
@@ -472,6 +495,10 @@ int main(int argc, char** argv) {
   ProfileCommandOptions profile_options;
   CLI::App* profile = AddProfileCommand(app, &profile_options);
 
+  // `duet [node options] FILE.js ARGS` is `node`: what child_process.fork and cluster run.
+  std::vector<std::string> subcommands;
+  for (const CLI::App* sub : app.get_subcommands({})) subcommands.push_back(sub->get_name());
+  if (IsNodeCommandLine({command_line.begin() + 1, command_line.end()}, subcommands)) return CommandNode(command_line);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -489,7 +516,7 @@ int main(int argc, char** argv) {
   if (claims->parsed()) return CommandClaims(engine, options, claims_options, command_line);
   if (auto code = report_commands.Dispatch()) return *code;
   if (list->parsed()) return CommandList(options);
-  if (exec->parsed()) return CommandExec(engine, script, exec->remaining());
+  if (exec->parsed()) return CommandExec(engine, script, exec->remaining(), command_line[0]);
   if (load->parsed()) return CommandLoad(load_options);
   if (profile->parsed()) {
     return CommandProfile(profile_options, WorkloadRoots({}), [&](Session* s) { return StartSession(engine, s); });

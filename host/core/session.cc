@@ -15,13 +15,15 @@ Session::~Session() {
   loop_.Close();
 }
 
-Status Session::Init(const SessionLimits& limits) {
+Status Session::Init(const SessionLimits& limits, Engines engines) {
   DUET_RETURN_IF_ERROR(loop_.Init());
   uint64_t started = NowNs();
-  v8_ = std::make_unique<V8Runtime>(&loop_);
-  DUET_RETURN_IF_ERROR(v8_->Init(limits.js_max_heap_bytes));
-  DUET_RETURN_IF_ERROR(v8_->WarmContext());
-  cold_start_.v8_ns = NowNs() - started;
+  if (engines == Engines::kBoth) {
+    v8_ = std::make_unique<V8Runtime>(&loop_);
+    DUET_RETURN_IF_ERROR(v8_->Init(limits.js_max_heap_bytes));
+    DUET_RETURN_IF_ERROR(v8_->WarmContext());
+    cold_start_.v8_ns = NowNs() - started;
+  }
   started = NowNs();
   python_ = std::make_unique<PythonRuntime>(&loop_);
   DUET_RETURN_IF_ERROR(python_->Init());
@@ -33,7 +35,12 @@ Status Session::Init(const SessionLimits& limits) {
 V8Runtime& Session::v8() { return *v8_; }
 PythonRuntime& Session::python() { return *python_; }
 
-std::vector<Runtime*> Session::runtimes() { return {v8_.get(), python_.get()}; }
+std::vector<Runtime*> Session::runtimes() {
+  std::vector<Runtime*> started;
+  if (v8_ != nullptr) started.push_back(v8_.get());
+  if (python_ != nullptr) started.push_back(python_.get());
+  return started;
+}
 
 Runtime* Session::ForScript(const std::string& path) {
   auto ends_with = [&](const char* suffix) {

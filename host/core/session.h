@@ -29,8 +29,10 @@ class Session {
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
+  // Which engines a session starts: a script for one runtime does not pay for the other.
+  enum class Engines { kBoth, kPythonOnly };
   // Initialises the loop, then V8, then CPython; fails on the first that cannot start.
-  Status Init(const SessionLimits& limits = {});
+  Status Init(const SessionLimits& limits = {}, Engines engines = Engines::kBoth);
 
   Loop& loop() { return loop_; }
   V8Runtime& v8();
@@ -43,9 +45,10 @@ class Session {
   };
   const ColdStart& cold_start() const { return cold_start_; }
 
-  // Both runtimes, in the order the harness interleaves them (JS first).
+  // The runtimes started, in the order the harness interleaves them (JS first).
   std::vector<Runtime*> runtimes();
-  // The runtime for a script, by its extension (.js/.mjs/.cjs -> v8, .py -> cpython); null if none.
+  // The runtime for a script, by its extension (.js/.mjs/.cjs -> v8, .py -> cpython); null if
+  // none or not started.
   Runtime* ForScript(const std::string& path);
 
  private:

@@ -11,7 +11,10 @@
 #include <cstring>
 #include <exception>
 #include <optional>
+#include <string>
 #include <tuple>
+#include <utility>
+#include <vector>
 
 #include "bindings/registry.h"
 #include "bindings/types.h"
@@ -438,6 +441,12 @@ struct Glue<F, R (*)(A...)> {
     return &c_function;
   }
 };
+
+// The functions of one binding module as V8 functions (with their fast paths), in declaration
+// order: what every JS runtime adapter exports for 'duet:<name>' (v8/duet_module.cc).
+std::vector<std::pair<std::string, v8::Local<v8::Value>>> ModuleFunctions(v8::Isolate* isolate,
+                                                                        v8::Local<v8::Context> context,
+                                                                        const BindingModule& module);
 
 template <auto F>
 V8Entry EntryFor(bool allow_fast) {

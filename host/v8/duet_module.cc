@@ -84,16 +84,7 @@ void Blackhole(const v8::FunctionCallbackInfo<v8::Value>& info) {
 std::vector<std::pair<std::string, v8::Local<v8::Value>>> ModuleExports(
     V8Runtime* runtime, v8::Local<v8::Context> context, const BindingModule& module) {
   v8::Isolate* isolate = runtime->isolate();
-  std::vector<std::pair<std::string, v8::Local<v8::Value>>> exports;
-  for (const BindingFunction& fn : module.functions) {
-    // The slow callback finds its declaration (names for error messages) in `data`.
-    auto tmpl = v8::FunctionTemplate::New(
-        isolate, fn.v8.slow, v8::External::New(isolate, const_cast<BindingFunction*>(&fn)), v8::Local<v8::Signature>(),
-        static_cast<int>(fn.params.size()), v8::ConstructorBehavior::kThrow, v8::SideEffectType::kHasSideEffect,
-        fn.v8.fast != nullptr ? fn.v8.fast() : nullptr);
-    tmpl->SetClassName(v8rt::Str(isolate, fn.name));  // the function's name in stacks
-    exports.emplace_back(fn.name, tmpl->GetFunction(context).ToLocalChecked());
-  }
+  std::vector<std::pair<std::string, v8::Local<v8::Value>>> exports = v8glue::ModuleFunctions(isolate, context, module);
   if (module.name == "duet") {
     exports.emplace_back("params", runtime->Params());
     exports.emplace_back("runtime", v8rt::Str(isolate, "v8"));
@@ -103,6 +94,22 @@ std::vector<std::pair<std::string, v8::Local<v8::Value>>> ModuleExports(
 }
 
 }  // namespace
+
+std::vector<std::pair<std::string, v8::Local<v8::Value>>> v8glue::ModuleFunctions(v8::Isolate* isolate,
+                                                                                 v8::Local<v8::Context> context,
+                                                                                 const BindingModule& module) {
+  std::vector<std::pair<std::string, v8::Local<v8::Value>>> functions;
+  for (const BindingFunction& fn : module.functions) {
+    // The slow callback finds its declaration (names for error messages) in `data`.
+    auto tmpl = v8::FunctionTemplate::New(
+        isolate, fn.v8.slow, v8::External::New(isolate, const_cast<BindingFunction*>(&fn)), v8::Local<v8::Signature>(),
+        static_cast<int>(fn.params.size()), v8::ConstructorBehavior::kThrow, v8::SideEffectType::kHasSideEffect,
+        fn.v8.fast != nullptr ? fn.v8.fast() : nullptr);
+    tmpl->SetClassName(v8::String::NewFromUtf8(isolate, fn.name.c_str()).ToLocalChecked());  // the name in stacks
+    functions.emplace_back(fn.name, tmpl->GetFunction(context).ToLocalChecked());
+  }
+  return functions;
+}
 
 V8Entry PluginV8Entry() { return {&PluginCall, nullptr}; }
 

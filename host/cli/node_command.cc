@@ -1,0 +1,73 @@
+// Node's command line in duet; see node_command.h.
+#include "cli/node_command.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <optional>
+
+#include "core/loop.h"
+#include "node/runtime.h"
+
+namespace duet {
+
+bool IsNodeCommandLine(const std::vector<std::string>& args, const std::vector<std::string>& subcommands) {
+  if (args.empty()) return false;
+  const std::string& first = args.front();
+  if (std::find(subcommands.begin(), subcommands.end(), first) != subcommands.end()) return false;
+  // duet's own options come before a subcommand; node has none of these names.
+  for (const char* own : {"--help", "-h", "--version", "--py-loop", "--v8-flags", "-X", "--py-opt", "--plugin",
+                          "--node-options"}) {
+    std::string_view name = std::string_view(first).substr(0, first.find('='));
+    if (name == own) return false;
+  }
+  return true;
+}
+
+std::vector<std::string> SplitOptionWords(const std::string& text) {
+  std::vector<std::string> words;
+  std::string word;
+  bool in_word = false;
+  char quote = 0;
+  for (char c : text) {
+    if (quote != 0) {
+      if (c == quote) {
+        quote = 0;
+      } else {
+        word += c;
+      }
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+      in_word = true;
+    } else if (c == ' ' || c == '\t' || c == '\n') {
+      if (in_word) words.push_back(std::exchange(word, {}));
+      in_word = false;
+    } else {
+      word += c;
+      in_word = true;
+    }
+  }
+  if (in_word) words.push_back(word);
+  return words;
+}
+
+int CommandNode(const std::vector<std::string>& argv) {
+  // Declared in teardown order's reverse: the runtime goes first, then the loop, then Node.
+  NodeProcess process;
+  std::optional<int> early_exit;
+  Status status = process.Init(argv, &early_exit);
+  if (status.ok() && early_exit) return *early_exit;
+  Loop loop;
+  if (status.ok()) status = loop.Init();
+  NodeRuntime node(&loop, &process);
+  if (status.ok()) status = node.Init();
+  int exit_code = 0;
+  if (status.ok()) status = node.Exec(&exit_code);
+  if (!status.ok()) {
+    fmt::print(stderr, "duet: cannot start Node: {}\n", status.ToString());
+    return 1;
+  }
+  return exit_code;
+}
+
+}  // namespace duet

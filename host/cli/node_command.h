@@ -1,0 +1,22 @@
+// Node's own command line inside duet: `duet exec FILE.js ARGS` and `duet [node options] FILE.js
+// ARGS` (what child_process.fork and cluster run, since process.execPath is duet) both run Node
+// 18 itself on duet's loop, as `node` would.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace duet {
+
+// True when `args` (argv without argv[0]) is a node command line rather than a duet one: its
+// first word is neither a duet subcommand nor one of duet's own options, help or version.
+bool IsNodeCommandLine(const std::vector<std::string>& args, const std::vector<std::string>& subcommands);
+
+// Splits an option string such as --node-options' or --v8-flags' value into words, as a shell
+// would for plain words: at blanks, with "double" and 'single' quotes grouping.
+std::vector<std::string> SplitOptionWords(const std::string& text);
+
+// Runs `argv` ("duet", node options..., script, args...) in Node and returns node's exit code.
+int CommandNode(const std::vector<std::string>& argv);
+
+}  // namespace duet

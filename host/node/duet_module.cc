@@ -1,0 +1,48 @@
+// The 'duet' module and every 'duet:<name>' binding module for Node: the linked binding 'duet'
+// (process._linkedBinding('duet')) holds one object per module of the bindings registry, built
+// by the same glue as V8Runtime's (v8/binding_glue.h); js/exec_main.js serves them to import.
+#include "node/duet_module.h"
+
+#include "v8/binding_glue.h"
+
+namespace duet {
+namespace {
+
+v8::Local<v8::String> Str(v8::Isolate* isolate, const std::string& text) {
+  return v8::String::NewFromUtf8(isolate, text.data(), v8::NewStringType::kNormal, static_cast<int>(text.size()))
+      .ToLocalChecked();
+}
+
+// duet.blackhole(x): the value is kept where no optimiser can prove it unused.
+void Blackhole(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  auto* sink = static_cast<v8::Global<v8::Value>*>(info.Data().As<v8::External>()->Value());
+  sink->Reset(info.GetIsolate(), info[0]);
+}
+
+void InitDuetBinding(v8::Local<v8::Object> exports, v8::Local<v8::Value>, v8::Local<v8::Context> context,
+                     void* priv) {
+  auto* sink = static_cast<v8::Global<v8::Value>*>(priv);
+  v8::Isolate* isolate = context->GetIsolate();
+  for (const BindingModule& module : Modules()) {
+    v8::Local<v8::Object> object = v8::Object::New(isolate);
+    for (const auto& [name, value] : v8glue::ModuleFunctions(isolate, context, module)) {
+      object->Set(context, Str(isolate, name), value).Check();
+    }
+    if (module.name == "duet") {
+      object->Set(context, Str(isolate, "params"), v8::Null(isolate)).Check();
+      object->Set(context, Str(isolate, "runtime"), Str(isolate, "v8")).Check();
+      v8::Local<v8::Function> blackhole =
+          v8::Function::New(context, Blackhole, v8::External::New(isolate, sink)).ToLocalChecked();
+      object->Set(context, Str(isolate, "blackhole"), blackhole).Check();
+    }
+    exports->Set(context, Str(isolate, module.name), object).Check();
+  }
+}
+
+}  // namespace
+
+void AddDuetBinding(node::Environment* env, v8::Global<v8::Value>* blackhole_sink) {
+  node::AddLinkedBinding(env, "duet", &InitDuetBinding, blackhole_sink);
+}
+
+}  // namespace duet
