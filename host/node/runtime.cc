@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <string_view>
+#include <utility>
 
 #include "node/exec_main.h"
 #include "node/duet_module.h"
@@ -59,11 +60,13 @@ NodeRuntime::NodeRuntime(Loop* loop, NodeProcess* process) : loop_(loop), proces
 
 NodeRuntime::~NodeRuntime() {
   if (isolate_ == nullptr) return;
-  {
-    v8::Locker locker(isolate_);
-    v8::Isolate::Scope isolate_scope(isolate_);
-    if (isolate_data_ != nullptr) node::FreeIsolateData(isolate_data_);
+  if (env_ != nullptr) {
+    int ignored = 0;
+    (void)Finish(&ignored);
   }
+  if (isolate_data_ != nullptr) node::FreeIsolateData(isolate_data_);
+  isolate_->Exit();
+  locker_.reset();
   // The platform frees its per-isolate state (a uv_async on our loop) asynchronously.
   bool finished = false;
   process_->platform()->AddIsolateFinishedCallback(isolate_, [](void* data) { *static_cast<bool*>(data) = true; },
@@ -77,14 +80,14 @@ Status NodeRuntime::Init() {
   allocator_ = node::ArrayBufferAllocator::Create();
   isolate_ = node::NewIsolate(allocator_, loop_->get(), process_->platform());
   if (isolate_ == nullptr) return Status::Error("node::NewIsolate failed");
-  v8::Locker locker(isolate_);
-  v8::Isolate::Scope isolate_scope(isolate_);
+  locker_ = std::make_unique<v8::Locker>(isolate_);
+  isolate_->Enter();
   isolate_data_ = node::CreateIsolateData(isolate_, loop_->get(), process_->platform(), allocator_.get());
   if (isolate_data_ == nullptr) return Status::Error("node::CreateIsolateData failed");
   return Status::Ok();
 }
 
-bool NodeRuntime::SpinUntilExit(node::Environment* env) {
+bool NodeRuntime::SpinUntilExit() {
   v8::SealHandleScope seal(isolate_);
   bool more = false;
   do {
@@ -95,52 +98,63 @@ bool NodeRuntime::SpinUntilExit(node::Environment* env) {
     more = uv_loop_alive(loop_->get());
     if (more) continue;
     // beforeExit may schedule more work, which keeps the script alive, as in node.
-    if (node::EmitProcessBeforeExit(env).IsNothing()) break;
+    if (node::EmitProcessBeforeExit(env_).IsNothing()) break;
     more = uv_loop_alive(loop_->get());
   } while (more && !stopping_);
   return !stopping_;
 }
 
-Status NodeRuntime::Exec(int* exit_code) {
-  v8::Locker locker(isolate_);
-  v8::Isolate::Scope isolate_scope(isolate_);
+Status NodeRuntime::Start(const std::vector<std::string>& args, const std::vector<std::string>& exec_args) {
+  if (env_ != nullptr) return Status::Error("a Node environment is already running");
   v8::HandleScope handle_scope(isolate_);
   v8::Local<v8::Context> context = node::NewContext(isolate_);
   if (context.IsEmpty()) return Status::Error("node::NewContext failed");
   v8::Context::Scope context_scope(context);
-  node::Environment* env = node::CreateEnvironment(isolate_data_, context, process_->args(), process_->exec_args(),
-                                                   node::EnvironmentFlags::kDefaultFlags);
-  if (env == nullptr) return Status::Error("node::CreateEnvironment failed");
+  env_ = node::CreateEnvironment(isolate_data_, context, args, exec_args, node::EnvironmentFlags::kDefaultFlags);
+  if (env_ == nullptr) return Status::Error("node::CreateEnvironment failed");
+  context_.Reset(isolate_, context);
   stopping_ = false;
   exit_code_ = 0;
   // Node's default handler calls exit(), which would skip duet's own teardown (and CPython's).
-  node::SetProcessExitHandler(env, [this](node::Environment* stopped, int code) {
+  node::SetProcessExitHandler(env_, [this](node::Environment* stopped, int code) {
     stopping_ = true;
     exit_code_ = code;
     node::Stop(stopped);
   });
-  v8::Global<v8::Value> blackhole_sink;
-  AddDuetBinding(env, &blackhole_sink);
-
-  const std::vector<std::string>& args = process_->args();
-  bool script = args.size() >= 2 && args[1] != "-" && !SelectsAnotherMain(process_->exec_args());
-  // Its result is node's business: an exception at the top level has been reported and has
+  AddDuetBinding(env_, &blackhole_sink_);
+  bool script = args.size() >= 2 && args[1] != "-" && !SelectsAnotherMain(exec_args);
+  // The result is node's business: an exception at the top level has been reported and has
   // called the exit handler, as in `node`.
   if (script) {
-    (void)node::LoadEnvironment(env, RunExecMain);
+    (void)node::LoadEnvironment(env_, RunExecMain);
   } else {
-    (void)node::LoadEnvironment(env, node::StartExecutionCallback{});
+    (void)node::LoadEnvironment(env_, node::StartExecutionCallback{});
   }
-  if (SpinUntilExit(env)) {
-    v8::Maybe<int> code = node::EmitProcessExit(env);
-    if (!stopping_) exit_code_ = code.FromMaybe(1);
+  return Status::Ok();
+}
+
+Status NodeRuntime::Finish(int* exit_code) {
+  if (env_ == nullptr) return Status::Error("no Node environment is running");
+  {
+    v8::HandleScope handle_scope(isolate_);
+    v8::Context::Scope context_scope(context_.Get(isolate_));
+    if (SpinUntilExit()) {
+      v8::Maybe<int> code = node::EmitProcessExit(env_);
+      if (!stopping_) exit_code_ = code.FromMaybe(1);
+    }
+    node::FreeEnvironment(std::exchange(env_, nullptr));
   }
-  *exit_code = exit_code_;
-  node::FreeEnvironment(env);
-  blackhole_sink.Reset();
+  context_.Reset();
+  blackhole_sink_.Reset();
   // node::Stop terminated execution; the isolate must run again for whoever comes next.
   isolate_->CancelTerminateExecution();
+  *exit_code = exit_code_;
   return Status::Ok();
+}
+
+Status NodeRuntime::Exec(int* exit_code) {
+  DUET_RETURN_IF_ERROR(Start(process_->args(), process_->exec_args()));
+  return Finish(exit_code);
 }
 
 }  // namespace duet

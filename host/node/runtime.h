@@ -49,13 +49,19 @@ class NodeRuntime {
   NodeRuntime& operator=(const NodeRuntime&) = delete;
 
   // Creates the isolate on the loop (node::NewIsolate registers it with the platform, which
-  // adds a uv_async to the loop: the loop must be initialised first).
+  // adds a uv_async to the loop: the loop must be initialised first) and enters it for the
+  // runtime's lifetime, as node's main thread does: Node's libuv callbacks run whoever spins
+  // the loop (Python's asyncio too).
   Status Init();
 
-  // Runs node's main for the process's command line: the script as `node FILE ARGS` runs it
-  // (or -e, -p, the REPL, stdin), spins the loop until node would exit (beforeExit, exit) and
-  // sets `*exit_code` to node's: process.exit's code, process.exitCode, 1 after an uncaught
-  // exception. Node itself prints uncaught errors, as `node` does.
+  // Starts node's main in a fresh environment for `args` ("duet", the script and its
+  // arguments) and `exec_args` (node's options): the script's top level runs now (or -e, -p,
+  // the REPL, stdin), its callbacks as the loop runs. Node itself prints uncaught errors.
+  Status Start(const std::vector<std::string>& args, const std::vector<std::string>& exec_args);
+  // Spins the loop until node would exit (beforeExit, exit), frees the environment and sets
+  // `*exit_code` to node's: process.exit's code, process.exitCode, 1 after an uncaught exception.
+  Status Finish(int* exit_code);
+  // Start and Finish for the process's own command line: `node FILE ARGS`.
   Status Exec(int* exit_code);
 
   v8::Isolate* isolate() const { return isolate_; }
@@ -63,13 +69,17 @@ class NodeRuntime {
  private:
   // What SpinEventLoop does, on duet's loop: run libuv, drain the platform's tasks, emit
   // beforeExit, until nothing is alive or node::Stop was called. Returns false once stopped.
-  bool SpinUntilExit(node::Environment* env);
+  bool SpinUntilExit();
 
   Loop* loop_;
   NodeProcess* process_;
   std::shared_ptr<node::ArrayBufferAllocator> allocator_;
   v8::Isolate* isolate_ = nullptr;
+  std::unique_ptr<v8::Locker> locker_;  // held from Init to destruction, with the isolate entered
   node::IsolateData* isolate_data_ = nullptr;
+  node::Environment* env_ = nullptr;  // between Start and Finish
+  v8::Global<v8::Context> context_;
+  v8::Global<v8::Value> blackhole_sink_;  // duet.blackhole's target (node/duet_module.h)
   bool stopping_ = false;  // process.exit (or an uncaught exception) called node::Stop
   int exit_code_ = 0;
 };

@@ -71,6 +71,46 @@ class _DuetAsyncioLoader:
 
 sys.meta_path.insert(0, AsyncioHook)
 
+def private_stdio():
+    """sys.stdout and sys.stderr wait out a full pipe instead of failing. Node's libuv sets
+    O_NONBLOCK on descriptors 1 and 2 (a flag of the description they share with CPython) once a
+    script touches process.stdout; CPython's own writes would then fail with BlockingIOError on a
+    full pipe and lose output. They still write to descriptors 1 and 2 themselves, so
+    redirecting those (os.dup2) redirects them, as in python3."""
+    import io
+
+    class _WaitingWriter(io.RawIOBase):
+        def __init__(self, fd, name):
+            self._fd, self._name = fd, name
+        name = property(lambda self: self._name)
+        mode = "wb"
+        def fileno(self):
+            return self._fd
+        def writable(self):
+            return True
+        def isatty(self):
+            return os.isatty(self._fd)
+        def write(self, data):
+            while True:
+                try:
+                    return os.write(self._fd, data)
+                except BlockingIOError:
+                    import select
+                    select.select([], [self._fd], [])
+
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        try:
+            fd = stream.fileno()
+        except (OSError, ValueError, AttributeError):
+            continue  # no real descriptor behind it: nothing for libuv to change
+        stream.flush()
+        replacement = io.TextIOWrapper(io.BufferedWriter(_WaitingWriter(fd, f"<{name}>")), encoding=stream.encoding,
+                                       errors=stream.errors, line_buffering=stream.line_buffering,
+                                       write_through=stream.write_through)
+        setattr(sys, name, replacement)
+        setattr(sys, f"__{name}__", replacement)
+
 def install_watchdog_signal(signum):
     # Nothing to do in Python: the pending call the watchdog queued raises the interrupt.
     import signal

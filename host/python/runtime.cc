@@ -103,6 +103,7 @@ Status PythonRuntime::Init() {
   // A no-op Python handler, so the signal goes through CPython's own C handler (see Interrupt).
   PyRef signum(PyLong_FromLong(WatchdogSignal()));
   if (!CallHostHelper("install_watchdog_signal", {signum.get()})) return pyrt::StatusFromPyErr("the watchdog's signal");
+  if (!CallHostHelper("private_stdio", {})) return pyrt::StatusFromPyErr("stdout and stderr");
   loop_->AddParticipant(this);
   pyloop::SetHostLoop(loop_->get(), &loop_->interrupted());
   return Status::Ok();

@@ -1,0 +1,130 @@
+// Node and CPython in one process on one libuv loop, through the host API: a node:http server
+// answers an asyncio client, then an asyncio server answers a node:http client; each side's
+// callbacks run while the other side spins the shared uv_loop_t, and no other thread or loop
+// is involved. Node is initialised once per process, so these tests have a binary of their own.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "core/loop.h"
+#include "node/runtime.h"
+#include "python/runtime.h"
+
+namespace duet {
+namespace {
+
+const std::filesystem::path kFixtures = std::filesystem::path(DUET_TEST_FIXTURES) / "one_loop";
+
+// InitializeOncePerProcess may run once; every test of this binary shares it.
+NodeProcess& Node() {
+  static NodeProcess* process = [] {
+    static NodeProcess instance;
+    std::optional<int> early_exit;
+    EXPECT_TRUE(instance.Init({"duet"}, &early_exit).ok());
+    EXPECT_FALSE(early_exit.has_value());
+    return &instance;
+  }();
+  return *process;
+}
+
+class OneLoopTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(loop_.Init().ok());
+    node_ = std::make_unique<NodeRuntime>(&loop_, &Node());
+    ASSERT_TRUE(node_->Init().ok());
+    python_ = std::make_unique<PythonRuntime>(&loop_);
+    ASSERT_TRUE(python_->Init().ok());
+    ASSERT_TRUE(python_->SetAsyncioLoop("uv").ok());
+    port_file_ = std::filesystem::path(::testing::TempDir()) / ("one-loop-port-" + std::to_string(getpid()));
+    std::filesystem::remove(port_file_);
+  }
+  void TearDown() override {
+    python_.reset();
+    node_.reset();
+    EXPECT_EQ(loop_.Close(), 0);  // every handle of both runtimes closed: the loop closes cleanly
+  }
+
+  Loop loop_;
+  std::unique_ptr<NodeRuntime> node_;
+  std::unique_ptr<PythonRuntime> python_;
+  std::filesystem::path port_file_;
+};
+
+TEST_F(OneLoopTest, ANodeHttpServerAnswersAnAsyncioClient) {
+  ::testing::internal::CaptureStdout();
+  ASSERT_TRUE(node_->Start({"duet", (kFixtures / "node_http_server.js").string(), port_file_.string()}, {}).ok());
+  int python_exit = -1;
+  Status served = python_->Exec(kFixtures / "py_http_client.py", {port_file_.string(), "50"}, &python_exit);
+  int node_exit = -1;
+  ASSERT_TRUE(node_->Finish(&node_exit).ok());
+  std::string out = ::testing::internal::GetCapturedStdout();
+  ASSERT_TRUE(served.ok()) << served.ToString() << "\n" << served.detail();
+  EXPECT_EQ(python_exit, 0);
+  EXPECT_EQ(node_exit, 0);
+  // sum over i < 50 of i + 10 i = 11 * 1225
+  EXPECT_NE(out.find("python client: 50 answers from node, total 13475"), std::string::npos) << out;
+  EXPECT_NE(out.find("python client: 200 closing"), std::string::npos) << out;
+  EXPECT_NE(out.find("node server closed"), std::string::npos) << out;
+}
+
+TEST_F(OneLoopTest, AnAsyncioServerAnswersANodeHttpClient) {
+  ::testing::internal::CaptureStdout();
+  ASSERT_TRUE(node_->Start({"duet", (kFixtures / "node_http_client.js").string(), port_file_.string(), "50"}, {}).ok());
+  int python_exit = -1;
+  Status served = python_->Exec(kFixtures / "py_http_server.py", {port_file_.string()}, &python_exit);
+  int node_exit = -1;
+  ASSERT_TRUE(node_->Finish(&node_exit).ok());
+  std::string out = ::testing::internal::GetCapturedStdout();
+  ASSERT_TRUE(served.ok()) << served.ToString() << "\n" << served.detail();
+  EXPECT_EQ(python_exit, 0);
+  EXPECT_EQ(node_exit, 0);
+  EXPECT_NE(out.find("node client: 50 answers from python, total 3675"), std::string::npos) << out;  // 3 * 1225
+  EXPECT_NE(out.find("node client: closing"), std::string::npos) << out;
+  EXPECT_NE(out.find("python server: served 50 requests, closed"), std::string::npos) << out;
+}
+
+// Node's process.stdout on a pipe sets O_NONBLOCK on descriptor 1, which CPython's sys.stdout
+// shares: a slow reader must still get every byte Python writes after Node has written.
+TEST_F(OneLoopTest, PythonLosesNothingOnAPipeNodeMadeNonBlocking) {
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  std::string received;
+  std::thread reader([&] {
+    char buffer[4096];
+    ssize_t n;
+    while ((n = read(fds[0], buffer, sizeof buffer)) > 0) {
+      received.append(buffer, static_cast<size_t>(n));
+      std::this_thread::sleep_for(std::chrono::microseconds(200));  // slower than the writers
+    }
+  });
+  fflush(stdout);
+  int saved_stdout = dup(STDOUT_FILENO);
+  ASSERT_EQ(dup2(fds[1], STDOUT_FILENO), STDOUT_FILENO);
+  close(fds[1]);
+  ASSERT_TRUE(node_->Start({"duet", (kFixtures / "node_writes_stdout.js").string()}, {}).ok());
+  int node_exit = -1;
+  ASSERT_TRUE(node_->Finish(&node_exit).ok());
+  int python_exit = -1;
+  Status wrote = python_->Exec(kFixtures / "py_writes_a_lot.py", {"256"}, &python_exit);
+  dup2(saved_stdout, STDOUT_FILENO);  // closes the last write end: the reader sees EOF
+  close(saved_stdout);
+  reader.join();
+  close(fds[0]);
+  ASSERT_TRUE(wrote.ok()) << wrote.ToString() << "\n" << wrote.detail();
+  EXPECT_EQ(node_exit, 0);
+  EXPECT_EQ(python_exit, 0);
+  std::string expected = "node wrote first\n";
+  for (int i = 0; i < 256; ++i) expected += std::string(1023, 'p') + "\n";
+  expected += "python wrote the rest\n";
+  EXPECT_EQ(received.size(), expected.size());
+  EXPECT_TRUE(received == expected) << received.substr(0, 200);
+}
+
+}  // namespace
+}  // namespace duet
