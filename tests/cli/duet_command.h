@@ -44,6 +44,25 @@ inline Outcome Duet(const std::string& args) {
   return outcome;
 }
 
+#ifdef DUET_NODE_BASELINE
+// Runs `node ARGS` with the standalone node duet is compared against (Debian's node 18) and
+// stdin from /dev/null.
+inline Outcome NodeBaseline(const std::string& args) {
+  auto dir = std::filesystem::path(::testing::TempDir()) / ("node-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  std::string command = std::string(DUET_NODE_BASELINE) + " " + args + " >" + (dir / "out").string() + " 2>" +
+                        (dir / "err").string() + " </dev/null";
+  int status = std::system(command.c_str());
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), Slurp(dir / "out"), Slurp(dir / "err")};
+}
+
+// A test-name suffix from a file name: "modules/main.cjs" -> "modules_main_cjs".
+inline std::string ParamName(std::string name) {
+  for (char& c : name) c = isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  return name;
+}
+#endif
+
 // Runs `duet ARGS --json FILE` and parses FILE (null when it was not written).
 inline std::pair<Outcome, nlohmann::json> DuetJson(const std::string& args) {
   std::string path = ::testing::TempDir() + "/duet-" + std::to_string(getpid()) + ".json";

@@ -9,20 +9,11 @@ namespace {
 
 const std::filesystem::path kPrograms = std::filesystem::path(DUET_TEST_FIXTURES) / "node_compat";
 
-Outcome Node(const std::string& args) {
-  auto dir = std::filesystem::path(::testing::TempDir()) / ("node-" + std::to_string(getpid()));
-  std::filesystem::create_directories(dir);
-  std::string command = std::string(DUET_NODE_BASELINE) + " " + args + " >" + (dir / "out").string() + " 2>" +
-                        (dir / "err").string();
-  int status = std::system(command.c_str());
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), Slurp(dir / "out"), Slurp(dir / "err")};
-}
-
 class NodeCompatTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(NodeCompatTest, PrintsWhatNodePrints) {
   std::string args = (kPrograms / GetParam()).string() + " " + ::testing::TempDir();
-  Outcome node = Node(args);
+  Outcome node = NodeBaseline(args);
   Outcome duet = Duet("exec " + args);
   EXPECT_EQ(duet.exit_code, node.exit_code) << duet.err;
   EXPECT_EQ(duet.out, node.out) << "node stderr: " << node.err << "\nduet stderr: " << duet.err;
@@ -34,15 +25,11 @@ INSTANTIATE_TEST_SUITE_P(Programs, NodeCompatTest,
                                            "process_and_text.mjs", "modules/main.cjs", "modules/esm_imports_cjs.mjs",
                                            "net_echo.mjs", "net_errors.mjs", "net_reset.mjs",
                                            "../realworld/benchmark_suite.js"),
-                         [](const auto& info) {
-                           std::string name = info.param;
-                           for (char& c : name) c = isalnum(static_cast<unsigned char>(c)) ? c : '_';
-                           return name;
-                         });
+                         [](const auto& info) { return ParamName(info.param); });
 
 TEST(NodeCompatUncaught, AnExceptionInATimerEndsTheProgramWithItsLocation) {
   std::string program = (kPrograms / "uncaught.mjs").string();
-  Outcome node = Node(program);
+  Outcome node = NodeBaseline(program);
   Outcome duet = Duet("exec " + program);
   EXPECT_EQ(node.exit_code, 1);
   EXPECT_EQ(duet.exit_code, 1);

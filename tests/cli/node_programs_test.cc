@@ -12,15 +12,6 @@ namespace {
 
 const std::filesystem::path kPrograms = std::filesystem::path(DUET_TEST_FIXTURES) / "realworld" / "programs";
 
-Outcome Node(const std::string& args) {
-  auto dir = std::filesystem::path(::testing::TempDir()) / ("node-" + std::to_string(getpid()));
-  std::filesystem::create_directories(dir);
-  std::string command = std::string(DUET_NODE_BASELINE) + " " + args + " >" + (dir / "out").string() + " 2>" +
-                        (dir / "err").string() + " </dev/null";
-  int status = std::system(command.c_str());
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), Slurp(dir / "out"), Slurp(dir / "err")};
-}
-
 // The one line node and duet print differently (README, "What differs from node"): node's main
 // starts in node:internal/main/run_main_module, duet's in duet:exec_main. Process ids differ too.
 std::string Normalised(const std::string& err) {
@@ -32,7 +23,7 @@ class NodeProgramsTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(NodeProgramsTest, RunAsNodeRunsThem) {
   std::string program = (kPrograms / GetParam()).string();
-  Outcome node = Node(program);
+  Outcome node = NodeBaseline(program);
   Outcome duet = Duet("exec " + program + " </dev/null");
   EXPECT_EQ(duet.exit_code, node.exit_code) << duet.err;
   EXPECT_EQ(duet.out, node.out) << "node stderr: " << node.err << "\nduet stderr: " << duet.err;
@@ -46,16 +37,12 @@ INSTANTIATE_TEST_SUITE_P(Corpus, NodeProgramsTest,
                                            "fs_path_os_util.js", "url_abort.js", "crypto_buffer.js", "dns_lookup.js",
                                            "signals.js", "uncaught_exception.js", "unhandled_rejection.mjs",
                                            "exit_codes.js", "cluster_workers.js", "stdout_stream.js"),
-                         [](const auto& info) {
-                           std::string name = info.param;
-                           for (char& c : name) c = isalnum(static_cast<unsigned char>(c)) ? c : '_';
-                           return name;
-                         });
+                         [](const auto& info) { return ParamName(info.param); });
 
 // What child_process.fork and cluster run: `duet [node options] FILE ARGS`, no subcommand.
 TEST(NodeCommandLine, DuetWithNodeOptionsAndAFileIsNode) {
   std::string program = (kPrograms / "exit_codes.js").string();
-  Outcome node = Node("--max-old-space-size=64 --no-warnings " + program);
+  Outcome node = NodeBaseline("--max-old-space-size=64 --no-warnings " + program);
   Outcome duet = Duet("--max-old-space-size=64 --no-warnings " + program);
   EXPECT_EQ(duet.exit_code, 9);
   EXPECT_EQ(duet.exit_code, node.exit_code);
@@ -69,7 +56,7 @@ TEST(NodeCommandLine, EvalAndPrintTakeNodesOwnPath) {
 }
 
 TEST(NodeCommandLine, BadNodeOptionsAreNodesUsageError) {
-  Outcome node = Node("--no-such-node-option " + (kPrograms / "exit_codes.js").string());
+  Outcome node = NodeBaseline("--no-such-node-option " + (kPrograms / "exit_codes.js").string());
   Outcome duet = Duet("--no-such-node-option " + (kPrograms / "exit_codes.js").string());
   EXPECT_EQ(duet.exit_code, node.exit_code);
   EXPECT_NE(duet.err.find("bad option: --no-such-node-option"), std::string::npos) << duet.err;

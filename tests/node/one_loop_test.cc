@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "core/loop.h"
 #include "node/runtime.h"
@@ -50,6 +51,28 @@ class OneLoopTest : public ::testing::Test {
     EXPECT_EQ(loop_.Close(), 0);  // every handle of both runtimes closed: the loop closes cleanly
   }
 
+  // Starts `node_script` in Node, runs `python_script` to its end in CPython on the same loop
+  // (Node's callbacks run while asyncio spins it), then lets Node finish: stdout and exit codes.
+  struct Outcome {
+    std::string out;
+    int node_exit = -1;
+    int python_exit = -1;
+  };
+  Outcome RunBoth(const std::string& node_script, std::vector<std::string> node_args, const std::string& python_script,
+                  const std::vector<std::string>& python_args) {
+    Outcome outcome;
+    ::testing::internal::CaptureStdout();
+    node_args.insert(node_args.begin(), {"duet", (kFixtures / node_script).string()});
+    Status started = node_->Start(node_args, {});
+    Status served = python_->Exec(kFixtures / python_script, python_args, &outcome.python_exit);
+    Status finished = node_->Finish(&outcome.node_exit);
+    outcome.out = ::testing::internal::GetCapturedStdout();
+    EXPECT_TRUE(started.ok()) << started.ToString();
+    EXPECT_TRUE(served.ok()) << served.ToString() << "\n" << served.detail();
+    EXPECT_TRUE(finished.ok()) << finished.ToString();
+    return outcome;
+  }
+
   Loop loop_;
   std::unique_ptr<NodeRuntime> node_;
   std::unique_ptr<PythonRuntime> python_;
@@ -57,36 +80,22 @@ class OneLoopTest : public ::testing::Test {
 };
 
 TEST_F(OneLoopTest, ANodeHttpServerAnswersAnAsyncioClient) {
-  ::testing::internal::CaptureStdout();
-  ASSERT_TRUE(node_->Start({"duet", (kFixtures / "node_http_server.js").string(), port_file_.string()}, {}).ok());
-  int python_exit = -1;
-  Status served = python_->Exec(kFixtures / "py_http_client.py", {port_file_.string(), "50"}, &python_exit);
-  int node_exit = -1;
-  ASSERT_TRUE(node_->Finish(&node_exit).ok());
-  std::string out = ::testing::internal::GetCapturedStdout();
-  ASSERT_TRUE(served.ok()) << served.ToString() << "\n" << served.detail();
-  EXPECT_EQ(python_exit, 0);
-  EXPECT_EQ(node_exit, 0);
+  Outcome o = RunBoth("node_http_server.js", {port_file_.string()}, "py_http_client.py", {port_file_.string(), "50"});
+  EXPECT_EQ(o.python_exit, 0);
+  EXPECT_EQ(o.node_exit, 0);
   // sum over i < 50 of i + 10 i = 11 * 1225
-  EXPECT_NE(out.find("python client: 50 answers from node, total 13475"), std::string::npos) << out;
-  EXPECT_NE(out.find("python client: 200 closing"), std::string::npos) << out;
-  EXPECT_NE(out.find("node server closed"), std::string::npos) << out;
+  EXPECT_NE(o.out.find("python client: 50 answers from node, total 13475"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("python client: 200 closing"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("node server closed"), std::string::npos) << o.out;
 }
 
 TEST_F(OneLoopTest, AnAsyncioServerAnswersANodeHttpClient) {
-  ::testing::internal::CaptureStdout();
-  ASSERT_TRUE(node_->Start({"duet", (kFixtures / "node_http_client.js").string(), port_file_.string(), "50"}, {}).ok());
-  int python_exit = -1;
-  Status served = python_->Exec(kFixtures / "py_http_server.py", {port_file_.string()}, &python_exit);
-  int node_exit = -1;
-  ASSERT_TRUE(node_->Finish(&node_exit).ok());
-  std::string out = ::testing::internal::GetCapturedStdout();
-  ASSERT_TRUE(served.ok()) << served.ToString() << "\n" << served.detail();
-  EXPECT_EQ(python_exit, 0);
-  EXPECT_EQ(node_exit, 0);
-  EXPECT_NE(out.find("node client: 50 answers from python, total 3675"), std::string::npos) << out;  // 3 * 1225
-  EXPECT_NE(out.find("node client: closing"), std::string::npos) << out;
-  EXPECT_NE(out.find("python server: served 50 requests, closed"), std::string::npos) << out;
+  Outcome o = RunBoth("node_http_client.js", {port_file_.string(), "50"}, "py_http_server.py", {port_file_.string()});
+  EXPECT_EQ(o.python_exit, 0);
+  EXPECT_EQ(o.node_exit, 0);
+  EXPECT_NE(o.out.find("node client: 50 answers from python, total 3675"), std::string::npos) << o.out;  // 3 * 1225
+  EXPECT_NE(o.out.find("node client: closing"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("python server: served 50 requests, closed"), std::string::npos) << o.out;
 }
 
 // Node's process.stdout on a pipe sets O_NONBLOCK on descriptor 1, which CPython's sys.stdout
