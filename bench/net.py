@@ -25,18 +25,24 @@ SERVERS = ["floor", "duet-js", "node18", "duet-py", "uvloop", "stock"]
 # uvloop and at least 2x better than stock asyncio on CPU per request.
 TARGETS = [("duet-js", "node18", "per_second", ">=", 0.90), ("duet-js", "node18", "cpu_ns", "<=", 1.10),
            ("duet-py", "uvloop", "user_ns", "<=", 1.10), ("stock", "duet-py", "user_ns", ">=", 2.0)]
-FLOOR_WORKLOADS = ["tcp-echo", "http-hello"]  # what floor_server.c answers like
+FLOOR_WORKLOADS = ["tcp-echo", "http-hello", "node-http"]  # what floor_server.c answers like
+# node-http is no workload pair: a node:http server file (bench/net/node_http_hello.js) run by
+# `duet exec`, which is Node itself, and by node 18, to hold embedding to costing nothing.
+NODE_ONLY = {"node-http": "bench/net/node_http_hello.js"}
 TICK_NS = 1e9 / os.sysconf("SC_CLK_TCK")
 
 
 def server_argv(name, duet, workload, overrides):
     js, py = os.path.join(ROOT, "bench/net/serve.mjs"), os.path.join(ROOT, "bench/net/serve.py")
+    js_args = [js, workload] + overrides
+    if workload in NODE_ONLY:
+        js_args = [os.path.join(ROOT, NODE_ONLY[workload])]
     node = os.path.join(LIBNODE, "bin/node")
     return {
-        "floor": ([os.path.join(os.path.dirname(duet), "duet-net-floor")] + (["--http"] if workload == "http-hello" else []),
+        "floor": ([os.path.join(os.path.dirname(duet), "duet-net-floor")] + (["--http"] if workload != "tcp-echo" else []),
                   {}),
-        "duet-js": ([duet, "exec", js, workload] + overrides, {}),
-        "node18": ([node, js, workload] + overrides, {"LD_LIBRARY_PATH": os.path.join(LIBNODE, "lib/x86_64-linux-gnu")}),
+        "duet-js": ([duet, "exec"] + js_args, {}),
+        "node18": ([node] + js_args, {"LD_LIBRARY_PATH": os.path.join(LIBNODE, "lib/x86_64-linux-gnu")}),
         "duet-py": ([duet, "exec", py, workload] + overrides, {}),
         "uvloop": ([PYTHON, py, workload, "--uvloop"] + overrides, {}),
         "stock": ([PYTHON, py, workload] + overrides, {}),
@@ -67,6 +73,31 @@ def load(duet, port, opts, requests):
         return json.load(open(out.name))
 
 
+def load_wrk(port, opts, seconds):
+    """The external check for HTTP servers: wrk, one thread, the same connection count, for a
+    bounded time. Its latency is per-thread and coarse; duet load's histogram stays the measure."""
+    argv = ["wrk", "-t1", f"-c{opts.connections}", f"-d{seconds}s", "--latency", f"http://127.0.0.1:{port}/"]
+    done = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"net: {' '.join(argv)} failed: {done.stderr.strip()}")
+    completed = per_second = None
+    percentiles = {}
+    errors = 0
+    for line in done.stdout.splitlines():
+        words = line.split()
+        if "requests in" in line:
+            completed = int(words[0])
+        elif line.startswith("Requests/sec:"):
+            per_second = float(words[1])
+        elif len(words) == 2 and words[0] in ("50%", "99%"):
+            value, unit = float(words[1].rstrip("musn")), words[1].lstrip("0123456789.")
+            percentiles[words[0]] = value * {"us": 1e3, "ms": 1e6, "s": 1e9}[unit]
+        elif line.strip().startswith(("Socket errors", "Non-2xx")):
+            errors += sum(int(x) for x in line.replace(",", " ").split() if x.isdigit())
+    return {"completed": completed, "throughput_per_s": per_second,
+            "latency": {"p50_ns": percentiles["50%"], "p99_ns": percentiles["99%"]}, "errors": {"total": errors}}
+
+
 def one_round(name, opts):
     argv, env = server_argv(name, opts.duet, opts.workload, opts.param)
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True, env=dict(os.environ, **env), cwd=ROOT)
@@ -77,7 +108,7 @@ def one_round(name, opts):
         port = json.loads(line)["port"]
         load(opts.duet, port, opts, max(opts.requests // 10, opts.connections))  # warm up (JIT, buffers)
         cpu0, user0 = main_thread_cpu(proc.pid)
-        result = load(opts.duet, port, opts, opts.requests)
+        result = load_wrk(port, opts, opts.wrk_seconds) if opts.client == "wrk" else load(opts.duet, port, opts, opts.requests)
         cpu1, user1 = main_thread_cpu(proc.pid)
     finally:
         proc.kill()
@@ -91,19 +122,26 @@ def one_round(name, opts):
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duet", default=os.path.join(ROOT, "build/duet"))
-    parser.add_argument("--workload", default="tcp-echo", choices=["tcp-echo", "http-hello", "fan-out"])
+    parser.add_argument("--workload", default="tcp-echo", choices=["tcp-echo", "http-hello", "fan-out", "node-http"])
     parser.add_argument("--servers", default=",".join(SERVERS), help="comma-separated, from the default list")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved, the order reversed every other round")
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--size", type=int, default=64, help="echo: bytes per message")
     parser.add_argument("--requests", type=int, default=50000, help="per round")
     parser.add_argument("--param", action="append", default=[], metavar="K=V", help="a workload param (JSON value)")
+    parser.add_argument("--client", choices=["duet", "wrk"], default="duet",
+                        help="the load generator: duet load (default) or wrk (HTTP workloads only)")
+    parser.add_argument("--wrk-seconds", type=int, default=5, help="wrk: seconds per round")
     parser.add_argument("--json", metavar="FILE", help="also write rounds, medians and ratios as JSON")
     opts = parser.parse_args(argv)
     opts.mode = "echo" if opts.workload == "tcp-echo" else "http"
+    if opts.client == "wrk" and opts.mode != "http":
+        parser.error("--client wrk speaks HTTP: choose an HTTP workload (http-hello, node-http)")
     servers = [s for s in opts.servers.split(",") if s]
     if opts.workload not in FLOOR_WORKLOADS:
         servers = [s for s in servers if s != "floor"]
+    if opts.workload in NODE_ONLY:
+        servers = [s for s in servers if s in ("floor", "duet-js", "node18")]
     unknown = [s for s in servers if s not in SERVERS]
     if unknown:
         parser.error(f"unknown server(s) {', '.join(unknown)}; choose from {', '.join(SERVERS)}")
@@ -116,8 +154,8 @@ def main(argv):
     medians = {name: {k: statistics.median(x[k] for x in rs) for k in keys} for name, rs in rounds.items()}
 
     what = f"{opts.size} B echo" if opts.mode == "echo" else "HTTP GET"
-    print(f"net/{opts.workload}: {opts.connections} connections, {opts.requests} x {what} per round, "
-          f"{opts.rounds} round(s), client: duet load; medians")
+    per_round = f"{opts.wrk_seconds} s of {what} (wrk)" if opts.client == "wrk" else f"{opts.requests} x {what} (duet load)"
+    print(f"net/{opts.workload}: {opts.connections} connections, {per_round} per round, {opts.rounds} round(s); medians")
     floor = medians.get("floor")
     for m in medians.values():
         m["user_above_floor_ns"] = m["user_ns"] - floor["user_ns"] if floor else None

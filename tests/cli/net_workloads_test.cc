@@ -156,5 +156,27 @@ TEST(NetBenchTest, EveryServerAnswersEveryRequestAndTheRatiosArePrinted) {
   }
 }
 
+// bench/net.py --workload node-http: a node:http server file in `duet exec` (Node itself) and in
+// node 18, under duet load and under wrk, each answering without errors.
+TEST(NetBenchTest, ANodeHttpServerIsMeasuredInDuetAndNode18UnderDuetLoadAndWrk) {
+  for (const char* client : {"duet", "wrk"}) {
+    std::string json = ::testing::TempDir() + "/net-bench-node-http-" + std::to_string(getpid()) + ".json";
+    std::string command = "/usr/bin/python3 " + kSource + "/bench/net.py --duet " + DUET_BINARY +
+                          " --workload node-http --rounds 1 --connections 2 --requests 200 --wrk-seconds 1 --client " +
+                          client + " --json " + json + " >/dev/null";
+    ASSERT_EQ(std::system(command.c_str()), 0) << command;
+    nlohmann::json doc = nlohmann::json::parse(Slurp(json));
+    EXPECT_EQ(doc["rounds"].size(), 3u) << doc["rounds"].dump();  // floor, duet-js, node18
+    for (const char* server : {"floor", "duet-js", "node18"}) {
+      SCOPED_TRACE(std::string(client) + " " + server);
+      const auto& round = doc["rounds"][server][0];
+      EXPECT_GE(round["completed"].get<int>(), 200);
+      EXPECT_EQ(round["errors"], 0);
+      EXPECT_GT(round["cpu_ns"].get<double>(), 0);
+    }
+    EXPECT_EQ(doc["ratios"].size(), 2u) << doc["ratios"].dump();  // duet-js/node18: throughput, CPU per request
+  }
+}
+
 }  // namespace
 }  // namespace duet::testing
