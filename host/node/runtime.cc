@@ -48,7 +48,18 @@ Status NodeProcess::Init(const std::vector<std::string>& argv, std::optional<int
   result_ = node::InitializeOncePerProcess(argv, node::ProcessInitializationFlags::kNoFlags);
   // node prints these as "node: bad option: --foo"; argv[0] is duet's own name.
   for (const std::string& error : result_->errors()) fmt::print(stderr, "{}: {}\n", argv.at(0), error);
-  if (result_->early_return()) *early_exit = result_->exit_code();
+  if (result_->early_return()) {
+    *early_exit = result_->exit_code();
+    return Status::Ok();
+  }
+  // Node 18 leaves V8's fast API calls off, so optimised code would never call a binding's
+  // v8::CFunction; duet turns them on (after node's own flags: a user's --no-turbo-fast-api-calls
+  // still wins) without adding to process.execArgv. The standalone baselines get the same flag.
+  const std::vector<std::string>& options = result_->exec_args();
+  bool user_said = std::any_of(options.begin(), options.end(), [](const std::string& option) {
+    return option.find("turbo-fast-api-calls") != std::string::npos || option.find("turbo_fast_api_calls") != std::string::npos;
+  });
+  if (!user_said) v8::V8::SetFlagsFromString("--turbo-fast-api-calls");
   return Status::Ok();
 }
 
