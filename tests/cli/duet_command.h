@@ -1,10 +1,12 @@
 // Runs the built duet binary as a user would, for the CLI tests: both streams captured, the
-// exit code decoded, and the duet-run/1 JSON parsed when asked for.
+// exit code decoded, and the duet-run/1 JSON parsed when asked for; or on a terminal of a given width.
 #pragma once
 
+#include <pty.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -30,18 +32,59 @@ inline std::string Slurp(const std::filesystem::path& path) {
   return text.str();
 }
 
-// Runs `duet ARGS` through the shell.
-inline Outcome Duet(const std::string& args) {
+// Runs a shell command line with both streams captured.
+inline Outcome Shell(const std::string& command_line) {
   auto dir = std::filesystem::path(::testing::TempDir()) / ("duet-cli-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
-  std::string command = std::string(DUET_BINARY) + " " + args + " >" + (dir / "out").string() + " 2>" +
-                        (dir / "err").string();
+  std::string command = "{ " + command_line + "\n} >" + (dir / "out").string() + " 2>" + (dir / "err").string();
   int status = std::system(command.c_str());
   Outcome outcome;
   outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   outcome.out = Slurp(dir / "out");
   outcome.err = Slurp(dir / "err");
   return outcome;
+}
+
+// Runs `duet ARGS` through the shell.
+inline Outcome Duet(const std::string& args) { return Shell(std::string(DUET_BINARY) + " " + args); }
+
+// Runs a shell command line on a terminal `columns` wide (a pseudo-terminal for stdin, stdout and
+// stderr alike) and returns what it printed, with the terminal's "\r\n" line ends back to "\n".
+inline std::string OnTerminal(const std::string& command_line, unsigned short columns) {
+  winsize size{};
+  size.ws_row = 50;
+  size.ws_col = columns;
+  int terminal = -1;
+  pid_t child = forkpty(&terminal, nullptr, nullptr, &size);
+  if (child == 0) {
+    execl("/bin/sh", "sh", "-c", command_line.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  std::string text;
+  char buffer[4096];
+  for (ssize_t n; (n = read(terminal, buffer, sizeof buffer)) > 0;) text.append(buffer, static_cast<size_t>(n));
+  close(terminal);
+  waitpid(child, nullptr, 0);
+  std::string lines;
+  for (char c : text) {
+    if (c != '\r') lines += c;
+  }
+  return lines;
+}
+
+// Columns a line takes on a terminal: UTF-8 code points ("µ" is one column).
+inline size_t DisplayWidth(const std::string& line) {
+  size_t width = 0;
+  for (unsigned char c : line) width += (c & 0xC0) != 0x80;
+  return width;
+}
+
+// The widest line of `text`, in columns.
+inline size_t WidestLine(const std::string& text) {
+  size_t widest = 0;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) widest = std::max(widest, DisplayWidth(line));
+  return widest;
 }
 
 // Runs `duet ARGS --json FILE` and parses FILE (null when it was not written).
