@@ -15,6 +15,7 @@
 #include "core/clock.h"
 #include "bench/workload_pair.h"
 #include "bindings/plugin.h"
+#include "cli/bundled_files.h"
 #include "cli/report_commands.h"
 #include "core/environment.h"
 #include "core/session.h"
@@ -87,11 +88,10 @@ Status ApplyParams(const std::vector<std::string>& overrides, std::vector<Worklo
   return Status::Ok();
 }
 
-// Without paths: ./workloads when present, else the suite bundled in the source tree.
+// Without paths: the bundled suite, wherever duet is run from.
 std::vector<std::filesystem::path> WorkloadRoots(const std::vector<std::string>& paths) {
   if (!paths.empty()) return {paths.begin(), paths.end()};
-  if (std::filesystem::is_directory("workloads")) return {"workloads"};
-  return {std::filesystem::path(DUET_SOURCE_DIR) / "workloads"};
+  return {BundledWorkloads()};
 }
 
 Status SelectWorkloads(const std::vector<std::string>& paths, const std::string& filter,

@@ -8,6 +8,7 @@
 
 #include <filesystem>
 
+#include "cli/bundled_files.h"
 #include "cli/options.h"
 #include "report/claims.h"
 #include "report/compare.h"
@@ -79,10 +80,7 @@ Status LoadRun(const std::string& which, const HistoryOptions& options, nlohmann
   return history->Load(id, run);
 }
 
-std::string DefaultClaimsPath() {
-  if (std::filesystem::is_regular_file("workloads/claims.json")) return "workloads/claims.json";
-  return (std::filesystem::path(DUET_SOURCE_DIR) / "workloads" / "claims.json").string();
-}
+std::string DefaultClaimsPath() { return (BundledWorkloads() / "claims.json").string(); }
 
 ReportCommands::ReportCommands(CLI::App& app) {
   report_ = app.add_subcommand("report", "write a report of a run: HTML with charts, or an export other tools read");
