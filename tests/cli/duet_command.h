@@ -32,6 +32,14 @@ inline std::string Slurp(const std::filesystem::path& path) {
   return text.str();
 }
 
+// A fresh, empty directory under the test temp dir (outside the repository), one per process.
+inline std::filesystem::path Scratch(const std::string& name) {
+  auto dir = std::filesystem::path(::testing::TempDir()) / ("duet-" + name + "-" + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
 // Runs a shell command line with both streams captured.
 inline Outcome Shell(const std::string& command_line) {
   auto dir = std::filesystem::path(::testing::TempDir()) / ("duet-cli-" + std::to_string(getpid()));

@@ -16,14 +16,6 @@ const fs::path kSource = DUET_SOURCE_DIR;
 const fs::path kBuild = fs::path(DUET_BINARY).parent_path();
 const fs::path kFixtures = DUET_TEST_FIXTURES;
 
-// A fresh directory outside the repository.
-fs::path Scratch(const std::string& name) {
-  fs::path dir = fs::path(::testing::TempDir()) / ("duet-entry-" + name + "-" + std::to_string(getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
 std::string Quoted(const fs::path& path) { return "'" + path.string() + "'"; }
 
 void Write(const fs::path& path, const std::string& text) {

@@ -15,13 +15,6 @@ namespace fs = std::filesystem;
 
 const fs::path kFixtures = DUET_TEST_FIXTURES;
 
-fs::path Scratch(const std::string& name) {
-  fs::path dir = fs::path(::testing::TempDir()) / ("duet-messages-" + name + "-" + std::to_string(getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
 TEST(MessagesTest, NumberOptionsNameTheirBoundsAsNumbersAPersonWouldWrite) {
   struct Case {
     std::string args;
