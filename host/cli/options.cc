@@ -5,8 +5,24 @@
 
 #include <charconv>
 #include <cmath>
+#include <optional>
+#include <string_view>
 
 namespace duet {
+namespace {
+
+// `text` read whole as a number (a leading "+" allowed, as CLI11's conversion allows it).
+template <typename T>
+std::optional<T> ReadNumber(const std::string& text) {
+  std::string_view digits = text;
+  if (digits.starts_with('+') && !digits.starts_with("+-")) digits.remove_prefix(1);
+  T value{};
+  auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (error != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
+  return value;
+}
+
+}  // namespace
 
 CLI::Validator WholeNumber(long long min, long long max, const std::string& also) {
   std::string range = max == LLONG_MAX ? fmt::format("a whole number of {} or more", min)
@@ -15,10 +31,8 @@ CLI::Validator WholeNumber(long long min, long long max, const std::string& also
   return CLI::Validator(
       [=](std::string& text) -> std::string {
         if (!also.empty() && text == also) return "";
-        long long value = 0;
-        auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-        bool whole = error == std::errc() && end == text.data() + text.size();
-        if (whole && value >= min && value <= max) return "";
+        std::optional<long long> value = ReadNumber<long long>(text);
+        if (value && *value >= min && *value <= max) return "";
         return fmt::format("must be {}, not {}", wanted, text);
       },
       wanted);
@@ -29,10 +43,8 @@ CLI::Validator Number(double min, bool inclusive, double max) {
   if (max != HUGE_VAL) wanted += fmt::format(" and at most {:g}", max);
   return CLI::Validator(
       [=](std::string& text) -> std::string {
-        double value = 0;
-        auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-        bool number = error == std::errc() && end == text.data() + text.size() && std::isfinite(value);
-        if (number && (inclusive ? value >= min : value > min) && value <= max) return "";
+        std::optional<double> value = ReadNumber<double>(text);
+        if (value && std::isfinite(*value) && (inclusive ? *value >= min : *value > min) && *value <= max) return "";
         return fmt::format("must be {}, not {}", wanted, text);
       },
       wanted);
