@@ -11,6 +11,7 @@
 #include "core/clock.h"
 #include "core/memory.h"
 #include "core/stdio_guard.h"
+#include "core/text.h"
 
 namespace duet {
 
@@ -41,7 +42,7 @@ SamplingPlan SamplingPlan::Resolve(const RunPlan& asked, const WorkloadPair& pai
 }
 
 std::string SamplingPlan::Describe() const {
-  std::string sampling = by_time ? fmt::format("time budget {:g} s", time_budget_s) : fmt::format("{} runs", runs);
+  std::string sampling = by_time ? fmt::format("time budget {:g} s", time_budget_s) : Counted(runs, "run");
   return sampling + (warmup_auto ? ", warmup auto" : fmt::format(", warmup {}", warmup));
 }
 

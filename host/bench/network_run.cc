@@ -14,6 +14,7 @@
 #include "bench/statistics.h"
 #include "core/clock.h"
 #include "core/memory.h"
+#include "core/text.h"
 
 namespace duet {
 namespace {
@@ -171,8 +172,8 @@ Status NetworkLane::Iterate(Runtime& runtime, const std::string& script, Sample*
       budget = fmt::format("; duet may hold {} descriptors, {} of them for the server's ends", limit.rlim_cur,
                            options.connections);
     }
-    return Status::Error(fmt::format("the load generator got {} answers and {} errors ({}) from port {}{}", load.completed,
-                                     load.error_count(), kinds.empty() ? "none answered" : kinds, options.port, budget),
+    return Status::Error(fmt::format("the load generator got {} and {} ({}) from port {}{}",
+                                     Counted(load.completed, "answer"), Counted(load.error_count(), "error"), kinds.empty() ? "none answered" : kinds, options.port, budget),
                          script);
   }
   if (idle && !client.held()) {

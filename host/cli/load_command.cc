@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/options.h"
 #include "report/json_report.h"
 #include "report/load_report.h"
 
@@ -14,7 +15,7 @@ CLI::App* AddLoadCommand(CLI::App& app, LoadCommandOptions* options) {
   LoadOptions& o = options->load;
   CLI::App* load = app.add_subcommand(
       "load", "drive a loopback server with N connections of echo or HTTP/1.1 keep-alive traffic (bounded)");
-  load->add_option("--port", o.port, "the server's port")->required()->check(CLI::Range(1, 65535));
+  load->add_option("--port", o.port, "the server's port")->required()->check(WholeNumber(1, 65535));
   load->add_option("--host", o.host, "127.0.0.0/8, ::1 or localhost: loopback only (default: 127.0.0.1)");
   load->add_option("--connections,-c", o.connections, "concurrent connections, one request in flight on each (default: 10)");
   load->add_option("--size", o.size, "echo: bytes per message (default: 64)");

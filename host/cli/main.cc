@@ -16,6 +16,7 @@
 #include "core/clock.h"
 #include "bench/workload_pair.h"
 #include "bindings/plugin.h"
+#include "cli/bundled_files.h"
 #include "cli/report_commands.h"
 #include "core/environment.h"
 #include "core/session.h"
@@ -23,6 +24,7 @@
 #include "cli/isolation.h"
 #include "cli/load_command.h"
 #include "cli/node_command.h"
+#include "cli/options.h"
 #include "cli/profile_command.h"
 #include "python/runtime.h"
 #include "v8/runtime.h"
@@ -90,11 +92,10 @@ Status ApplyParams(const std::vector<std::string>& overrides, std::vector<Worklo
   return Status::Ok();
 }
 
-// Without paths: ./workloads when present, else the suite bundled in the source tree.
+// Without paths: the bundled suite, wherever duet is run from.
 std::vector<std::filesystem::path> WorkloadRoots(const std::vector<std::string>& paths) {
   if (!paths.empty()) return {paths.begin(), paths.end()};
-  if (std::filesystem::is_directory("workloads")) return {"workloads"};
-  return {std::filesystem::path(DUET_SOURCE_DIR) / "workloads"};
+  return {BundledWorkloads()};
 }
 
 Status SelectWorkloads(const std::vector<std::string>& paths, const std::string& filter,
@@ -243,9 +244,10 @@ int CommandRun(const EngineOptions& engine, const RunOptions& options, const std
   } else if (!MeasurePairs(engine, pairs, options, command_line, &record, &results)) {
     return 1;
   }
-  std::string table = FormatTable(results);
-  std::fputs(table.c_str(), options.json_path == "-" ? stderr : stdout);
+  FILE* table_out = options.json_path == "-" ? stderr : stdout;
+  std::fputs(FormatTable(results, TableWidth(fileno(table_out))).c_str(), table_out);
   if (options.json_path == "-") WriteJsonFile("-", RunJson(record, results));
+  std::fflush(stdout);  // the history line goes to stderr: after the table, never inside it
   RecordRun(options.history, RunJson(record, results));
   for (const auto& r : results) {
     if (r.failed()) return 1;
@@ -315,8 +317,7 @@ int CommandClaims(const EngineOptions& engine, const RunOptions& options, const 
       return 2;
     }
     if (!MeasurePairs(engine, pairs, options, command_line, &record, &results)) return 1;
-    std::string table = FormatTable(results);
-    std::fputs(table.c_str(), stderr);
+    std::fputs(FormatTable(results, TableWidth(STDERR_FILENO)).c_str(), stderr);
     RecordRun(options.history, RunJson(record, results));
   }
   std::vector<ClaimVerdict> verdicts = JudgeClaims(claims, results);
@@ -388,13 +389,13 @@ void AddRobustnessOptions(CLI::App* cmd, RunOptions* options, bool isolation) {
                   fmt::format("seconds one call into a runtime (load, setup, one iteration, verify, teardown) may "
                               "take before it is ended and the workload fails; 0 = never (default: {:g})",
                               RunPlan::kDefaultTimeoutS))
-      ->check(CLI::NonNegativeNumber);
+      ->check(Number(0, /*inclusive=*/true));
   cmd->add_option("--js-max-heap", options->js_max_heap_mib,
                   "V8 heap limit in MiB: reaching it fails the workload (default: sized from the machine's memory, as node does)")
-      ->check(CLI::PositiveNumber);
+      ->check(WholeNumber(1));
   cmd->add_option("--py-max-memory", options->py_max_memory_mib,
                   "MiB CPython may allocate beyond its start-up size: more is a MemoryError that fails the workload (default: no cap)")
-      ->check(CLI::PositiveNumber);
+      ->check(WholeNumber(1));
   if (!isolation) return;
   cmd->add_option("--isolation", options->isolation,
                   "none: every workload in this process (default); process: each in a child duet process, so even a "
@@ -439,17 +440,17 @@ int main(int argc, char** argv) {
   add_selection(run);
   auto* runs = run->add_option("--runs", options.runs,
                                 "timed iterations per runtime (default: workload.json's runs, else --time-budget)")
-                   ->check(CLI::NonNegativeNumber);
+                   ->check(WholeNumber(0));
   run->add_option("--time-budget", options.time_budget_s,
                   "seconds of sampling per runtime and workload (default: workload.json, else 1)")
-      ->check(CLI::PositiveNumber)
+      ->check(Number(0, /*inclusive=*/false))
       ->excludes(runs);
   run->add_option("--warmup", options.warmup,
                   "untimed iterations first: a count, or 'auto' = until the last 5 show no downward trend "
                   "(default: workload.json, else auto)")
-      ->check(CLI::NonNegativeNumber | CLI::IsMember({"auto"}));
+      ->check(WholeNumber(0, LLONG_MAX, "auto"));
   run->add_option("--blocks", options.blocks, "sampling blocks per runtime, interleaved JS/Python (default: 5)")
-      ->check(CLI::PositiveNumber);
+      ->check(WholeNumber(1));
   run->add_option("--size", options.size,
                   "a named parameter set from each workload.json's \"sizes\" (e.g. tiny, full); default: \"params\"");
   run->add_option("--param", options.params, "override a workload parameter: KEY=VALUE (VALUE as JSON); repeatable")
@@ -470,12 +471,12 @@ int main(int argc, char** argv) {
   claims->add_option("--filter", claims_options.filter, "only claims whose id matches this regex");
   claims->add_option("--claims", claims_options.claims_path, "the claims file (default: workloads/claims.json)");
   claims->add_option("--from", claims_options.from, "judge a recorded run (JSON file or history id) instead of measuring");
-  auto* claim_runs = claims->add_option("--runs", options.runs, "timed iterations per runtime")->check(CLI::NonNegativeNumber);
+  auto* claim_runs = claims->add_option("--runs", options.runs, "timed iterations per runtime")->check(WholeNumber(0));
   claims->add_option("--time-budget", options.time_budget_s, "seconds of sampling per runtime and workload")
-      ->check(CLI::PositiveNumber)
+      ->check(Number(0, /*inclusive=*/false))
       ->excludes(claim_runs);
   claims->add_option("--warmup", options.warmup, "untimed iterations first: a count, or 'auto'")
-      ->check(CLI::NonNegativeNumber | CLI::IsMember({"auto"}));
+      ->check(WholeNumber(0, LLONG_MAX, "auto"));
   AddRobustnessOptions(claims, &options, /*isolation=*/false);
   claims->add_option("--json", claims_options.json_path, "also write the verdicts and the run as JSON to FILE ('-' for stdout)");
   AddHistoryOptions(claims, &options.history, true);
@@ -500,7 +501,7 @@ int main(int argc, char** argv) {
   for (const CLI::App* sub : app.get_subcommands({})) subcommands.push_back(sub->get_name());
   if (IsNodeCommandLine({command_line.begin() + 1, command_line.end()}, subcommands)) return CommandNode(command_line);
   try {
-    app.parse(argc, argv);
+    ParseKeepingEmptyValues(app, argc, argv);
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);  // prints help, version or the usage error
     return code == 0 ? 0 : 2;

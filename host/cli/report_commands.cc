@@ -2,10 +2,14 @@
 // (or, with --fail-on-regression, a regression), 2 usage.
 #include "cli/report_commands.h"
 
+#include <unistd.h>
+
 #include <fmt/format.h>
 
 #include <filesystem>
 
+#include "cli/bundled_files.h"
+#include "cli/options.h"
 #include "report/claims.h"
 #include "report/compare.h"
 #include "report/gbench.h"
@@ -76,10 +80,7 @@ Status LoadRun(const std::string& which, const HistoryOptions& options, nlohmann
   return history->Load(id, run);
 }
 
-std::string DefaultClaimsPath() {
-  if (std::filesystem::is_regular_file("workloads/claims.json")) return "workloads/claims.json";
-  return (std::filesystem::path(DUET_SOURCE_DIR) / "workloads" / "claims.json").string();
-}
+std::string DefaultClaimsPath() { return (BundledWorkloads() / "claims.json").string(); }
 
 ReportCommands::ReportCommands(CLI::App& app) {
   report_ = app.add_subcommand("report", "write a report of a run: HTML with charts, or an export other tools read");
@@ -102,9 +103,9 @@ ReportCommands::ReportCommands(CLI::App& app) {
   compare_->add_option("a", run_a_, "the baseline: a history id, 'latest' or a duet-run/1 JSON file")->required();
   compare_->add_option("b", run_b_, "the candidate: a history id, 'latest' or a duet-run/1 JSON file")->required();
   compare_->add_option("--threshold", threshold_percent_, "a change counts when the median moved more than this many percent (default: 5)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(Number(0, /*inclusive=*/true));
   compare_->add_option("--alpha", alpha_, "significance level of the Mann-Whitney U test (default: 0.05)")
-      ->check(CLI::Range(0.0, 1.0));
+      ->check(Number(0, /*inclusive=*/true, 1));
   compare_->add_flag("--fail-on-regression", fail_on_regression_, "exit 1 when any workload regressed or newly fails (for CI)");
   compare_->add_option("--json", compare_json_, "also write the comparison as JSON to FILE ('-' for stdout)");
   AddHistoryOptions(compare_, &history_options_, false);
@@ -123,6 +124,7 @@ int ReportCommands::Report() const {
   std::string title;
   Status loaded = LoadResults(run_, history_options_, &record, &results, &title);
   if (!loaded.ok()) return Fail(loaded);
+  std::string output = output_.empty() ? (format_ == "html" ? "report.html" : "-") : output_;
   std::string text;
   if (format_ == "html") {
     std::vector<ClaimSpec> claims;
@@ -138,9 +140,8 @@ int ReportCommands::Report() const {
   } else if (format_ == "json") {
     text = RunJson(record, results).dump(2) + "\n";
   } else {
-    text = FormatTable(results);
+    text = FormatTable(results, output == "-" ? TableWidth(STDOUT_FILENO) : kTableWidth);
   }
-  std::string output = output_.empty() ? (format_ == "html" ? "report.html" : "-") : output_;
   Status written = WriteFileAtomically(output, text);
   if (!written.ok()) return Fail(written);
   if (output != "-") fmt::print(stderr, "duet: wrote {}\n", output);

@@ -29,12 +29,14 @@ class Status {
   int line() const { return line_; }
   const std::string& detail() const { return detail_; }
 
-  // "file:line: message" when a location is known, else just the message.
+  // "file:line: message", "file: message" when only the file is known, else just the message.
   std::string ToString() const {
     if (ok_) return "OK";
     if (file_.empty()) return message_;
-    return file_ + ":" + std::to_string(line_) + ": " + message_;
+    return Where() + ": " + message_;
   }
+  // "file:line", or just "file" when the line is not known (a script that could not be read).
+  std::string Where() const { return line_ > 0 ? file_ + ":" + std::to_string(line_) : file_; }
 
  private:
   bool ok_ = true;

@@ -54,6 +54,13 @@ std::optional<size_t> FirstInvalidUtf8(std::string_view text) {
   return std::nullopt;
 }
 
+std::string Counted(long long count, std::string_view noun) {
+  std::string text = std::to_string(count) + " " + std::string(noun);
+  if (count == 1) return text;
+  bool sibilant = noun.ends_with("s") || noun.ends_with("x") || noun.ends_with("ch") || noun.ends_with("sh");
+  return text + (sibilant ? "es" : "s");
+}
+
 std::string SignalName(int sig) {
   const char* abbrev = sigabbrev_np(sig);
   const char* text = strsignal(sig);

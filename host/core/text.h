@@ -1,5 +1,5 @@
-// Text helpers for error messages: where a byte offset falls in a file (line:column), whether a
-// source is valid UTF-8, so a broken file is reported by its place; and a signal's name.
+// Text helpers for messages: where a byte offset falls in a file (line:column), whether a source
+// is valid UTF-8, so a broken file is reported by its place; a signal's name; a count with its noun.
 #pragma once
 
 #include <cstddef>
@@ -22,5 +22,9 @@ std::optional<size_t> FirstInvalidUtf8(std::string_view text);
 
 // "SIGSEGV (Segmentation fault)": how a child process killed by `sig` is reported.
 std::string SignalName(int sig);
+
+// "1 function", "3 functions", "0 pauses": `count` and `noun`, plural unless the count is one.
+// For nouns whose plural adds "s" (or "es" after s, x, ch, sh).
+std::string Counted(long long count, std::string_view noun);
 
 }  // namespace duet

@@ -7,6 +7,7 @@
 
 #include "bench/statistics.h"
 #include "core/clock.h"
+#include "core/text.h"
 #include "report/json_report.h"
 #include "report/table.h"
 
@@ -171,11 +172,12 @@ std::string FormatProfileSummary(const ProfileResult& result) {
       continue;
     }
     double window = static_cast<double>(r.profiled_ns);
-    text += fmt::format("{}: {} iterations in {}, {} samples every {} µs ({} of the requested rate)\n", r.runtime,
-                        r.iteration_ns.size(), FormatDuration(r.profiled_ns), r.profile.samples().size(),
+    text += fmt::format("{}: {} in {}, {} every {} µs ({} of the requested rate)\n", r.runtime,
+                        Counted(r.iteration_ns.size(), "iteration"), FormatDuration(r.profiled_ns),
+                        Counted(r.profile.samples().size(), "sample"),
                         result.interval_us, Percent(r.SampleRate(result.interval_us)));
-    text += fmt::format("  GC: {} of the time ({} pauses, {})\n", Percent(window > 0 ? r.gc_ns / window : 0),
-                        r.gc_count, FormatDuration(r.gc_ns));
+    text += fmt::format("  GC: {} of the time ({}, {})\n", Percent(window > 0 ? r.gc_ns / window : 0),
+                        Counted(r.gc_count, "pause"), FormatDuration(r.gc_ns));
     text += "  top self time:\n";
     for (const SelfTime& t : r.profile.TopSelfTimes(10)) {
       text += fmt::format("    {:>6} {:>10}  {}  {}\n", Percent(window > 0 ? t.self_us * 1000.0 / window : 0),
@@ -183,8 +185,9 @@ std::string FormatProfileSummary(const ProfileResult& result) {
     }
     if (r.runtime == "v8") {
       const nlohmann::json& deopts = r.notes.value("deoptimisations", nlohmann::json::array());
-      text += fmt::format("  JIT: {} functions optimised while profiling, {} deoptimisations\n",
-                          r.notes.value("optimised_functions", 0), deopts.size());
+      text += fmt::format("  JIT: {} optimised while profiling, {}\n",
+                          Counted(r.notes.value("optimised_functions", 0), "function"),
+                          Counted(deopts.size(), "deoptimisation"));
       for (size_t i = 0; i < std::min<size_t>(deopts.size(), 5); ++i) {
         text += fmt::format("    deopt {} ({}:{}): {}\n", deopts[i]["function"].get<std::string>(),
                             std::filesystem::path(deopts[i]["url"].get<std::string>()).filename().string(),

@@ -9,6 +9,7 @@
 #include <functional>
 #include <optional>
 
+#include "core/text.h"
 #include "core/version.h"
 #include "report/table.h"
 
@@ -211,12 +212,12 @@ void DrawBox(Svg& svg, const LogAxis& axis, const RuntimeResult& r, double y, do
   svg.Line(axis.Map(s.q3), mid, axis.Map(whisker_hi), mid, "whisker", colour);
   svg.Line(axis.Map(whisker_lo), y + h * 0.25, axis.Map(whisker_lo), y + h * 0.75, "whisker", colour);
   svg.Line(axis.Map(whisker_hi), y + h * 0.25, axis.Map(whisker_hi), y + h * 0.75, "whisker", colour);
-  std::string tip = fmt::format("{}: median {} [95% CI {} - {}], quartiles {} - {}, {} samples, {} outliers",
+  std::string tip = fmt::format("{}: median {} [95% CI {} - {}], quartiles {} - {}, {}, {}",
                                 RuntimeLabel(r.runtime), FormatDuration(static_cast<uint64_t>(s.median)),
                                 FormatDuration(static_cast<uint64_t>(s.median_ci_low)),
                                 FormatDuration(static_cast<uint64_t>(s.median_ci_high)),
                                 FormatDuration(static_cast<uint64_t>(s.q1)), FormatDuration(static_cast<uint64_t>(s.q3)),
-                                s.count, s.outliers);
+                                Counted(s.count, "sample"), Counted(s.outliers, "outlier"));
   svg.Rect(axis.Map(s.q1), y, axis.Map(s.q3) - axis.Map(s.q1), h, "box", colour, tip);
   svg.Line(axis.Map(s.median), y - 2, axis.Map(s.median), y + h + 2, "median");
   size_t stride = std::max<size_t>(1, (outliers.size() + kMaxDots - 1) / kMaxDots);
@@ -253,7 +254,7 @@ std::string WorkloadFigure(const WorkloadResult& w) {
 std::string GcText(const RuntimeResult& r) {
   if (!r.counters.contains("gc")) return "-";
   const auto& p = r.counters["gc"]["pauses"];
-  return fmt::format("{} collections, {} total, {} longest", p.value("count", 0),
+  return fmt::format("{}, {} total, {} longest", Counted(p.value("count", 0), "collection"),
                      FormatDuration(p.value("total_ns", uint64_t{0})), FormatDuration(p.value("max_ns", uint64_t{0})));
 }
 

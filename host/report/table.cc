@@ -3,7 +3,11 @@
 
 #include <fmt/format.h>
 
+#include <sys/ioctl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cctype>
 
 namespace duet {
 
@@ -96,6 +100,129 @@ std::string Pad(const std::string& text, size_t width, bool right) {
   return right ? padding + text : text + padding;
 }
 
+// A cell's clauses: the text cut after every ", " (the comma stays with its clause).
+std::vector<std::string> Clauses(const std::string& text) {
+  std::vector<std::string> clauses;
+  size_t start = 0;
+  for (size_t at = text.find(", "); at != std::string::npos; at = text.find(", ", start)) {
+    clauses.push_back(text.substr(start, at + 1 - start));
+    start = at + 2;
+  }
+  clauses.push_back(text.substr(start));
+  return clauses;
+}
+
+bool HasDigit(const std::string& word) { return word.find_first_of("0123456789") != std::string::npos; }
+
+// A clause's words, where a figure stays whole: a number keeps its unit ("9.63 ms", "5.3K req/s"),
+// a label its value ("p99 9.63 ms") and a slash both its sides ("3 / 8.83 ms"), so a cell never
+// wraps between them.
+std::vector<std::string> Words(const std::string& clause) {
+  std::vector<std::string> words;
+  std::string previous;
+  size_t start = 0;
+  while (start <= clause.size()) {
+    size_t end = std::min(clause.find(' ', start), clause.size());
+    std::string word = clause.substr(start, end - start);
+    bool unit = HasDigit(previous) && !HasDigit(word);
+    bool value = !previous.empty() && std::isalpha(static_cast<unsigned char>(previous.front())) &&
+                 std::isdigit(static_cast<unsigned char>(previous.back())) && HasDigit(word);
+    bool slash = previous == "/" || word == "/";
+    if (!words.empty() && (unit || value || slash)) {
+      words.back() += " " + word;
+    } else {
+      words.push_back(word);
+    }
+    previous = word;
+    start = end + 1;
+  }
+  return words;
+}
+
+// The pieces a cell may wrap between: its clauses (`words` false), or its words.
+std::vector<std::string> Pieces(const std::string& cell, bool words) {
+  if (!words) return Clauses(cell);
+  std::vector<std::string> pieces;
+  for (const std::string& clause : Clauses(cell)) {
+    for (std::string& word : Words(clause)) pieces.push_back(std::move(word));
+  }
+  return pieces;
+}
+
+// A cell's lines within `width`: its clauses side by side while they fit, a clause wider than the
+// column cut between its words. A word wider than the column overflows it.
+std::vector<std::string> Wrap(const std::string& cell, size_t width) {
+  if (Width(cell) <= width) return {cell};
+  std::vector<std::string> lines;
+  std::string line;
+  auto add = [&](const std::string& piece) {
+    if (line.empty()) {
+      line = piece;
+    } else if (Width(line) + 1 + Width(piece) <= width) {
+      line += " " + piece;
+    } else {
+      lines.push_back(line);
+      line = piece;
+    }
+  };
+  for (const std::string& clause : Clauses(cell)) {
+    if (Width(clause) <= width) {
+      add(clause);
+    } else {
+      for (const std::string& word : Words(clause)) add(word);
+    }
+  }
+  lines.push_back(line);
+  return lines;
+}
+
+// How far a table gives way to fit a width, in the order it is tried: cells wrap between clauses,
+// then between words; only then do the headers wrap too.
+enum class Give { kClauses, kWords, kHeaders };
+
+// The narrowest column `column` of `table` (headers first) can be at `give`: its widest piece.
+size_t Narrowest(const std::vector<std::vector<std::string>>& table, size_t column, Give give) {
+  size_t narrowest = 0;
+  for (size_t r = 0; r < table.size(); ++r) {
+    if (column >= table[r].size()) continue;
+    if (r == 0 && give != Give::kHeaders) {
+      narrowest = std::max(narrowest, Width(table[r][column]));
+      continue;
+    }
+    for (const std::string& piece : Pieces(table[r][column], give != Give::kClauses)) {
+      narrowest = std::max(narrowest, Width(piece));
+    }
+  }
+  return narrowest;
+}
+
+// Column widths whose total (with two-space gaps) is at most `max_width` where wrapping allows:
+// the widest column gives up a column at a time, as far as each Give in turn lets it.
+std::vector<size_t> FitWidths(const std::vector<std::vector<std::string>>& table, size_t max_width) {
+  std::vector<size_t> widths(table.front().size(), 0);
+  for (const auto& row : table) {
+    for (size_t i = 0; i < row.size() && i < widths.size(); ++i) widths[i] = std::max(widths[i], Width(row[i]));
+  }
+  auto total = [&] {
+    size_t sum = 2 * (widths.size() - 1);
+    for (size_t w : widths) sum += w;
+    return sum;
+  };
+  for (Give give : {Give::kClauses, Give::kWords, Give::kHeaders}) {
+    std::vector<size_t> floors;
+    for (size_t i = 0; i < widths.size(); ++i) floors.push_back(Narrowest(table, i, give));
+    while (total() > max_width) {
+      size_t widest = widths.size();
+      for (size_t i = 0; i < widths.size(); ++i) {
+        if (widths[i] > floors[i] && (widest == widths.size() || widths[i] > widths[widest])) widest = i;
+      }
+      if (widest == widths.size()) break;
+      --widths[widest];
+    }
+  }
+  return widths;
+}
+
 }  // namespace
 
 bool Quotable(const WorkloadResult& w, const RuntimeResult* r) {
@@ -104,28 +231,39 @@ bool Quotable(const WorkloadResult& w, const RuntimeResult* r) {
 }
 
 std::string FormatColumns(const std::vector<std::string>& headers, const std::vector<std::vector<std::string>>& rows,
-                          const std::vector<size_t>& left_aligned) {
-  std::vector<size_t> widths;
-  for (const auto& h : headers) widths.push_back(Width(h));
-  for (const auto& row : rows) {
-    for (size_t i = 0; i < row.size() && i < widths.size(); ++i) widths[i] = std::max(widths[i], Width(row[i]));
+                          const std::vector<size_t>& left_aligned, size_t max_width) {
+  if (headers.empty()) return "";
+  std::vector<std::vector<std::string>> table = {headers};
+  table.insert(table.end(), rows.begin(), rows.end());
+  std::vector<size_t> limits = FitWidths(table, max_width);
+  // Each row's cells cut into lines; a row takes as many text lines as its tallest cell.
+  std::vector<std::vector<std::vector<std::string>>> wrapped;
+  std::vector<size_t> widths(headers.size(), 0);
+  for (const auto& row : table) {
+    auto& cells = wrapped.emplace_back();
+    for (size_t i = 0; i < row.size() && i < limits.size(); ++i) {
+      cells.push_back(Wrap(row[i], limits[i]));
+      for (const std::string& line : cells.back()) widths[i] = std::max(widths[i], Width(line));
+    }
   }
   std::string text;
-  auto line = [&](const std::vector<std::string>& cells) {
-    for (size_t i = 0; i < cells.size() && i < widths.size(); ++i) {
-      bool left = std::find(left_aligned.begin(), left_aligned.end(), i) != left_aligned.end();
-      text += Pad(cells[i], widths[i], !left) + (i + 1 < cells.size() ? "  " : "");
+  for (const auto& cells : wrapped) {
+    size_t height = 0;
+    for (const auto& cell : cells) height = std::max(height, cell.size());
+    for (size_t k = 0; k < height; ++k) {
+      for (size_t i = 0; i < cells.size(); ++i) {
+        bool left = std::find(left_aligned.begin(), left_aligned.end(), i) != left_aligned.end();
+        text += Pad(k < cells[i].size() ? cells[i][k] : "", widths[i], !left) + (i + 1 < cells.size() ? "  " : "");
+      }
+      while (!text.empty() && text.back() == ' ') text.pop_back();
+      text += "\n";
     }
-    while (!text.empty() && text.back() == ' ') text.pop_back();
-    text += "\n";
-  };
-  line(headers);
-  for (const auto& row : rows) line(row);
+  }
   return text;
 }
 
 std::string FormatFailure(const WorkloadResult& r) {
-  std::string where = r.error.file().empty() ? "" : fmt::format(" at {}:{}", r.error.file(), r.error.line());
+  std::string where = r.error.file().empty() ? "" : " at " + r.error.Where();
   std::string runtime = r.error_runtime.empty() ? "" : fmt::format(" [{}]", r.error_runtime);
   std::string text = fmt::format("{}{}{}: {}\n", r.pair.id(), runtime, where, r.error.message());
   const std::string& detail = r.error.detail();
@@ -138,9 +276,9 @@ std::string FormatFailure(const WorkloadResult& r) {
   return text;
 }
 
-std::string FormatTable(const std::vector<WorkloadResult>& results) {
+std::string FormatTable(const std::vector<WorkloadResult>& results, size_t max_width) {
   // Text columns (workload, results) align left; figures align right.
-  std::string text = FormatColumns(kHeaders, Rows(results), {0, 4});
+  std::string text = FormatColumns(kHeaders, Rows(results), {0, 4}, max_width);
   bool any_failed = false;
   for (const auto& r : results) any_failed |= r.failed();
   if (any_failed) {
@@ -150,6 +288,12 @@ std::string FormatTable(const std::vector<WorkloadResult>& results) {
     }
   }
   return text;
+}
+
+size_t TableWidth(int fd) {
+  winsize size{};
+  if (isatty(fd) && ioctl(fd, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
+  return kTableWidth;
 }
 
 std::string FormatMarkdown(const std::vector<WorkloadResult>& results) {

@@ -3,6 +3,7 @@
 // with runtime, file:line and message.
 #pragma once
 
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -15,8 +16,13 @@ namespace duet {
 std::string FormatDuration(uint64_t ns);
 // "12 KiB", "3.4 MiB".
 std::string FormatBytes(double bytes);
-// The terminal table (plain text, aligned columns) with the failure blocks under it.
-std::string FormatTable(const std::vector<WorkloadResult>& results);
+// The width a table is laid out for when its stream is not a terminal.
+constexpr size_t kTableWidth = 150;
+// The columns a table written to `fd` may take: the terminal's width, else kTableWidth.
+size_t TableWidth(int fd);
+// The terminal table (plain text, aligned columns, cells wrapped to fit `max_width` columns) with
+// the failure blocks under it.
+std::string FormatTable(const std::vector<WorkloadResult>& results, size_t max_width = kTableWidth);
 // The same rows as a GitHub-flavoured Markdown table, for a pull-request comment.
 std::string FormatMarkdown(const std::vector<WorkloadResult>& results);
 // One row per workload and runtime with every statistic; header documented in docs/json-output.md.
@@ -24,9 +30,10 @@ std::string FormatCsv(const std::vector<WorkloadResult>& results);
 // The failure block for one workload (headline, location, detail).
 std::string FormatFailure(const WorkloadResult& result);
 // Aligned plain-text columns, two spaces apart; columns listed in `left_aligned` align left,
-// the rest (figures) right. Widths count UTF-8 code points, so "µs" is two columns.
+// the rest (figures) right. Widths count UTF-8 code points, so "µs" is two columns. Wider than
+// `max_width`, the widest cells wrap onto more lines of their row: after ", " first, then at spaces.
 std::string FormatColumns(const std::vector<std::string>& headers, const std::vector<std::vector<std::string>>& rows,
-                          const std::vector<size_t>& left_aligned);
+                          const std::vector<size_t>& left_aligned, size_t max_width = SIZE_MAX);
 // Whether a runtime's times are worth quoting: it ran, did not fail, and agreed with its twin.
 bool Quotable(const WorkloadResult& workload, const RuntimeResult* runtime);
 

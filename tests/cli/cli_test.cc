@@ -133,6 +133,23 @@ TEST(CliTest, FilterSelectsWorkloadsAndAllGoodIsExitZero) {
   EXPECT_EQ(outcome.out.find("bad/"), std::string::npos) << outcome.out;
 }
 
+TEST(CliTest, TheHistoryLineComesAfterTheTableNeverInsideIt) {
+  std::string db = ::testing::TempDir() + "/history-order-" + std::to_string(getpid()) + ".sqlite";
+  // Both streams into one file, as a terminal or `2>&1 | less` shows them.
+  Outcome outcome = Shell(std::string(DUET_BINARY) + " run " + (kFixtures / "workloads" / "good").string() +
+                          " --runs 2 --warmup 0 --db " + db + " 2>&1");
+  EXPECT_EQ(outcome.exit_code, 0) << outcome.out;
+  std::vector<std::string> lines;
+  std::istringstream text(outcome.out);
+  for (std::string line; std::getline(text, line);) lines.push_back(line);
+  auto header = std::find_if(lines.begin(), lines.end(), [](const std::string& l) { return l.starts_with("workload "); });
+  ASSERT_NE(header, lines.end()) << outcome.out;
+  ASSERT_GE(lines.end() - header, 4) << outcome.out;
+  EXPECT_TRUE(header[1].starts_with("good/") && header[2].starts_with("good/")) << outcome.out;
+  EXPECT_TRUE(header[3].starts_with("history: run ")) << outcome.out;
+  EXPECT_EQ(lines.end() - header, 4) << outcome.out;
+}
+
 TEST(CliTest, JsonToStdoutKeepsStdoutParseable) {
   Outcome outcome = Duet("run " + (kFixtures / "workloads/good/double").string() + " --runs 1 --warmup 0 --json -");
   EXPECT_EQ(outcome.exit_code, 0) << outcome.err;

@@ -85,6 +85,22 @@ TEST_F(NetWorkloadsTest, TheTableShowsThroughputAndCpuPerRequest) {
   EXPECT_NE(outcome_->out.find("RSS/conn"), std::string::npos) << outcome_->out;
 }
 
+TEST_F(NetWorkloadsTest, TheTableFits150ColumnsOrTheTerminalsWidth) {
+  ASSERT_EQ(outcome_->exit_code, 0) << outcome_->err;
+  // Off a terminal (here stdout is a file): at most 150 columns, the load figures wrapped onto
+  // more lines of their row. Unwrapped, the net rows were about 240 columns wide.
+  EXPECT_LE(WidestLine(outcome_->out), 150u) << outcome_->out;
+  std::string table = std::string(DUET_BINARY) + " report " + *json_path_ + " --export table";
+  std::string narrow = OnTerminal(table, 120);
+  EXPECT_LE(WidestLine(narrow), 120u) << narrow;
+  EXPECT_GT(std::count(narrow.begin(), narrow.end(), '\n'), std::count(outcome_->out.begin(), outcome_->out.end(), '\n'))
+      << "a narrower terminal wraps more:\n" << narrow << "\nthan 150 columns:\n" << outcome_->out;
+  // A terminal wide enough for every cell: one line per workload under the header.
+  std::string wide = OnTerminal(table, 400);
+  EXPECT_GT(WidestLine(wide), 150u) << wide;
+  EXPECT_EQ(std::count(wide.begin(), wide.end(), '\n'), 5) << wide;
+}
+
 TEST_F(NetWorkloadsTest, TheJsonValidatesAgainstTheDocumentedSchema) {
   std::string command = "/usr/bin/python3 " + kSource + "/tests/cli/check_schema.py " + kSource +
                         "/docs/duet-run.schema.json " + *json_path_;

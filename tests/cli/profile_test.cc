@@ -90,7 +90,7 @@ TEST_F(ProfileHotTest, TheHotFunctionIsTheTopSelfTimeEntryInBothProfiles) {
 TEST_F(ProfileHotTest, TheSummaryListsTopSelfTimeGcShareAndJitActivityPerRuntime) {
   ASSERT_EQ(outcome_->exit_code, 0) << outcome_->err;
   const std::string& out = outcome_->out;
-  for (const char* text : {"v8:", "cpython:", "top self time:", "GC:", "functions optimised",
+  for (const char* text : {"v8:", "cpython:", "top self time:", "GC:", "optimised while profiling",
                            "specialised (adaptive) instructions"}) {
     EXPECT_NE(out.find(text), std::string::npos) << text << " missing from:\n" << out;
   }
