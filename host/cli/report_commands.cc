@@ -18,10 +18,6 @@
 namespace duet {
 namespace {
 
-std::string HistoryLocation(const HistoryOptions& options) {
-  return options.db.empty() ? DefaultHistoryLocation() : options.db;
-}
-
 int Fail(const Status& status, int code = 1) {
   fmt::print(stderr, "duet: {}\n", status.ToString());
   return code;
@@ -68,6 +64,10 @@ Status ReadHistoryExport(const std::string& file, std::vector<nlohmann::json>* r
 }
 
 }  // namespace
+
+std::string HistoryLocation(const HistoryOptions& options) {
+  return options.db.empty() ? DefaultHistoryLocation() : options.db;
+}
 
 void AddHistoryOptions(CLI::App* command, HistoryOptions* options, bool measuring) {
   command->add_option("--db", options->db,

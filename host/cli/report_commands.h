@@ -18,6 +18,8 @@ struct HistoryOptions {
   bool no_history = false;
 };
 
+// --db when given, else DefaultHistoryLocation().
+std::string HistoryLocation(const HistoryOptions& options);
 // Adds --db (and, for commands that measure, --no-history) to `command`.
 void AddHistoryOptions(CLI::App* command, HistoryOptions* options, bool measuring);
 // Appends a finished run to the history unless --no-history; says where on stderr. A history

@@ -64,6 +64,11 @@ class History {
   // Every run's id, oldest first.
   Status Ids(std::vector<int64_t>* ids);
 
+  // For a caller holding a write transaction of its own (the job queue stores a run and marks
+  // its job done in one): Append without the transaction.
+  Status AppendInTransaction(const nlohmann::json& run, int64_t* id) { return AppendOne(run, id); }
+  SqlDatabase& database() { return *db_; }
+
   const std::string& location() const { return db_->location(); }
 
  private:

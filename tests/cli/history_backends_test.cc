@@ -130,7 +130,7 @@ TEST_F(HistoryBackendsTest, MigrationsRunAtConnectOnBothBackendsAndANewerSchemaI
   EXPECT_EQ(runs[0]["machine"].get<std::string>().size(), 12u) << "backfilled by migration 2";
   Outcome version = Shell("/usr/bin/python3 -c \"import sqlite3; print(sqlite3.connect('" + old_db +
                           "').execute('PRAGMA user_version').fetchone()[0])\"");
-  EXPECT_EQ(version.out, "2\n") << version.err;
+  EXPECT_EQ(version.out, "3\n") << version.err;
 
   std::string url = NewDatabase();
   ASSERT_EQ(ListJson(url).size(), 0u);
@@ -139,7 +139,7 @@ TEST_F(HistoryBackendsTest, MigrationsRunAtConnectOnBothBackendsAndANewerSchemaI
   SqlRows rows;
   ASSERT_TRUE(pg->Query("SELECT version FROM duet_schema", {}, &rows).ok());
   ASSERT_EQ(rows.size(), 1u);
-  EXPECT_EQ(rows[0].Int(0), 2);
+  EXPECT_EQ(rows[0].Int(0), 3);
   ASSERT_TRUE(pg->Exec("UPDATE duet_schema SET version = 99").ok());
   Outcome newer = Duet("history --db '" + url + "'");
   EXPECT_EQ(newer.exit_code, 1);
