@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include <charconv>
+#include <cstdlib>
 
 namespace duet {
 
@@ -41,20 +42,30 @@ Status SqliteDatabase::Exec(const std::string& sql) {
 }
 
 Status SqliteDatabase::Query(const std::string& sql, const std::vector<nlohmann::json>& params, SqlRows* rows) {
-  auto& cached = statements_[sql];
-  if (!cached) {
+  Prepared& cached = statements_[sql];
+  if (!cached.statement) {
     sqlite3_stmt* raw = nullptr;
     if (sqlite3_prepare_v2(db_.get(), sql.c_str(), -1, &raw, nullptr) != SQLITE_OK) {
       statements_.erase(sql);
       return Error("");
     }
-    cached.reset(raw);
+    cached.statement.reset(raw);
+    // SQLite numbers named parameters by first appearance, so `$N` need not be slot N; looking
+    // each name up per call would cost a scan of all names (quadratic in a many-row INSERT).
+    for (int slot = 1; slot <= sqlite3_bind_parameter_count(raw); ++slot) {
+      const char* name = sqlite3_bind_parameter_name(raw, slot);
+      if (name == nullptr || name[0] != '$') continue;
+      size_t n = std::strtoul(name + 1, nullptr, 10);
+      if (n == 0) continue;
+      if (cached.slots.size() < n) cached.slots.resize(n, 0);
+      cached.slots[n - 1] = slot;
+    }
   }
-  sqlite3_stmt* statement = cached.get();
+  sqlite3_stmt* statement = cached.statement.get();
   sqlite3_reset(statement);
   sqlite3_clear_bindings(statement);
   for (size_t i = 0; i < params.size(); ++i) {
-    int at = sqlite3_bind_parameter_index(statement, ("$" + std::to_string(i + 1)).c_str());
+    int at = i < cached.slots.size() ? cached.slots[i] : 0;
     if (at == 0) continue;  // a parameter the statement does not use
     const nlohmann::json& value = params[i];
     if (value.is_null()) {

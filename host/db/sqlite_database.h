@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "db/sql_database.h"
 
@@ -39,7 +40,11 @@ class SqliteDatabase : public SqlDatabase {
   std::string path_;
   std::unique_ptr<sqlite3, Closer> db_;
   // Declared after db_, so the statements are finalised before the connection closes.
-  std::map<std::string, std::unique_ptr<sqlite3_stmt, Closer>> statements_;
+  struct Prepared {
+    std::unique_ptr<sqlite3_stmt, Closer> statement;
+    std::vector<int> slots;  // slots[N - 1]: the bind index of `$N`, 0 when unused
+  };
+  std::map<std::string, Prepared> statements_;
 };
 
 }  // namespace duet
