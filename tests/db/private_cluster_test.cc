@@ -19,12 +19,21 @@
 namespace duet {
 namespace {
 
-std::filesystem::path FreshPath(const std::string& name) {
-  auto path = std::filesystem::path(::testing::TempDir()) / ("duet-pg-test-" + std::to_string(getpid())) / name;
-  std::filesystem::remove_all(path);
-  std::filesystem::create_directories(path.parent_path());
-  return path;
-}
+// A path `name` in a folder of this test's own, which is removed when the test ends.
+class FreshPath {
+ public:
+  explicit FreshPath(const std::string& name)
+      : folder_(std::filesystem::path(::testing::TempDir()) / ("duet-pg-test-" + std::to_string(getpid()))) {
+    std::filesystem::remove_all(folder_);
+    std::filesystem::create_directories(folder_);
+    path_ = folder_ / name;
+  }
+  ~FreshPath() { std::filesystem::remove_all(folder_); }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path folder_, path_;
+};
 
 // The parent pid of `pid`, from /proc/PID/stat (field 4).
 pid_t ParentOf(pid_t pid) {
@@ -101,7 +110,8 @@ TEST(PrivateClusterTest, GoingOutOfScopeStopsTheServerAndRemovesTheDirectory) {
 TEST(PrivateClusterTest, MissingBinariesAreNamed) {
   PrivateClusterOptions options;
   options.bin_dir = "/nonexistent/postgresql/bin";
-  options.directory = FreshPath("missing-binaries");
+  FreshPath fresh("missing-binaries");
+  options.directory = fresh.path();
   std::unique_ptr<PrivateCluster> cluster;
   Status started = PrivateCluster::Start(options, &cluster);
   ASSERT_FALSE(started.ok());
@@ -113,7 +123,8 @@ TEST(PrivateClusterTest, MissingBinariesAreNamed) {
 
 TEST(PrivateClusterTest, AStaleDirectoryIsRefusedAndLeftAlone) {
   PrivateClusterOptions options;
-  options.directory = FreshPath("stale");
+  FreshPath fresh("stale");
+  options.directory = fresh.path();
   std::filesystem::create_directories(options.directory / "data");
   std::ofstream(options.directory / "data" / "postmaster.pid") << "12345\n";
   std::unique_ptr<PrivateCluster> cluster;
@@ -127,7 +138,8 @@ TEST(PrivateClusterTest, AStaleDirectoryIsRefusedAndLeftAlone) {
 TEST(PrivateClusterTest, ADirectoryTheServerUserCannotReachIsAnInitdbErrorAndIsRemoved) {
   if (geteuid() != 0) GTEST_SKIP() << "needs root: only then does the server run as another user";
   // A 0700 root-owned parent: root passes, the postgres user cannot enter it.
-  std::filesystem::path parent = FreshPath("locked");
+  FreshPath fresh("locked");
+  std::filesystem::path parent = fresh.path();
   std::filesystem::create_directories(parent);
   ASSERT_EQ(chmod(parent.c_str(), 0700), 0);
   PrivateClusterOptions options;
