@@ -10,6 +10,7 @@
 
 #include "cli/bundled_files.h"
 #include "cli/options.h"
+#include "core/environment.h"
 #include "report/claims.h"
 #include "report/compare.h"
 #include "report/gbench.h"
@@ -20,10 +21,6 @@
 
 namespace duet {
 namespace {
-
-std::filesystem::path HistoryPath(const HistoryOptions& options) {
-  return options.db.empty() ? DefaultHistoryPath() : std::filesystem::path(options.db);
-}
 
 int Fail(const Status& status, int code = 1) {
   fmt::print(stderr, "duet: {}\n", status.ToString());
@@ -40,26 +37,60 @@ Status LoadResults(const std::string& which, const HistoryOptions& options, Sess
   return Status::Ok();
 }
 
+// What differs between two environment records that bears on a comparison: the machine's
+// fingerprinted parts, engine versions and duet's commit, one "  name: A -> B" line each.
+std::string MachineNotes(const nlohmann::json& a, const nlohmann::json& b) {
+  std::string notes;
+  auto note = [&](const char* group, const char* key) {
+    nlohmann::json va = a.is_object() && a.contains(group) && a[group].is_object() ? a[group].value(key, nlohmann::json()) : nlohmann::json();
+    nlohmann::json vb = b.is_object() && b.contains(group) && b[group].is_object() ? b[group].value(key, nlohmann::json()) : nlohmann::json();
+    if (va != vb) notes += fmt::format("  {}: {} -> {}\n", key, va.dump(), vb.dump());
+  };
+  for (const char* key : {"cpu_model", "cores", "memory_bytes", "kernel", "arch", "governor", "turbo"}) note("machine", key);
+  for (const char* key : {"v8", "cpython", "duet", "git_commit"}) note("versions", key);
+  return notes;
+}
+
+// The runs of a duet-history/1 document, checked.
+Status ReadHistoryExport(const std::string& file, std::vector<nlohmann::json>* runs) {
+  nlohmann::json doc;
+  DUET_RETURN_IF_ERROR(ReadJsonFile(file, &doc));
+  if (!doc.is_object() || doc.value("schema", "") != "duet-history/1" || !doc["runs"].is_array()) {
+    return Status::Error(file + ": not a duet-history/1 document (write one with `duet history export`)");
+  }
+  for (const nlohmann::json& entry : doc["runs"]) {
+    if (!entry.is_object() || !entry.contains("run") || !entry["run"].is_object()) {
+      return Status::Error(file + ": a run entry without its \"run\" document");
+    }
+    runs->push_back(entry["run"]);
+  }
+  return Status::Ok();
+}
+
 }  // namespace
+
+std::string HistoryLocation(const HistoryOptions& options) {
+  return options.db.empty() ? DefaultHistoryLocation() : options.db;
+}
 
 void AddHistoryOptions(CLI::App* command, HistoryOptions* options, bool measuring) {
   command->add_option("--db", options->db,
-                      "the history database (default: $DUET_DB, else $XDG_DATA_HOME/duet/history.sqlite, else "
-                      "~/.local/share/duet/history.sqlite)");
+                      "the history database: an SQLite file or a postgresql:// URL (default: $DUET_DB, else "
+                      "$XDG_DATA_HOME/duet/history.sqlite, else ~/.local/share/duet/history.sqlite)");
   if (measuring) command->add_flag("--no-history", options->no_history, "do not append this run to the history");
 }
 
 void RecordRun(const HistoryOptions& options, const nlohmann::json& run) {
   if (options.no_history) return;
   std::unique_ptr<History> history;
-  Status status = History::Open(HistoryPath(options), &history);
+  Status status = History::Open(HistoryLocation(options), &history);
   int64_t id = 0;
   if (status.ok()) status = history->Append(run, &id);
   if (!status.ok()) {
     fmt::print(stderr, "duet: the run was not recorded: {}\n", status.ToString());
     return;
   }
-  fmt::print(stderr, "history: run {} appended to {}\n", id, history->path().string());
+  fmt::print(stderr, "history: run {} appended to {}\n", id, history->location());
 }
 
 Status LoadRun(const std::string& which, const HistoryOptions& options, nlohmann::json* run, std::string* title) {
@@ -69,7 +100,7 @@ Status LoadRun(const std::string& which, const HistoryOptions& options, nlohmann
     return ReadRunJson(which, run);
   }
   std::unique_ptr<History> history;
-  DUET_RETURN_IF_ERROR(History::Open(HistoryPath(options), &history));
+  DUET_RETURN_IF_ERROR(History::Open(HistoryLocation(options), &history));
   int64_t id = 0;
   if (which == "latest") {
     DUET_RETURN_IF_ERROR(history->LatestId(&id));
@@ -96,8 +127,17 @@ ReportCommands::ReportCommands(CLI::App& app) {
   history_ = app.add_subcommand("history", "list the runs recorded in the history");
   history_->add_option("--workload", workload_regex_, "only runs holding a workload (category/name) matching this regex, "
                                                       "with its medians and ratio");
+  history_->add_option("--machine", machine_, "only runs on the machine with this fingerprint (or a prefix of it; "
+                                              "'this' for the machine duet runs on)");
   history_->add_flag("--json", json_, "print the list as JSON");
   AddHistoryOptions(history_, &history_options_, false);
+  export_ = history_->add_subcommand("export", "write runs of the history to a duet-history/1 JSON file");
+  export_->add_option("ids", export_ids_, "the runs to export (default: all)");
+  export_->add_option("-o,--output", output_, "where to write it (default: stdout)");
+  AddHistoryOptions(export_, &history_options_, false);
+  import_ = history_->add_subcommand("import", "append the runs of a duet-history/1 file to the history, in one transaction");
+  import_->add_option("file", import_file_, "a file `duet history export` wrote")->required();
+  AddHistoryOptions(import_, &history_options_, false);
 
   compare_ = app.add_subcommand("compare", "compare two runs per workload and runtime, with a significance test");
   compare_->add_option("a", run_a_, "the baseline: a history id, 'latest' or a duet-run/1 JSON file")->required();
@@ -108,11 +148,14 @@ ReportCommands::ReportCommands(CLI::App& app) {
       ->check(Number(0, /*inclusive=*/true, 1));
   compare_->add_flag("--fail-on-regression", fail_on_regression_, "exit 1 when any workload regressed or newly fails (for CI)");
   compare_->add_option("--json", compare_json_, "also write the comparison as JSON to FILE ('-' for stdout)");
+  compare_->add_flag("--cross-machine", cross_machine_, "compare runs taken on machines with different fingerprints");
   AddHistoryOptions(compare_, &history_options_, false);
 }
 
 std::optional<int> ReportCommands::Dispatch() const {
   if (report_->parsed()) return Report();
+  if (export_->parsed()) return HistoryExport();
+  if (import_->parsed()) return HistoryImport();
   if (history_->parsed()) return HistoryList();
   if (compare_->parsed()) return Compare();
   return std::nullopt;
@@ -150,10 +193,11 @@ int ReportCommands::Report() const {
 
 int ReportCommands::HistoryList() const {
   std::unique_ptr<History> history;
-  Status opened = History::Open(HistoryPath(history_options_), &history);
+  Status opened = History::Open(HistoryLocation(history_options_), &history);
   if (!opened.ok()) return Fail(opened);
+  HistoryFilter filter{workload_regex_, machine_ == "this" ? MachineFingerprint({{"machine", CollectMachine()}}) : machine_};
   std::vector<HistoryRun> runs;
-  Status listed = history->List(workload_regex_, &runs);
+  Status listed = history->List(filter, &runs);
   if (!listed.ok()) return Fail(listed, 2);
   if (json_) {
     nlohmann::json out = nlohmann::json::array();
@@ -165,7 +209,7 @@ int ReportCommands::HistoryList() const {
                              {"cpython_over_v8", w.ratio > 0 ? nlohmann::json(w.ratio) : nlohmann::json(nullptr)}});
       }
       out.push_back({{"id", run.id}, {"timestamp", run.timestamp}, {"duet_version", run.duet_version},
-                     {"git_commit", run.git_commit}, {"command_line", run.command_line},
+                     {"git_commit", run.git_commit}, {"command_line", run.command_line}, {"machine", run.machine},
                      {"workload_count", run.workload_count}, {"failed_count", run.failed_count},
                      {"workloads", workloads}});
     }
@@ -174,18 +218,51 @@ int ReportCommands::HistoryList() const {
   }
   std::vector<std::vector<std::string>> rows;
   for (const auto& run : runs) {
-    rows.push_back({std::to_string(run.id), run.timestamp, run.git_commit,
+    rows.push_back({std::to_string(run.id), run.timestamp, run.machine, run.git_commit,
                     fmt::format("{} ({} failed)", run.workload_count, run.failed_count), run.command_line});
     for (const auto& w : run.workloads) {
       if (workload_regex_.empty()) break;
       std::string figures = w.failed ? "FAILED"
                                      : fmt::format("v8 {}  cpython {}  py/js {:.2f}x", FormatDuration(w.v8_median_ns),
                                                    FormatDuration(w.cpython_median_ns), w.ratio);
-      rows.push_back({"", "", "", "  " + w.id, figures});
+      rows.push_back({"", "", "", "", "  " + w.id, figures});
     }
   }
-  fmt::print("{}", FormatColumns({"id", "measured at", "commit", "workloads", "command line"}, rows, {1, 2, 3, 4}));
-  fmt::print(stderr, "{} run(s) in {}\n", runs.size(), history->path().string());
+  fmt::print("{}", FormatColumns({"id", "measured at", "machine", "commit", "workloads", "command line"}, rows, {1, 2, 3, 4, 5}));
+  fmt::print(stderr, "{} run(s) in {}\n", runs.size(), history->location());
+  return 0;
+}
+
+int ReportCommands::HistoryExport() const {
+  std::unique_ptr<History> history;
+  Status status = History::Open(HistoryLocation(history_options_), &history);
+  std::vector<int64_t> ids = export_ids_;
+  if (status.ok() && ids.empty()) status = history->Ids(&ids);
+  nlohmann::json runs = nlohmann::json::array();
+  for (size_t i = 0; status.ok() && i < ids.size(); ++i) {
+    nlohmann::json run;
+    status = history->Load(ids[i], &run);
+    runs.push_back({{"id", ids[i]}, {"run", std::move(run)}});
+  }
+  if (!status.ok()) return Fail(status);
+  nlohmann::json doc = {{"schema", "duet-history/1"}, {"source", history->location()}, {"runs", runs}};
+  std::string output = output_.empty() ? "-" : output_;
+  Status written = WriteFileAtomically(output, doc.dump(2) + "\n");
+  if (!written.ok()) return Fail(written);
+  fmt::print(stderr, "history: exported {} run(s) from {}\n", ids.size(), history->location());
+  return 0;
+}
+
+int ReportCommands::HistoryImport() const {
+  std::vector<nlohmann::json> runs;
+  Status status = ReadHistoryExport(import_file_, &runs);
+  std::unique_ptr<History> history;
+  if (status.ok()) status = History::Open(HistoryLocation(history_options_), &history);
+  std::vector<int64_t> ids;
+  if (status.ok()) status = history->AppendAll(runs, &ids);
+  if (!status.ok()) return Fail(status);
+  std::string range = ids.empty() ? "" : fmt::format(" as runs {}..{}", ids.front(), ids.back());
+  fmt::print(stderr, "history: imported {} run(s) into {}{}\n", ids.size(), history->location(), range);
   return 0;
 }
 
@@ -196,12 +273,22 @@ int ReportCommands::Compare() const {
   Status loaded = LoadResults(run_a_, history_options_, &record_a, &a, &title_a);
   if (loaded.ok()) loaded = LoadResults(run_b_, history_options_, &record_b, &b, &title_b);
   if (!loaded.ok()) return Fail(loaded);
+  std::string machine_a = MachineFingerprint(record_a.environment), machine_b = MachineFingerprint(record_b.environment);
+  std::string notes = MachineNotes(record_a.environment, record_b.environment);
+  if (machine_a != machine_b && !cross_machine_) {
+    fmt::print(stderr,
+               "duet: {} ran on machine {} and {} on machine {}; their timings are not comparable:\n{}"
+               "pass --cross-machine to compare them anyway\n",
+               title_a, machine_a, title_b, machine_b, notes);
+    return 2;
+  }
   CompareOptions options{threshold_percent_ / 100, alpha_};
   std::vector<Change> changes = CompareRuns(a, b, options);
   bool json_to_stdout = compare_json_ == "-";
   std::string text = fmt::format("A: {} ({})\nB: {} ({})\n", title_a, record_a.environment.value("timestamp", "?"),
                                  title_b, record_b.environment.value("timestamp", "?")) +
-                     FormatComparison(changes, options);
+                     (machine_a != machine_b ? fmt::format("across machines: A on {}, B on {}\n", machine_a, machine_b) : "") +
+                     notes + FormatComparison(changes, options);
   std::fputs(text.c_str(), json_to_stdout ? stderr : stdout);
   if (!compare_json_.empty()) {
     Status written = WriteJsonFile(compare_json_, ComparisonJson(changes, options));

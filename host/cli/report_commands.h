@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -13,10 +14,12 @@
 namespace duet {
 
 struct HistoryOptions {
-  std::string db;  // empty: DefaultHistoryPath()
+  std::string db;  // empty: DefaultHistoryLocation()
   bool no_history = false;
 };
 
+// --db when given, else DefaultHistoryLocation().
+std::string HistoryLocation(const HistoryOptions& options);
 // Adds --db (and, for commands that measure, --no-history) to `command`.
 void AddHistoryOptions(CLI::App* command, HistoryOptions* options, bool measuring);
 // Appends a finished run to the history unless --no-history; says where on stderr. A history
@@ -38,18 +41,24 @@ class ReportCommands {
  private:
   int Report() const;
   int HistoryList() const;
+  int HistoryExport() const;
+  int HistoryImport() const;
   int Compare() const;
 
   CLI::App* report_ = nullptr;
   CLI::App* history_ = nullptr;
   CLI::App* compare_ = nullptr;
+  CLI::App* export_ = nullptr;
+  CLI::App* import_ = nullptr;
   HistoryOptions history_options_;
   std::string run_, output_, format_ = "html", claims_;
-  std::string workload_regex_;
+  std::string workload_regex_, machine_;
+  std::vector<int64_t> export_ids_;
+  std::string import_file_;
   bool json_ = false;
   std::string run_a_, run_b_, compare_json_;
   double threshold_percent_ = 5, alpha_ = 0.05;
-  bool fail_on_regression_ = false;
+  bool fail_on_regression_ = false, cross_machine_ = false;
 };
 
 }  // namespace duet

@@ -5,6 +5,9 @@
 #include <uv.h>
 
 #include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <string_view>
 #include <fstream>
 #include <cstdlib>
 #include <thread>
@@ -48,7 +51,42 @@ nlohmann::json Turbo() {
   return nullptr;
 }
 
+// MemTotal from /proc/meminfo in bytes; null when unreadable.
+nlohmann::json MemoryBytes() {
+  std::ifstream in("/proc/meminfo");
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("MemTotal:", 0) == 0) return std::strtoull(line.c_str() + 9, nullptr, 10) * 1024;  // in kB
+  }
+  return nullptr;
+}
+
+// FNV-1a, 64 bits: stable across builds and platforms, unlike std::hash.
+uint64_t Fnv1a64(std::string_view text) {
+  uint64_t hash = 0xcbf29ce484222325ull;
+  for (unsigned char c : text) hash = (hash ^ c) * 0x100000001b3ull;
+  return hash;
+}
+
 }  // namespace
+
+std::string MachineFingerprint(const nlohmann::json& environment) {
+  nlohmann::json machine = environment.is_object() ? environment.value("machine", nlohmann::json::object())
+                                                   : nlohmann::json::object();
+  if (!machine.is_object()) machine = nlohmann::json::object();
+  // Whole GiB: the kernel's MemTotal moves by a few MiB between kernel builds on one machine.
+  nlohmann::json memory = machine.value("memory_bytes", nlohmann::json());
+  nlohmann::json key = {{"cpu_model", machine.value("cpu_model", nlohmann::json())},
+                        {"cores", machine.value("cores", nlohmann::json())},
+                        {"memory_gib", memory.is_number() ? nlohmann::json(std::llround(memory.get<double>() / (1 << 30)))
+                                                          : nlohmann::json()},
+                        {"kernel", machine.value("kernel", nlohmann::json())},
+                        {"arch", machine.value("arch", nlohmann::json())},
+                        {"governor", machine.value("governor", nlohmann::json())},
+                        {"turbo", machine.value("turbo", nlohmann::json())}};
+  char text[17];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(Fnv1a64(key.dump())));
+  return std::string(text, 12);
+}
 
 std::vector<std::string> MachineWarnings(const nlohmann::json& environment) {
   std::vector<std::string> warnings;
@@ -68,28 +106,34 @@ std::vector<std::string> MachineWarnings(const nlohmann::json& environment) {
   return warnings;
 }
 
-nlohmann::json CollectEnvironment(Session& session, const std::vector<std::string>& command_line) {
+nlohmann::json CollectMachine() {
   utsname uts{};
   uname(&uts);
-  nlohmann::json versions = {{"duet", kDuetVersion}, {"git_commit", kDuetGitCommit}, {"libuv", uv_version_string()}};
-  for (Runtime* runtime : session.runtimes()) versions[std::string(runtime->name())] = runtime->version();
   std::string governor = FirstLineOf("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor");
   double load[3] = {0, 0, 0};
   nlohmann::json load_average = getloadavg(load, 3) == 3 ? nlohmann::json{load[0], load[1], load[2]} : nlohmann::json(nullptr);
-  return {
+  return {{"cpu_model", CpuModel()},
+          {"cores", std::thread::hardware_concurrency()},
+          {"memory_bytes", MemoryBytes()},
+          {"governor", governor.empty() ? nlohmann::json(nullptr) : nlohmann::json(governor)},
+          {"turbo", Turbo()},
+          {"load_average", load_average},
+          {"kernel", std::string(uts.sysname) + " " + uts.release},
+          {"arch", uts.machine}};
+}
+
+nlohmann::json CollectEnvironment(Session& session, const std::vector<std::string>& command_line) {
+  nlohmann::json versions = {{"duet", kDuetVersion}, {"git_commit", kDuetGitCommit}, {"libuv", uv_version_string()}};
+  for (Runtime* runtime : session.runtimes()) versions[std::string(runtime->name())] = runtime->version();
+  nlohmann::json environment = {
       {"host", "duet"},
       {"timestamp", UtcNow()},
       {"versions", versions},
-      {"machine",
-       {{"cpu_model", CpuModel()},
-        {"cores", std::thread::hardware_concurrency()},
-        {"governor", governor.empty() ? nlohmann::json(nullptr) : nlohmann::json(governor)},
-        {"turbo", Turbo()},
-        {"load_average", load_average},
-        {"kernel", std::string(uts.sysname) + " " + uts.release},
-        {"arch", uts.machine}}},
+      {"machine", CollectMachine()},
       {"command_line", command_line},
   };
+  environment["machine"]["fingerprint"] = MachineFingerprint(environment);
+  return environment;
 }
 
 }  // namespace duet

@@ -11,6 +11,14 @@
 namespace duet {
 
 nlohmann::json CollectEnvironment(Session& session, const std::vector<std::string>& command_line);
+// The machine part of it alone (CPU model, cores, memory, governor, turbo, load, kernel, arch),
+// which needs no runtime.
+nlohmann::json CollectMachine();
+// Twelve hex digits that name the machine an environment record was taken on: a hash of what
+// decides its speed (CPU model, cores, memory in GiB, kernel, arch, governor, turbo), so two runs
+// with the same fingerprint ran on alike machines. Engine versions and duet's commit are left
+// out on purpose: comparing those is what the history is for.
+std::string MachineFingerprint(const nlohmann::json& environment);
 // Why this machine may make the numbers noisy (governor, turbo, load, cores); empty when fine.
 std::vector<std::string> MachineWarnings(const nlohmann::json& environment);
 

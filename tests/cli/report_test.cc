@@ -10,85 +10,13 @@
 #include <sstream>
 
 #include "cli/duet_command.h"
+#include "cli/synthetic_run.h"
 
 namespace duet::testing {
 namespace {
 
 const std::filesystem::path kFixtures = DUET_TEST_FIXTURES;
 const std::string kGood = (kFixtures / "workloads" / "good").string();
-
-// A fresh folder per test under the gtest temp dir.
-std::filesystem::path TestDir() {
-  auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  auto dir = std::filesystem::path(::testing::TempDir()) / "duet-report" / (std::string(info->test_suite_name()) + "." + info->name());
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
-}
-
-void WriteText(const std::filesystem::path& path, const std::string& text) {
-  std::ofstream out(path);
-  out << text;
-}
-
-// Runs a shell command, both streams captured; for tools other than duet.
-Outcome Shell(const std::string& command) {
-  auto dir = std::filesystem::path(::testing::TempDir()) / ("shell-" + std::to_string(getpid()));
-  std::filesystem::create_directories(dir);
-  int status = std::system((command + " >" + (dir / "out").string() + " 2>" + (dir / "err").string()).c_str());
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), Slurp(dir / "out"), Slurp(dir / "err")};
-}
-
-// --- synthetic runs: known distributions, so compare and the claims have a known answer ---------
-
-struct SyntheticWorkload {
-  std::string category, name;
-  double v8_ns, cpython_ns;  // the medians the samples scatter around
-};
-
-// Samples scattered +-`noise` (uniform) around `center`, from the engine's raw bits so the data
-// are the same with every standard library.
-nlohmann::json Samples(double center, double noise, size_t n, std::mt19937_64& rng) {
-  nlohmann::json out = nlohmann::json::array();
-  for (size_t i = 0; i < n; ++i) {
-    double u = static_cast<double>(rng() >> 11) * 0x1p-53;
-    out.push_back(static_cast<uint64_t>(center * (1 + noise * (2 * u - 1))));
-  }
-  return out;
-}
-
-// A minimal duet-run/1 document (docs/json-output.md) holding `workloads`, 60 samples a side.
-nlohmann::json SyntheticRun(const std::vector<SyntheticWorkload>& workloads, uint64_t seed, double noise = 0.05) {
-  std::mt19937_64 rng(seed);
-  nlohmann::json list = nlohmann::json::array();
-  for (const auto& w : workloads) {
-    nlohmann::json runtimes;
-    for (auto [runtime, center] : {std::pair{"v8", w.v8_ns}, std::pair{"cpython", w.cpython_ns}}) {
-      nlohmann::json samples = Samples(center, noise, 60, rng);
-      runtimes[runtime] = {{"samples_ns", samples}, {"cpu_samples_ns", samples}, {"warmup", 2},
-                           {"counters", {{"gc", {{"pauses", {{"count", 3}, {"total_ns", 1500000}, {"max_ns", 900000}}}}}}},
-                           {"setup", {{"rss_delta_bytes", runtime == std::string("v8") ? 4 << 20 : 9 << 20}}},
-                           {"result", 42}, {"verified", true}, {"error", nullptr}};
-    }
-    list.push_back({{"name", w.name}, {"category", w.category}, {"path", "/synthetic"}, {"claim", "synthetic"},
-                    {"params", {{"n", 1}}}, {"plan", {{"mode", "runs"}, {"runs", 60}, {"time_budget_s", nullptr},
-                                                      {"warmup", 2}, {"blocks", 5}}},
-                    {"results_match", true}, {"error", nullptr}, {"runtimes", runtimes},
-                    {"process", {{"peak_rss_delta_bytes", 1 << 20}}}});
-  }
-  return {{"schema", "duet-run/1"},
-          {"environment", {{"host", "duet"}, {"timestamp", "2026-01-01T00:00:00Z"},
-                           {"versions", {{"duet", "0.1.0"}, {"v8", "10.2"}, {"cpython", "3.11"}}},
-                           {"machine", {{"cores", 2}, {"cpu_model", "synthetic"}}}, {"command_line", {"duet", "run"}}}},
-          {"calibration", nlohmann::json::object()},
-          {"warnings", nlohmann::json::array()},
-          {"workloads", list}};
-}
-
-std::string WriteRun(const std::filesystem::path& path, const nlohmann::json& run) {
-  WriteText(path, run.dump(2));
-  return path.string();
-}
 
 // --- history ---------------------------------------------------------------------------------
 

@@ -1,0 +1,253 @@
+// Starts and stops the private PostgreSQL cluster; see private_cluster.h. PostgreSQL refuses to
+// run as root, so as root initdb and the server run as the `postgres` OS user (the directory is
+// chowned to it), while the client keeps its own identity: peer authentication maps it to the
+// superuser role initdb created under the client's name.
+#include "db/private_cluster.h"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <libpq-fe.h>
+#include <pwd.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace duet {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Who the server runs as: ourselves, or `postgres` when we are root.
+struct ServerUser {
+  bool switch_user = false;
+  uid_t uid = 0;
+  gid_t gid = 0;
+};
+
+Status FindServerUser(ServerUser* user) {
+  if (geteuid() != 0) return Status::Ok();
+  passwd* pw = getpwnam("postgres");
+  if (pw == nullptr) {
+    return Status::Error(
+        "PostgreSQL: duet runs as root and PostgreSQL refuses root, but there is no 'postgres' OS user to run the "
+        "server as (Debian's postgresql package creates it)");
+  }
+  *user = {true, pw->pw_uid, pw->pw_gid};
+  return Status::Ok();
+}
+
+std::string ClientRole() {
+  passwd* pw = getpwuid(geteuid());
+  return pw != nullptr ? pw->pw_name : std::to_string(geteuid());
+}
+
+std::string ErrnoText(const std::string& what) { return what + ": " + std::strerror(errno); }
+
+// Forks `argv` as `user` with stdout and stderr appended to `log`, stdin from /dev/null and no
+// other descriptor inherited. With `die_with_parent` the child gets SIGQUIT (PostgreSQL's
+// immediate shutdown) when this process dies, so a killed duet leaves no server running.
+Status Spawn(const std::vector<std::string>& argv, const ServerUser& user, const std::filesystem::path& cwd,
+             const std::filesystem::path& log, bool die_with_parent, pid_t* pid) {
+  std::vector<char*> args;
+  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  static char kPath[] = "PATH=/usr/bin:/bin", kLocale[] = "LC_ALL=C";
+  char* env[] = {kPath, kLocale, nullptr};
+  std::string cwd_text = cwd.string(), log_text = log.string();
+  pid_t parent = getpid();
+  std::fflush(stdout);
+  std::fflush(stderr);
+  *pid = fork();
+  if (*pid < 0) return Status::Error(ErrnoText("PostgreSQL: fork"));
+  if (*pid == 0) {
+    // Only async-signal-safe calls from here on: the parent may have threads.
+    int fd = open(log_text.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (fd < 0) _exit(125);
+    dup2(fd, STDOUT_FILENO);
+    dup2(fd, STDERR_FILENO);
+    int null = open("/dev/null", O_RDONLY);
+    if (null >= 0) dup2(null, STDIN_FILENO);
+    close_range(3, ~0U, 0);
+    setpgid(0, 0);  // the terminal's Ctrl-C goes to duet, which shuts the server down in order
+    auto fail = [](const char* what) {
+      const char* text = strerror(errno);
+      [[maybe_unused]] ssize_t w = write(STDERR_FILENO, what, strlen(what));
+      w = write(STDERR_FILENO, text, strlen(text));
+      w = write(STDERR_FILENO, "\n", 1);
+      _exit(126);
+    };
+    if (user.switch_user && (setgroups(0, nullptr) != 0 || setgid(user.gid) != 0 || setuid(user.uid) != 0)) {
+      fail("duet: cannot switch to the postgres user: ");
+    }
+    // After setuid: a change of credentials clears the parent-death signal.
+    if (die_with_parent && (prctl(PR_SET_PDEATHSIG, SIGQUIT) != 0 || getppid() != parent)) _exit(125);
+    if (chdir(cwd_text.c_str()) != 0) fail("duet: cannot enter the cluster directory: ");
+    execve(args[0], args.data(), env);
+    fail("duet: cannot execute PostgreSQL: ");
+  }
+  return Status::Ok();
+}
+
+// Waits for `pid` until `deadline`; true (with its wait status) when it exited in time.
+bool WaitUntil(pid_t pid, Clock::time_point deadline, int* status) {
+  while (true) {
+    pid_t done = waitpid(pid, status, WNOHANG);
+    if (done == pid || (done < 0 && errno != EINTR)) return true;
+    if (Clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
+std::string DescribeExit(int status) {
+  if (WIFEXITED(status)) return "exit code " + std::to_string(WEXITSTATUS(status));
+  if (WIFSIGNALED(status)) return std::string("signal ") + strsignal(WTERMSIG(status));
+  return "status " + std::to_string(status);
+}
+
+std::string Tail(const std::filesystem::path& path, size_t max_bytes) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string all = text.str();
+  while (!all.empty() && all.back() == '\n') all.pop_back();
+  return all.size() <= max_bytes ? all : "..." + all.substr(all.size() - max_bytes);
+}
+
+// A URL query value: everything but unreserved characters and '/' percent-encoded.
+std::string PercentEncode(const std::string& text) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += {'%', kHex[c >> 4], kHex[c & 15]};
+    }
+  }
+  return out;
+}
+
+Status MakeDirectory(const PrivateClusterOptions& options, std::filesystem::path* directory) {
+  if (options.directory.empty()) {
+    const char* tmp = std::getenv("TMPDIR");
+    std::string pattern = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/duet-pg-XXXXXX";
+    if (mkdtemp(pattern.data()) == nullptr) return Status::Error(ErrnoText("PostgreSQL: cannot create " + pattern));
+    *directory = pattern;
+    return Status::Ok();
+  }
+  *directory = options.directory;
+  if (std::filesystem::exists(options.directory)) {
+    return Status::Error("PostgreSQL: stale cluster directory " + options.directory.string() +
+                         ": it already exists (left by an earlier run?); remove it or choose another");
+  }
+  if (mkdir(options.directory.c_str(), 0700) != 0) {
+    return Status::Error(ErrnoText("PostgreSQL: cannot create " + options.directory.string()));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::string PrivateCluster::UrlFor(const std::string& database) const {
+  return "postgresql:///" + PercentEncode(database) + "?host=" + PercentEncode(directory_.string()) +
+         "&user=" + PercentEncode(role_);
+}
+
+std::string PrivateCluster::LogTail(size_t max_bytes) const { return Tail(directory_ / "server.log", max_bytes); }
+
+Status PrivateCluster::Start(const PrivateClusterOptions& options, std::unique_ptr<PrivateCluster>* out) {
+  for (const char* binary : {"initdb", "postgres"}) {
+    std::filesystem::path path = options.bin_dir / binary;
+    if (access(path.c_str(), X_OK) != 0) {
+      return Status::Error("PostgreSQL: " + path.string() + " is missing or not executable (" + std::strerror(errno) +
+                           "); install Debian's postgresql 15 (scripts/bootstrap does)");
+    }
+  }
+  ServerUser user;
+  DUET_RETURN_IF_ERROR(FindServerUser(&user));
+  std::filesystem::path directory;
+  DUET_RETURN_IF_ERROR(MakeDirectory(options, &directory));
+  // From here on the cluster object owns the directory: any failure removes it.
+  auto cluster = std::make_unique<PrivateCluster>(Token{}, directory, ClientRole(), options.stop_timeout);
+  if (chmod(directory.c_str(), 0700) != 0) return Status::Error(ErrnoText("PostgreSQL: chmod " + directory.string()));
+  if (user.switch_user && chown(directory.c_str(), user.uid, user.gid) != 0) {
+    return Status::Error(ErrnoText("PostgreSQL: cannot give " + directory.string() + " to the postgres user"));
+  }
+  Clock::time_point deadline = Clock::now() + options.start_timeout;
+
+  // --no-sync: the cluster is thrown away at the end, so initdb's fsyncs would only cost time.
+  std::filesystem::path data = directory / "data", initdb_log = directory / "initdb.log";
+  pid_t initdb = -1;
+  DUET_RETURN_IF_ERROR(Spawn({(options.bin_dir / "initdb").string(), "-D", data.string(), "-U", cluster->role_,
+                              "--auth-local=peer", "--auth-host=reject", "-E", "UTF8", "--locale=C", "--no-sync",
+                              "--no-instructions"},
+                             user, directory, initdb_log, false, &initdb));
+  int status = 0;
+  if (!WaitUntil(initdb, deadline, &status)) {
+    kill(initdb, SIGKILL);
+    waitpid(initdb, &status, 0);
+    return Status::Error("PostgreSQL: initdb did not finish within " + std::to_string(options.start_timeout.count()) +
+                         " ms");
+  }
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    return Status::Error("PostgreSQL: initdb failed (" + DescribeExit(status) + " as " +
+                         (user.switch_user ? "the postgres user" : cluster->role_) + ") in " + directory.string() +
+                         ":\n" + Tail(initdb_log, 2000));
+  }
+
+  std::vector<std::string> argv = {(options.bin_dir / "postgres").string(), "-D", data.string(), "-k",
+                                   directory.string(), "-c", "listen_addresses="};
+  for (const std::string& setting : options.settings) argv.insert(argv.end(), {"-c", setting});
+  DUET_RETURN_IF_ERROR(Spawn(argv, user, directory, directory / "server.log", true, &cluster->pid_));
+  std::string conninfo = cluster->Url();
+  while (PQping(conninfo.c_str()) != PQPING_OK) {
+    if (waitpid(cluster->pid_, &status, WNOHANG) == cluster->pid_) {
+      cluster->pid_ = -1;
+      return Status::Error("PostgreSQL: the server exited during start-up (" + DescribeExit(status) + "):\n" +
+                           cluster->LogTail());
+    }
+    if (Clock::now() >= deadline) {
+      return Status::Error("PostgreSQL: the server did not accept connections within " +
+                           std::to_string(options.start_timeout.count()) + " ms:\n" + cluster->LogTail());
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  *out = std::move(cluster);
+  return Status::Ok();
+}
+
+Status PrivateCluster::Stop() {
+  Status status;
+  if (pid_ > 0) {
+    // SIGINT: fast shutdown (clients disconnected, a clean checkpoint); SIGQUIT: immediate.
+    int wait_status = 0;
+    bool exited = kill(pid_, SIGINT) == 0 && WaitUntil(pid_, Clock::now() + stop_timeout_, &wait_status);
+    if (!exited) exited = kill(pid_, SIGQUIT) == 0 && WaitUntil(pid_, Clock::now() + std::chrono::seconds(2), &wait_status);
+    if (!exited) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, &wait_status, 0);
+      status = Status::Error("PostgreSQL: the server ignored its shutdown signals and was killed");
+    }
+    pid_ = -1;
+  }
+  if (!directory_.empty()) {
+    std::error_code ec;
+    std::filesystem::remove_all(directory_, ec);
+    if (ec && status.ok()) status = Status::Error("PostgreSQL: cannot remove " + directory_.string() + ": " + ec.message());
+    directory_.clear();
+  }
+  return status;
+}
+
+PrivateCluster::~PrivateCluster() { Stop(); }
+
+}  // namespace duet
