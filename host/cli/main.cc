@@ -414,6 +414,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> command_line(argv, argv + argc);
   CLI::App app{"duet: the same workload in embedded V8 and CPython, side by side, in one process."};
   app.set_version_flag("--version", std::string("duet ") + kDuetVersion + " (" + kDuetGitCommit + ")");
+  app.footer("duet [node options] FILE.js [ARGS...], with no subcommand, runs Node 18 itself, as node would.");
   app.require_subcommand(1);
   EngineOptions engine;
   app.add_option("--py-loop", engine.py_loop,
@@ -499,9 +500,13 @@ int main(int argc, char** argv) {
   CLI::App* profile = AddProfileCommand(app, &profile_options);
 
   // `duet [node options] FILE.js ARGS` is `node`: what child_process.fork and cluster run.
-  std::vector<std::string> subcommands;
-  for (const CLI::App* sub : app.get_subcommands({})) subcommands.push_back(sub->get_name());
-  if (IsNodeCommandLine({command_line.begin() + 1, command_line.end()}, subcommands)) return CommandNode(command_line);
+  std::vector<std::string> duet_words;
+  for (const CLI::App* sub : app.get_subcommands({})) duet_words.push_back(sub->get_name());
+  for (const CLI::Option* option : app.get_options()) {
+    for (const std::string& name : option->get_lnames()) duet_words.push_back("--" + name);
+    for (const std::string& name : option->get_snames()) duet_words.push_back("-" + name);
+  }
+  if (IsNodeCommandLine({command_line.begin() + 1, command_line.end()}, duet_words)) return CommandNode(command_line);
   try {
     ParseKeepingEmptyValues(app, argc, argv);
   } catch (const CLI::ParseError& e) {

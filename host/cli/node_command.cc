@@ -11,17 +11,11 @@
 
 namespace duet {
 
-bool IsNodeCommandLine(const std::vector<std::string>& args, const std::vector<std::string>& subcommands) {
+bool IsNodeCommandLine(const std::vector<std::string>& args, const std::vector<std::string>& duet_words) {
   if (args.empty()) return false;
   const std::string& first = args.front();
-  if (std::find(subcommands.begin(), subcommands.end(), first) != subcommands.end()) return false;
-  // duet's own options come before a subcommand; node has none of these names.
-  for (const char* own : {"--help", "-h", "--version", "--py-loop", "--v8-flags", "-X", "--py-opt", "--plugin",
-                          "--node-options"}) {
-    std::string_view name = std::string_view(first).substr(0, first.find('='));
-    if (name == own) return false;
-  }
-  return true;
+  std::string name = first.substr(0, first.find('='));
+  return std::find(duet_words.begin(), duet_words.end(), name) == duet_words.end();
 }
 
 std::vector<std::string> SplitOptionWords(const std::string& text) {

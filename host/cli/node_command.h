@@ -9,8 +9,9 @@
 namespace duet {
 
 // True when `args` (argv without argv[0]) is a node command line rather than a duet one: its
-// first word is neither a duet subcommand nor one of duet's own options, help or version.
-bool IsNodeCommandLine(const std::vector<std::string>& args, const std::vector<std::string>& subcommands);
+// first word is neither one of `duet_words` (duet's subcommands and its own options, help and
+// version, as the CLI declares them) nor such an option with `=VALUE`.
+bool IsNodeCommandLine(const std::vector<std::string>& args, const std::vector<std::string>& duet_words);
 
 // Splits an option string such as --node-options' or --v8-flags' value into words, as a shell
 // would for plain words: at blanks, with "double" and 'single' quotes grouping.
