@@ -4,14 +4,10 @@
 #include "node/duet_module.h"
 
 #include "v8/binding_glue.h"
+#include "v8/errors.h"
 
 namespace duet {
 namespace {
-
-v8::Local<v8::String> Str(v8::Isolate* isolate, const std::string& text) {
-  return v8::String::NewFromUtf8(isolate, text.data(), v8::NewStringType::kNormal, static_cast<int>(text.size()))
-      .ToLocalChecked();
-}
 
 // duet.blackhole(x): the value is kept where no optimiser can prove it unused.
 void Blackhole(const v8::FunctionCallbackInfo<v8::Value>& info) {
@@ -26,16 +22,16 @@ void InitDuetBinding(v8::Local<v8::Object> exports, v8::Local<v8::Value>, v8::Lo
   for (const BindingModule& module : Modules()) {
     v8::Local<v8::Object> object = v8::Object::New(isolate);
     for (const auto& [name, value] : v8glue::ModuleFunctions(isolate, context, module)) {
-      object->Set(context, Str(isolate, name), value).Check();
+      object->Set(context, v8rt::Str(isolate, name), value).Check();
     }
     if (module.name == "duet") {
-      object->Set(context, Str(isolate, "params"), v8::Null(isolate)).Check();
-      object->Set(context, Str(isolate, "runtime"), Str(isolate, "v8")).Check();
+      object->Set(context, v8rt::Str(isolate, "params"), v8::Null(isolate)).Check();
+      object->Set(context, v8rt::Str(isolate, "runtime"), v8rt::Str(isolate, "v8")).Check();
       v8::Local<v8::Function> blackhole =
           v8::Function::New(context, Blackhole, v8::External::New(isolate, sink)).ToLocalChecked();
-      object->Set(context, Str(isolate, "blackhole"), blackhole).Check();
+      object->Set(context, v8rt::Str(isolate, "blackhole"), blackhole).Check();
     }
-    exports->Set(context, Str(isolate, module.name), object).Check();
+    exports->Set(context, v8rt::Str(isolate, module.name), object).Check();
   }
 }
 
