@@ -43,14 +43,24 @@ struct EngineOptions {
   std::vector<std::string> py_options;  // CPython -X options (sys._xoptions)
   std::vector<std::string> plugins;
   std::string node_options;  // node's own options for JavaScript scripts (--node-options)
+
+  // What Node is started with, after argv[0]: the V8 flags (node passes them on to V8) and
+  // node's own options.
+  std::vector<std::string> NodeOptionWords() const {
+    std::vector<std::string> words = SplitOptionWords(v8_flags);
+    for (std::string& word : SplitOptionWords(node_options)) words.push_back(std::move(word));
+    return words;
+  }
 };
 
 // Starts the runtimes as the engine options say; prints why not and returns false on failure.
 bool StartSession(const EngineOptions& engine, Session* session, const SessionLimits& limits = {},
                   Session::Engines engines = Session::Engines::kBoth) {
-  if (!engine.v8_flags.empty() && engines == Session::Engines::kBoth) V8Runtime::SetFlags(engine.v8_flags);
+  if (!engine.v8_flags.empty() && engines == Session::Engines::kBoth && !Session::UsesNode()) {
+    V8Runtime::SetFlags(engine.v8_flags);
+  }
   PythonRuntime::SetXOptions(engine.py_options);
-  Status started = session->Init(limits, engines);
+  Status started = session->Init(limits, engines, engine.NodeOptionWords());
   if (started.ok()) started = session->python().SetAsyncioLoop(engine.py_loop);
   if (!started.ok()) fmt::print(stderr, "duet: cannot start the runtimes: {}\n", started.ToString());
   return started.ok();
@@ -365,8 +375,7 @@ int CommandExec(const EngineOptions& engine, const std::string& script, const st
   }
   if (javascript) {
     std::vector<std::string> argv = {argv0};
-    for (const std::string& word : SplitOptionWords(engine.v8_flags)) argv.push_back(word);
-    for (const std::string& word : SplitOptionWords(engine.node_options)) argv.push_back(word);
+    for (std::string& word : engine.NodeOptionWords()) argv.push_back(std::move(word));
     argv.push_back(script);
     argv.insert(argv.end(), args.begin(), args.end());
     return CommandNode(argv);

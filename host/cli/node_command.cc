@@ -56,7 +56,7 @@ int CommandNode(const std::vector<std::string>& argv) {
   NodeRuntime node(&loop, &process);
   if (status.ok()) status = node.Init();
   int exit_code = 0;
-  if (status.ok()) status = node.Exec(&exit_code);
+  if (status.ok()) status = node.ExecCommandLine(&exit_code);
   if (!status.ok()) {
     fmt::print(stderr, "duet: cannot start Node: {}\n", status.ToString());
     return 1;

@@ -75,7 +75,7 @@ int CommandProfile(const ProfileCommandOptions& options, const std::vector<std::
   Session session;
   if (!start(&session)) return 1;
   std::vector<Runtime*> runtimes;
-  if (options.runtime != "py") runtimes.push_back(&session.v8());
+  if (options.runtime != "py") runtimes.push_back(&session.js());
   if (options.runtime != "js") runtimes.push_back(&session.python());
 
   if (options.bench_overhead) {

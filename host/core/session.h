@@ -1,10 +1,13 @@
-// Session: one process's engines — the shared loop, V8Runtime and PythonRuntime — set up in
-// order and torn down in reverse. Everything that runs scripts goes through one.
+// Session: one process's engines — the shared loop, the JavaScript runtime and PythonRuntime —
+// set up in order and torn down in reverse. Everything that runs scripts goes through one.
+// The JavaScript runtime is Node itself; DUET_JS_ENGINE=v8 still selects the V8Runtime subset
+// it replaced, until that is deleted (issue 19, step 3).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "core/loop.h"
@@ -13,6 +16,8 @@
 namespace duet {
 
 class V8Runtime;
+class NodeProcess;
+class NodeRuntime;
 class PythonRuntime;
 
 // What a workload may use before it fails instead of the process (design §8); 0: no cap beyond
@@ -31,11 +36,15 @@ class Session {
 
   // Which engines a session starts: a script for one runtime does not pay for the other.
   enum class Engines { kBoth, kPythonOnly };
-  // Initialises the loop, then V8, then CPython; fails on the first that cannot start.
-  Status Init(const SessionLimits& limits = {}, Engines engines = Engines::kBoth);
+  // Initialises the loop, then the JavaScript runtime, then CPython; fails on the first that
+  // cannot start. `node_options` are node's own options and V8 flags, for Node's start-up.
+  Status Init(const SessionLimits& limits = {}, Engines engines = Engines::kBoth,
+              const std::vector<std::string>& node_options = {});
+  // Whether this process's JavaScript runtime is Node (the default) or the V8 subset (DUET_JS_ENGINE=v8).
+  static bool UsesNode();
 
   Loop& loop() { return loop_; }
-  V8Runtime& v8();
+  Runtime& js();
   PythonRuntime& python();
   // How long each engine took to become ready in Init (V8: platform, isolate and a first
   // context; CPython: interpreter and the host helpers), in nanoseconds.
@@ -54,6 +63,8 @@ class Session {
  private:
   Loop loop_;  // declared first: destroyed last, after the runtimes that use it
   std::unique_ptr<V8Runtime> v8_;
+  std::unique_ptr<NodeRuntime> node_;
+  Runtime* js_ = nullptr;  // whichever of the two started
   std::unique_ptr<PythonRuntime> python_;
   ColdStart cold_start_;
 };

@@ -1,6 +1,8 @@
 // Text helpers; see text.h.
 #include "core/text.h"
 
+#include <fmt/format.h>
+
 #include <string.h>
 
 #include <algorithm>
@@ -52,6 +54,15 @@ std::optional<size_t> FirstInvalidUtf8(std::string_view text) {
     i += extra + 1;
   }
   return std::nullopt;
+}
+
+Status CheckUtf8Source(const std::string& file, std::string_view source) {
+  std::optional<size_t> bad = FirstInvalidUtf8(source);
+  if (!bad) return Status::Ok();
+  TextPosition at = PositionOf(source, *bad);
+  return Status::Error(fmt::format("SyntaxError: the source is not valid UTF-8 (byte 0x{:02x} at line {}, column {})",
+                                   static_cast<unsigned char>(source[*bad]), at.line, at.column),
+                       file, at.line);
 }
 
 std::string Counted(long long count, std::string_view noun) {

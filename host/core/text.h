@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/status.h"
+
 namespace duet {
 
 struct TextPosition {
@@ -19,6 +21,11 @@ TextPosition PositionOf(std::string_view text, size_t offset);
 
 // The offset of the first byte that is not part of well-formed UTF-8, if any.
 std::optional<size_t> FirstInvalidUtf8(std::string_view text);
+
+// A SyntaxError naming the first byte of `source` (the text of `file`) that is not UTF-8, with
+// its line and column; Ok when it is all UTF-8. V8 would quietly read such bytes as U+FFFD and
+// the workload's result would differ from Python's, which refuses the file.
+Status CheckUtf8Source(const std::string& file, std::string_view source);
 
 // "SIGSEGV (Segmentation fault)": how a child process killed by `sig` is reported.
 std::string SignalName(int sig);

@@ -3,10 +3,18 @@
 
 #include <node.h>
 
+#include <nlohmann/json.hpp>
+
 namespace duet {
 
-// Registers the binding with `env` (before LoadEnvironment); duet.blackhole stores into `sink`,
-// which must outlive the environment.
-void AddDuetBinding(node::Environment* env, v8::Global<v8::Value>* blackhole_sink);
+// What one environment's 'duet' module holds besides the registry's functions; owned by the
+// runtime and outliving the environment.
+struct DuetModuleState {
+  nlohmann::json params;                  // duet.params (null outside a workload)
+  v8::Global<v8::Value> blackhole_sink;  // where duet.blackhole(x) keeps x
+};
+
+// Registers the binding with `env`, before LoadEnvironment.
+void AddDuetBinding(node::Environment* env, DuetModuleState* state);
 
 }  // namespace duet

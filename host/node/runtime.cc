@@ -1,17 +1,22 @@
 // NodeRuntime: Node's lifecycle as test/embedding/embedtest.cc has it (process, isolate on our
 // loop, isolate data, context, environment, the spin loop, exit, then disposal in reverse),
-// with process.exit routed back to duet instead of ending the process.
+// with process.exit routed back to duet instead of ending the process; then the workload
+// contract on top of it, an environment per workload.
 #include "node/runtime.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <array>
+#include <fstream>
+#include <iterator>
 #include <string_view>
 #include <utility>
 
-#include "node/exec_main.h"
-#include "node/duet_module.h"
+#include "core/clock.h"
+#include "core/text.h"
+#include "v8/errors.h"
+#include "v8/json_value.h"
 
 namespace duet {
 namespace {
@@ -26,20 +31,6 @@ bool SelectsAnotherMain(const std::vector<std::string>& exec_args) {
     std::string_view name = std::string_view(arg).substr(0, arg.find('='));
     return std::find(kOptions.begin(), kOptions.end(), name) != kOptions.end();
   });
-}
-
-// Runs js/exec_main.js as function (process, require) inside LoadEnvironment.
-v8::MaybeLocal<v8::Value> RunExecMain(const node::StartExecutionCallbackInfo& info) {
-  v8::Isolate* isolate = v8::Isolate::GetCurrent();
-  v8::Local<v8::Context> context = isolate->GetCurrentContext();
-  v8::ScriptOrigin origin(isolate, v8::String::NewFromUtf8Literal(isolate, "duet:exec_main"));
-  v8::ScriptCompiler::Source source(v8::String::NewFromUtf8(isolate, kExecMainSource).ToLocalChecked(), origin);
-  std::array<v8::Local<v8::String>, 2> params = {v8::String::NewFromUtf8Literal(isolate, "process"),
-                                                 v8::String::NewFromUtf8Literal(isolate, "require")};
-  v8::Local<v8::Function> main;
-  if (!v8::ScriptCompiler::CompileFunction(context, &source, params.size(), params.data()).ToLocal(&main)) return {};
-  std::array<v8::Local<v8::Value>, 2> args = {info.process_object, info.native_require};
-  return main->Call(context, v8::Undefined(isolate), args.size(), args.data());
 }
 
 }  // namespace
@@ -63,6 +54,18 @@ Status NodeProcess::Init(const std::vector<std::string>& argv, std::optional<int
   return Status::Ok();
 }
 
+Status NodeProcess::Shared(const std::vector<std::string>& argv, NodeProcess** process) {
+  static NodeProcess instance;
+  static Status initialised = [&] {
+    std::optional<int> early_exit;
+    Status status = instance.Init(argv, &early_exit);
+    if (status.ok() && early_exit) status = Status::Error(fmt::format("node's options ended it (exit code {})", *early_exit));
+    return status;
+  }();
+  *process = &instance;
+  return initialised;
+}
+
 NodeProcess::~NodeProcess() {
   if (result_ != nullptr && !result_->early_return()) node::TearDownOncePerProcess();
 }
@@ -71,10 +74,11 @@ NodeRuntime::NodeRuntime(Loop* loop, NodeProcess* process) : loop_(loop), proces
 
 NodeRuntime::~NodeRuntime() {
   if (isolate_ == nullptr) return;
-  if (env_ != nullptr) {
-    int ignored = 0;
-    (void)Finish(&ignored);
-  }
+  loop_->RemoveParticipant(this);
+  FreeEnvironment();
+  profiler_.reset();
+  gc_counters_.reset();
+  heap_limit_.reset();
   if (isolate_data_ != nullptr) node::FreeIsolateData(isolate_data_);
   isolate_->Exit();
   locker_.reset();
@@ -87,15 +91,83 @@ NodeRuntime::~NodeRuntime() {
   while (!finished) uv_run(loop_->get(), UV_RUN_ONCE);
 }
 
-Status NodeRuntime::Init() {
+Status NodeRuntime::Init(size_t max_heap_bytes) {
   allocator_ = node::ArrayBufferAllocator::Create();
-  isolate_ = node::NewIsolate(allocator_, loop_->get(), process_->platform());
-  if (isolate_ == nullptr) return Status::Error("node::NewIsolate failed");
+  // node::NewIsolate's steps, with a heap limit of our own: node.h has no NewIsolate(CreateParams).
+  isolate_ = v8::Isolate::Allocate();
+  if (isolate_ == nullptr) return Status::Error("v8::Isolate::Allocate failed");
+  process_->platform()->RegisterIsolate(isolate_, loop_->get());
+  v8::Isolate::CreateParams params;
+  params.array_buffer_allocator = allocator_.get();
+  // Heap limits sized from the machine's memory as node's SetIsolateCreateParamsForNode sizes
+  // them (node.h does not export it), so GC behaves as in the standalone baseline.
+  uint64_t constrained = uv_get_constrained_memory();
+  uint64_t total = constrained > 0 ? std::min(uv_get_total_memory(), constrained) : uv_get_total_memory();
+  if (total > 0) params.constraints.ConfigureDefaults(total, 0);
+  if (max_heap_bytes > 0) params.constraints.set_max_old_generation_size_in_bytes(max_heap_bytes);
+  v8::Isolate::Initialize(isolate_, params);
+  node::SetIsolateUpForNode(isolate_);
   locker_ = std::make_unique<v8::Locker>(isolate_);
   isolate_->Enter();
+  // Without it, running out of heap is node's fatal error, which ends the process (design §8).
+  heap_limit_ = std::make_unique<V8HeapLimit>(isolate_);
+  gc_counters_ = std::make_unique<V8GcCounters>(isolate_);
   isolate_data_ = node::CreateIsolateData(isolate_, loop_->get(), process_->platform(), allocator_.get());
   if (isolate_data_ == nullptr) return Status::Error("node::CreateIsolateData failed");
+  loop_->AddParticipant(this);
   return Status::Ok();
+}
+
+std::string NodeRuntime::version() const { return v8::V8::GetVersion(); }
+
+bool NodeRuntime::DrainReady() {
+  if (env_ == nullptr || uv_loop_alive(loop_->get())) return false;
+  process_->platform()->DrainTasks(isolate_);
+  return uv_loop_alive(loop_->get());
+}
+
+Status NodeRuntime::StartEnvironment(const std::vector<std::string>& args, const std::vector<std::string>& exec_args,
+                                     node::StartExecutionCallback main, v8::Local<v8::Value>* main_result) {
+  if (env_ != nullptr) return Status::Error("a Node environment is already running");
+  v8::EscapableHandleScope handle_scope(isolate_);
+  v8::Local<v8::Context> context = node::NewContext(isolate_);
+  if (context.IsEmpty()) return Status::Error("node::NewContext failed");
+  v8::Context::Scope context_scope(context);
+  env_ = node::CreateEnvironment(isolate_data_, context, args, exec_args, node::EnvironmentFlags::kDefaultFlags);
+  if (env_ == nullptr) return Status::Error("node::CreateEnvironment failed");
+  context_.Reset(isolate_, context);
+  stopping_ = false;
+  exit_code_ = 0;
+  uncaught_ = Status::Ok();
+  // Node's default handler calls exit(), which would skip duet's own teardown (and CPython's).
+  node::SetProcessExitHandler(env_, [this](node::Environment* stopped, int code) {
+    stopping_ = true;
+    exit_code_ = code;
+    node::Stop(stopped);
+  });
+  AddDuetBinding(env_, &duet_module_);
+  // Timer expiries count from the loop's time, which is stale until the loop next runs.
+  uv_update_time(loop_->get());
+  v8::Local<v8::Value> result;
+  if (node::LoadEnvironment(env_, std::move(main)).ToLocal(&result)) *main_result = handle_scope.Escape(result);
+  return Status::Ok();
+}
+
+void NodeRuntime::FreeEnvironment() {
+  namespace_.Reset();
+  state_.Reset();
+  result_.Reset();
+  callback_resource_.Reset();
+  exports_ = {};
+  if (env_ != nullptr) {
+    v8::HandleScope handle_scope(isolate_);
+    v8::Context::Scope context_scope(context_.Get(isolate_));
+    node::FreeEnvironment(std::exchange(env_, nullptr));
+  }
+  context_.Reset();
+  duet_module_.blackhole_sink.Reset();
+  // node::Stop terminated execution; the isolate must run again for whoever comes next.
+  isolate_->CancelTerminateExecution();
 }
 
 bool NodeRuntime::SpinUntilExit() {
@@ -116,32 +188,17 @@ bool NodeRuntime::SpinUntilExit() {
 }
 
 Status NodeRuntime::Start(const std::vector<std::string>& args, const std::vector<std::string>& exec_args) {
-  if (env_ != nullptr) return Status::Error("a Node environment is already running");
+  duet_module_.params = nullptr;
   v8::HandleScope handle_scope(isolate_);
-  v8::Local<v8::Context> context = node::NewContext(isolate_);
-  if (context.IsEmpty()) return Status::Error("node::NewContext failed");
-  v8::Context::Scope context_scope(context);
-  env_ = node::CreateEnvironment(isolate_data_, context, args, exec_args, node::EnvironmentFlags::kDefaultFlags);
-  if (env_ == nullptr) return Status::Error("node::CreateEnvironment failed");
-  context_.Reset(isolate_, context);
-  stopping_ = false;
-  exit_code_ = 0;
-  // Node's default handler calls exit(), which would skip duet's own teardown (and CPython's).
-  node::SetProcessExitHandler(env_, [this](node::Environment* stopped, int code) {
-    stopping_ = true;
-    exit_code_ = code;
-    node::Stop(stopped);
-  });
-  AddDuetBinding(env_, &blackhole_sink_);
-  bool script = args.size() >= 2 && args[1] != "-" && !SelectsAnotherMain(exec_args);
-  // The result is node's business: an exception at the top level has been reported and has
-  // called the exit handler, as in `node`.
-  if (script) {
-    (void)node::LoadEnvironment(env_, RunExecMain);
-  } else {
-    (void)node::LoadEnvironment(env_, node::StartExecutionCallback{});
+  v8::Local<v8::Value> ignored;
+  // Whatever the main returns is node's business: an exception at the top level has been
+  // reported and has called the exit handler, as in `node`.
+  if (args.size() < 2 || args[1] == "-" || SelectsAnotherMain(exec_args)) {
+    return StartEnvironment(args, exec_args, node::StartExecutionCallback{}, &ignored);
   }
-  return Status::Ok();
+  return StartEnvironment(args, exec_args, [this](const node::StartExecutionCallbackInfo& info) {
+    return RunExecMain(info);
+  }, &ignored);
 }
 
 Status NodeRuntime::Finish(int* exit_code) {
@@ -153,19 +210,219 @@ Status NodeRuntime::Finish(int* exit_code) {
       v8::Maybe<int> code = node::EmitProcessExit(env_);
       if (!stopping_) exit_code_ = code.FromMaybe(1);
     }
-    node::FreeEnvironment(std::exchange(env_, nullptr));
   }
-  context_.Reset();
-  blackhole_sink_.Reset();
-  // node::Stop terminated execution; the isolate must run again for whoever comes next.
-  isolate_->CancelTerminateExecution();
+  FreeEnvironment();
   *exit_code = exit_code_;
   return Status::Ok();
 }
 
-Status NodeRuntime::Exec(int* exit_code) {
+Status NodeRuntime::ExecCommandLine(int* exit_code) {
   DUET_RETURN_IF_ERROR(Start(process_->args(), process_->exec_args()));
   return Finish(exit_code);
+}
+
+Status NodeRuntime::Exec(const std::filesystem::path& script, const std::vector<std::string>& args, int* exit_code) {
+  FreeEnvironment();
+  std::vector<std::string> argv = {"duet", std::filesystem::absolute(script).string()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  DUET_RETURN_IF_ERROR(Start(argv, process_->exec_args()));
+  return Finish(exit_code);
+}
+
+// ---- The workload contract -------------------------------------------------------------------
+
+Status NodeRuntime::TerminationStatus(const std::string& what) {
+  isolate_->CancelTerminateExecution();
+  if (stopping_) return Status::Error(fmt::format("process.exit({}) called during {}", exit_code_, what));
+  if (heap_limit_->reached()) return Status::Error(heap_limit_->Message(what));
+  if (!uncaught_.ok()) return uncaught_;
+  return Status::Error("interrupted during " + what);
+}
+
+void NodeRuntime::Interrupt() {
+  interrupted_ = true;
+  isolate_->TerminateExecution();
+  loop_->Interrupt();
+}
+
+void NodeRuntime::ClearInterrupt() {
+  isolate_->CancelTerminateExecution();
+  interrupted_ = false;
+  loop_->ClearInterrupt();
+}
+
+Status NodeRuntime::Load(const std::filesystem::path& script, const nlohmann::json& params) {
+  FreeEnvironment();
+  heap_limit_->Restore();
+  script_ = std::filesystem::absolute(script);
+  std::ifstream in(script_, std::ios::binary);
+  if (!in) return Status::Error("cannot read the script", script_.string(), 0);
+  DUET_RETURN_IF_ERROR(CheckUtf8Source(script_.string(), std::string(std::istreambuf_iterator<char>(in), {})));
+  duet_module_.params = params;
+  v8::HandleScope handle_scope(isolate_);
+  v8::Local<v8::Value> imported;
+  DUET_RETURN_IF_ERROR(StartEnvironment({"duet", script_.string()}, process_->exec_args(),
+                                        [this](const node::StartExecutionCallbackInfo& info) {
+                                          return RunWorkloadMain(info);
+                                        },
+                                        &imported));
+  v8::Local<v8::Context> context = context_.Get(isolate_);
+  v8::Context::Scope context_scope(context);
+  // The top level may run out of heap or call process.exit before the import's promise exists,
+  // and a terminated import never settles: the script is named here, not by the promise.
+  if (Failing() || imported.IsEmpty() || !imported->IsPromise()) {
+    Status why = TerminationStatus("import");
+    return Status::Error(why.message(), script_.string(), 0, why.detail());
+  }
+  v8::Local<v8::Value> ns;
+  Status loaded = AwaitPromise(imported.As<v8::Promise>(), "import", &ns);
+  if (!loaded.ok()) {
+    if (!loaded.file().empty()) return loaded;
+    return Status::Error(loaded.message(), script_.string(), 0, loaded.detail());
+  }
+  namespace_.Reset(isolate_, ns.As<v8::Object>());
+  callback_resource_.Reset(isolate_, v8::Object::New(isolate_));
+  auto exported = [&](const char* name) {
+    v8::Local<v8::Value> value;
+    return ns.As<v8::Object>()->Get(context, v8rt::Str(isolate_, name)).ToLocal(&value) && value->IsFunction();
+  };
+  exports_ = {exported("setup"), exported("run"), exported("verify"), exported("teardown")};
+  if (!exports_.run) return Status::Error("the module does not export a function named run", script_.string(), 1);
+  return Status::Ok();
+}
+
+Status NodeRuntime::AwaitPromise(v8::Local<v8::Promise> promise, const char* what, v8::Local<v8::Value>* result) {
+  Status spun = loop_->SpinUntil([&] { return promise->State() != v8::Promise::PromiseState::kPending || Failing(); });
+  if (Failing()) return TerminationStatus(what);
+  if (!spun.ok()) return Status::Error(std::string(what) + ": the promise never settled (" + spun.message() + ")");
+  if (promise->State() == v8::Promise::PromiseState::kRejected) {
+    return v8rt::StatusFromException(isolate_, context_.Get(isolate_), promise->Result(), what);
+  }
+  *result = promise->Result();
+  return Status::Ok();
+}
+
+Status NodeRuntime::Call(const char* name, std::vector<v8::Local<v8::Value>> args, v8::Local<v8::Value>* result) {
+  if (env_ == nullptr || namespace_.IsEmpty()) return Status::Error(std::string(name) + ": no workload is loaded");
+  if (Failing()) return TerminationStatus(name);
+  v8::Local<v8::Context> context = context_.Get(isolate_);
+  v8::Local<v8::Value> fn;
+  if (!namespace_.Get(isolate_)->Get(context, v8rt::Str(isolate_, name)).ToLocal(&fn) || !fn->IsFunction()) {
+    return Status::Error(fmt::format("the module does not export a function named {}", name), script_.string(), 1);
+  }
+  v8::Local<v8::Value> value;
+  Status threw;
+  {
+    node::CallbackScope callback_scope(isolate_, callback_resource_.Get(isolate_), {0, 0});
+    // Innermost, so the error is the call's failure rather than node's uncaught exception.
+    v8::TryCatch try_catch(isolate_);
+    if (!fn.As<v8::Function>()->Call(context, v8::Undefined(isolate_), static_cast<int>(args.size()), args.data())
+             .ToLocal(&value)) {
+      if (!try_catch.HasTerminated()) threw = v8rt::StatusFromTryCatch(isolate_, context, try_catch, name);
+    } else if (value->IsPromise()) {
+      // The host awaits it: its rejection is handled, not an "unhandled rejection".
+      v8::Local<v8::Function> ignore = v8::Function::New(context, [](const v8::FunctionCallbackInfo<v8::Value>&) {})
+                                           .ToLocalChecked();
+      (void)value.As<v8::Promise>()->Catch(context, ignore).IsEmpty();
+    }
+  }  // node drains nextTicks and microtasks here, as after any callback
+  if (!threw.ok()) return threw;
+  if (Failing() || value.IsEmpty()) return TerminationStatus(name);
+  if (value->IsPromise()) return AwaitPromise(value.As<v8::Promise>(), name, result);
+  *result = value;
+  return Status::Ok();
+}
+
+v8::Local<v8::Value> NodeRuntime::State() {
+  return state_.IsEmpty() ? v8::Undefined(isolate_).As<v8::Value>() : state_.Get(isolate_);
+}
+
+Status NodeRuntime::Setup() {
+  v8::HandleScope scope(isolate_);
+  if (env_ == nullptr) return Status::Error("setup: no workload is loaded");
+  v8::Local<v8::Context> context = context_.Get(isolate_);
+  v8::Context::Scope context_scope(context);
+  v8::Local<v8::Value> state = v8::Undefined(isolate_);
+  uv_update_time(loop_->get());
+  if (exports_.setup) {
+    v8::Local<v8::Value> params;
+    DUET_RETURN_IF_ERROR(v8rt::FromJson(isolate_, context, duet_module_.params, &params));
+    DUET_RETURN_IF_ERROR(Call("setup", {params}, &state));
+  }
+  state_.Reset(isolate_, state);
+  return Status::Ok();
+}
+
+Status NodeRuntime::RunOnce(Sample* sample) {
+  v8::HandleScope scope(isolate_);
+  if (env_ == nullptr) return Status::Error("run: no workload is loaded");
+  v8::Context::Scope context_scope(context_.Get(isolate_));
+  v8::Local<v8::Value> result;
+  uv_update_time(loop_->get());  // timers started by this iteration count from now
+
+  uint64_t cpu0 = ThreadCpuNs();
+  uint64_t wall0 = NowNs();
+  Status status = Call("run", {State()}, &result);
+  uint64_t wall1 = NowNs();
+  uint64_t cpu1 = ThreadCpuNs();
+
+  DUET_RETURN_IF_ERROR(status);
+  sample->wall_ns = wall1 - wall0;
+  sample->cpu_ns = cpu1 - cpu0;
+  result_.Reset(isolate_, result);
+  return Status::Ok();
+}
+
+Status NodeRuntime::LastResult(nlohmann::json* out) {
+  v8::HandleScope scope(isolate_);
+  if (env_ == nullptr || result_.IsEmpty()) return Status::Error("run has not returned a result yet");
+  v8::Local<v8::Context> context = context_.Get(isolate_);
+  v8::Context::Scope context_scope(context);
+  return v8rt::ToJson(isolate_, context, result_.Get(isolate_), out);
+}
+
+Status NodeRuntime::Verify(bool* passed) {
+  v8::HandleScope scope(isolate_);
+  if (env_ == nullptr || result_.IsEmpty()) return Status::Error("verify: run has not returned a result yet");
+  v8::Local<v8::Context> context = context_.Get(isolate_);
+  v8::Context::Scope context_scope(context);
+  v8::Local<v8::Value> params;
+  DUET_RETURN_IF_ERROR(v8rt::FromJson(isolate_, context, duet_module_.params, &params));
+  v8::Local<v8::Value> verdict;
+  DUET_RETURN_IF_ERROR(Call("verify", {result_.Get(isolate_), params}, &verdict));
+  *passed = verdict->BooleanValue(isolate_);
+  return Status::Ok();
+}
+
+Status NodeRuntime::Teardown() {
+  Status status;
+  if (env_ != nullptr && exports_.teardown && !stopping_) {
+    v8::HandleScope scope(isolate_);
+    v8::Context::Scope context_scope(context_.Get(isolate_));
+    v8::Local<v8::Value> ignored;
+    status = Call("teardown", {State()}, &ignored);
+  }
+  FreeEnvironment();
+  // Let the collector see the old environment go before the next workload is timed.
+  isolate_->LowMemoryNotification();
+  heap_limit_->Restore();
+  return status;
+}
+
+nlohmann::json NodeRuntime::EndCounters() {
+  nlohmann::json counters = gc_counters_->End();
+  counters["isolates"] = "main";  // worker_threads' isolates have heaps and GCs of their own
+  return counters;
+}
+
+Status NodeRuntime::StartProfiling(int interval_us) {
+  if (!profiler_) profiler_ = std::make_unique<V8Profiler>(isolate_);
+  return profiler_->Start(interval_us);
+}
+
+Status NodeRuntime::StopProfiling(CpuProfile* profile, nlohmann::json* notes) {
+  if (!profiler_) return Status::Error("V8 profiling was not started");
+  return profiler_->Stop(profile, notes);
 }
 
 }  // namespace duet

@@ -2,6 +2,8 @@
 #include "v8/errors.h"
 
 #include <algorithm>
+#include <cctype>
+#include <string_view>
 #include <fstream>
 #include <string>
 
@@ -25,6 +27,23 @@ void SetFunction(v8::Local<v8::Context> context, v8::Local<v8::Object> target, c
 
 namespace {
 
+// Node names ES modules by URL; duet's messages name files by path, as for CommonJS.
+std::string PathOf(const std::string& name) {
+  constexpr std::string_view kFileUrl = "file://";
+  if (name.compare(0, kFileUrl.size(), kFileUrl) != 0) return name;
+  std::string path;
+  for (size_t i = kFileUrl.size(); i < name.size(); ++i) {
+    if (name[i] == '%' && i + 2 < name.size() && std::isxdigit(static_cast<unsigned char>(name[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(name[i + 2]))) {
+      path += static_cast<char>(std::stoi(name.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      path += name[i];
+    }
+  }
+  return path;
+}
+
 std::string SourceLineOf(const std::string& file, int line) {
   std::ifstream in(file);
   std::string text;
@@ -47,7 +66,7 @@ Location Locate(v8::Isolate* isolate, v8::Local<v8::Context> context, v8::Local<
                 v8::Local<v8::Message> message) {
   Location where;
   if (!message.IsEmpty() && !message->GetScriptResourceName()->IsUndefined()) {
-    where.file = ToUtf8(isolate, message->GetScriptResourceName());
+    where.file = PathOf(ToUtf8(isolate, message->GetScriptResourceName()));
     where.line = message->GetLineNumber(context).FromMaybe(0);
     where.start_column = std::max(0, message->GetStartColumn(context).FromMaybe(0));
     where.end_column = std::max(where.start_column + 1, message->GetEndColumn(context).FromMaybe(0));
@@ -58,7 +77,7 @@ Location Locate(v8::Isolate* isolate, v8::Local<v8::Context> context, v8::Local<
   v8::Local<v8::StackTrace> trace = v8::Exception::GetStackTrace(exception);
   if (trace.IsEmpty() || trace->GetFrameCount() == 0) return where;
   v8::Local<v8::StackFrame> frame = trace->GetFrame(isolate, 0);
-  where.file = ToUtf8(isolate, frame->GetScriptName());
+  where.file = PathOf(ToUtf8(isolate, frame->GetScriptName()));
   where.line = frame->GetLineNumber();
   where.start_column = std::max(0, frame->GetColumn() - 1);
   where.end_column = where.start_column + 1;

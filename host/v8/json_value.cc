@@ -36,4 +36,22 @@ Status FromJson(v8::Isolate* isolate, v8::Local<v8::Context> context, const nloh
   return Status::Ok();
 }
 
+Status PropertyToJson(v8::Isolate* isolate, v8::Local<v8::Context> context, v8::Local<v8::Value> object,
+                      const std::string& key, nlohmann::json* out) {
+  if (!object->IsObject()) return Status::Error("setup() must return an object with \"" + key + "\"");
+  v8::TryCatch try_catch(isolate);
+  v8::Local<v8::Value> value;
+  if (!object.As<v8::Object>()->Get(context, Str(isolate, key)).ToLocal(&value)) {
+    return StatusFromTryCatch(isolate, context, try_catch, ("state." + key).c_str());
+  }
+  *out = nlohmann::json();
+  if (value->IsUndefined()) return Status::Ok();
+  v8::Local<v8::String> text;
+  if (!v8::JSON::Stringify(context, value).ToLocal(&text)) {
+    return StatusFromTryCatch(isolate, context, try_catch, ("state." + key).c_str());
+  }
+  *out = nlohmann::json::parse(ToUtf8(isolate, text), nullptr, /*allow_exceptions=*/false);
+  return Status::Ok();
+}
+
 }  // namespace duet::v8rt

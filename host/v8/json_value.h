@@ -17,4 +17,9 @@ Status ToJson(v8::Isolate* isolate, v8::Local<v8::Context> context, v8::Local<v8
 Status FromJson(v8::Isolate* isolate, v8::Local<v8::Context> context, const nlohmann::json& json,
                 v8::Local<v8::Value>* out);
 
+// object[key] as JSON (null when undefined): what the harness reads from a workload's state,
+// e.g. the port setup() listened on. Fails unless `object` is an object.
+Status PropertyToJson(v8::Isolate* isolate, v8::Local<v8::Context> context, v8::Local<v8::Value> object,
+                      const std::string& key, nlohmann::json* out);
+
 }  // namespace duet::v8rt

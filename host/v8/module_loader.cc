@@ -134,13 +134,7 @@ v8::MaybeLocal<v8::Module> V8Runtime::CommonJsAsModule(const std::filesystem::pa
 Status V8Runtime::CompileModule(const std::filesystem::path& file, v8::Local<v8::Module>* out) {
   std::string source;
   DUET_RETURN_IF_ERROR(ReadFile(file, &source));
-  // V8 would quietly turn invalid bytes into U+FFFD, and the result would differ from Python's.
-  if (std::optional<size_t> bad = FirstInvalidUtf8(source)) {
-    TextPosition at = PositionOf(source, *bad);
-    return Status::Error(fmt::format("SyntaxError: the source is not valid UTF-8 (byte 0x{:02x} at line {}, column {})",
-                                     static_cast<unsigned char>(source[*bad]), at.line, at.column),
-                         file.string(), at.line);
-  }
+  DUET_RETURN_IF_ERROR(CheckUtf8Source(file.string(), source));
   v8::Local<v8::Context> context = context_.Get(isolate_);
   v8::Local<v8::String> source_text;
   if (!v8::String::NewFromUtf8(isolate_, source.data(), v8::NewStringType::kNormal,

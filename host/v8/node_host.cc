@@ -382,7 +382,7 @@ void V8Runtime::FinishLoopCall(bool run_ticks, v8::TryCatch& try_catch, v8::Loca
     if (try_catch.HasTerminated() || exit_.requested || !try_catch.HasCaught()) {
       // process.exit and the watchdog are reported by whoever waits; the heap limit only here.
       Status why = TerminationStatus("a callback");
-      if (heap_limit_reached_ && uncaught_.ok()) uncaught_ = why;
+      if (heap_limit_->reached() && uncaught_.ok()) uncaught_ = why;
       return;
     }
     if (uncaught_.ok()) uncaught_ = v8rt::StatusFromTryCatch(isolate_, context, try_catch, "uncaught exception");

@@ -56,6 +56,8 @@ V8Runtime::~V8Runtime() {
     context_.Reset();
   }
   profiler_.reset();
+  gc_counters_.reset();
+  heap_limit_.reset();
   CloseLoopHandles();
   // Pending platform tasks hold the isolate: run them out before disposal.
   while (v8::platform::PumpMessageLoop(V8Process::Get().platform(), isolate_)) {
@@ -82,14 +84,13 @@ Status V8Runtime::Init(size_t max_heap_bytes) {
   if (isolate_ == nullptr) return Status::Error("v8::Isolate::New failed");
   isolate_->SetData(0, this);
   // Without it, running out of heap is a fatal error that ends the process (design §8).
-  isolate_->AddNearHeapLimitCallback(&V8Runtime::OnNearHeapLimit, this);
+  heap_limit_ = std::make_unique<V8HeapLimit>(isolate_);
   // Microtasks run when the loop drains us, as node runs them after each macrotask.
   isolate_->SetMicrotasksPolicy(v8::MicrotasksPolicy::kExplicit);
   isolate_->SetHostInitializeImportMetaObjectCallback(&V8Runtime::InitializeImportMeta);
   // Errors that surface later as rejected promises keep the location where they were thrown.
   isolate_->SetCaptureStackTraceForUncaughtExceptions(true, 16);
-  isolate_->AddGCPrologueCallback(&V8Runtime::OnGcPrologue, this);
-  isolate_->AddGCEpilogueCallback(&V8Runtime::OnGcEpilogue, this);
+  gc_counters_ = std::make_unique<V8GcCounters>(isolate_);
   loop_->AddParticipant(this);
   return InitLoopHandles();
 }
@@ -119,10 +120,7 @@ bool V8Runtime::DrainReady() {
 Status V8Runtime::TerminationStatus(const std::string& what) {
   isolate_->CancelTerminateExecution();
   if (exit_.requested) return Status::Error(fmt::format("process.exit({}) called during {}", exit_.code, what));
-  if (heap_limit_reached_) {
-    return Status::Error(fmt::format("JavaScript heap out of memory during {} (heap limit {} MiB; --js-max-heap)", what,
-                                     initial_heap_limit_ >> 20));
-  }
+  if (heap_limit_->reached()) return Status::Error(heap_limit_->Message(what));
   return Status::Error("interrupted during " + what);
 }
 
@@ -141,7 +139,7 @@ void V8Runtime::ClearInterrupt() {
 Status V8Runtime::NewContext() {
   DropWorkload();
   exit_ = {};
-  heap_limit_reached_ = false;
+  heap_limit_->Restore();
   ResetLoopHandles();
   // Timer expiries count from the loop's time, which is stale until the loop next runs.
   uv_update_time(loop_->get());
@@ -215,10 +213,10 @@ Status V8Runtime::AwaitPromise(v8::Local<v8::Promise> promise, const char* what,
   promise->MarkAsHandled();
   ForgetRejection(promise);  // it may have rejected already, before anyone could handle it
   Status spun = loop_->SpinUntil([&] {
-    return promise->State() != v8::Promise::PromiseState::kPending || exit_.requested || heap_limit_reached_ ||
+    return promise->State() != v8::Promise::PromiseState::kPending || exit_.requested || heap_limit_->reached() ||
            !uncaught_.ok();
   });
-  if (exit_.requested || heap_limit_reached_ || interrupted_) return TerminationStatus(what);
+  if (exit_.requested || heap_limit_->reached() || interrupted_) return TerminationStatus(what);
   if (!uncaught_.ok()) return TakeUncaught();
   if (!spun.ok()) return Status::Error(std::string(what) + ": the promise never settled (" + spun.message() + ")");
   if (promise->State() == v8::Promise::PromiseState::kRejected) {
@@ -314,7 +312,7 @@ Status V8Runtime::Teardown() {
   context_.Reset();
   // Let the collector see the old context go before the next workload is timed.
   isolate_->LowMemoryNotification();
-  RestoreHeapLimit();
+  heap_limit_->Restore();
   return status;
 }
 
@@ -356,6 +354,19 @@ Status V8Runtime::Exec(const std::filesystem::path& script, const std::vector<st
     *exit_code = 0;
   }
   return Status::Ok();
+}
+
+
+Status V8Runtime::StartProfiling(int interval_us) {
+  v8::Isolate::Scope isolate_scope(isolate_);
+  if (!profiler_) profiler_ = std::make_unique<V8Profiler>(isolate_);
+  return profiler_->Start(interval_us);
+}
+
+Status V8Runtime::StopProfiling(CpuProfile* profile, nlohmann::json* notes) {
+  if (!profiler_) return Status::Error("V8 profiling was not started");
+  v8::Isolate::Scope isolate_scope(isolate_);
+  return profiler_->Stop(profile, notes);
 }
 
 }  // namespace duet

@@ -16,6 +16,7 @@
 #include "core/loop.h"
 #include "core/pause_stats.h"
 #include "core/runtime.h"
+#include "node/isolate_tools.h"
 
 namespace duet {
 
@@ -44,11 +45,11 @@ class V8Runtime final : public Runtime, private LoopParticipant {
   Status Serve(const ServeStart& start) override;
   Status Exec(const std::filesystem::path& script, const std::vector<std::string>& args,
               int* exit_code) override;
-  void BeginCounters() override;
-  nlohmann::json EndCounters() override;
-  void SetGcListener(GcListener listener) override { gc_listener_ = std::move(listener); }
+  void BeginCounters() override { gc_counters_->Begin(); }
+  nlohmann::json EndCounters() override { return gc_counters_->End(); }
+  void SetGcListener(GcListener listener) override { gc_counters_->SetListener(std::move(listener)); }
   Status StartProfiling(int interval_us) override;
-  Status StopProfiling(CpuProfile* profile, nlohmann::json* notes) override;
+  Status StopProfiling(CpuProfile* profile, nlohmann::json* notes) override;  // node/profiler.cc
 
   // Engine flags (--v8-flags, "--no-opt --expose-gc"), applied before the first isolate exists.
   static void SetFlags(const std::string& flags);
@@ -92,9 +93,6 @@ class V8Runtime final : public Runtime, private LoopParticipant {
   v8::MaybeLocal<v8::Module> BuiltinModule(const std::string& specifier);
   static v8::MaybeLocal<v8::Value> EvaluateBuiltin(v8::Local<v8::Context> context,
                                                    v8::Local<v8::Module> module);
-  // counters.cc: GC pauses by type, timed from V8's prologue/epilogue callbacks.
-  static void OnGcPrologue(v8::Isolate* isolate, v8::GCType type, v8::GCCallbackFlags flags, void* data);
-  static void OnGcEpilogue(v8::Isolate* isolate, v8::GCType type, v8::GCCallbackFlags flags, void* data);
   // globals.cc: console and process on the context's global object.
   Status InstallGlobals(v8::Local<v8::Context> context);
   // node_host.cc: the Node-compatible layer (js/node_bootstrap.js) on libuv handles.
@@ -141,10 +139,6 @@ class V8Runtime final : public Runtime, private LoopParticipant {
   // Why execution was terminated, once it has unwound (process.exit, the heap limit or the
   // watchdog), as the failure of `what`; cancels the termination so the isolate runs again.
   Status TerminationStatus(const std::string& what);
-  // memory_limit.cc: V8 is about to run out of heap: raise the limit enough to unwind and
-  // terminate instead; RestoreHeapLimit lowers it again once the workload is gone.
-  static size_t OnNearHeapLimit(void* data, size_t current_limit, size_t initial_limit);
-  void RestoreHeapLimit();
 
   Status NewContext();
   void DropWorkload();
@@ -178,8 +172,7 @@ class V8Runtime final : public Runtime, private LoopParticipant {
   WorkloadExports exports_;
   ExitRequest exit_;
   std::atomic<bool> interrupted_{false};  // set by the watchdog's thread
-  bool heap_limit_reached_ = false;
-  size_t initial_heap_limit_ = 0;  // when the limit was raised to unwind, else 0
+  std::unique_ptr<V8HeapLimit> heap_limit_;
   std::unique_ptr<LoopHandles> handles_;
   std::map<int, std::unique_ptr<TcpWrap>> tcp_;  // open TCP handles by id, freed in their close callback
   int next_tcp_id_ = 1;
@@ -191,12 +184,8 @@ class V8Runtime final : public Runtime, private LoopParticipant {
   v8::Global<v8::Function> process_ticks_;
   std::vector<std::pair<v8::Global<v8::Promise>, v8::Global<v8::Value>>> unhandled_rejections_;
   Status uncaught_;  // the first error thrown by a callback the loop ran
-  std::map<std::string, PauseStats> gc_pauses_;  // by GC type name, since BeginCounters
-  std::map<int, uint64_t> gc_started_ns_;        // by GC type, while a GC runs
-  GcListener gc_listener_;
-  // profiler.cc: the CpuProfiler and code-event counts while profiling; disposed before the isolate.
-  class Profiler;
-  std::shared_ptr<Profiler> profiler_;
+  std::unique_ptr<V8GcCounters> gc_counters_;
+  std::unique_ptr<V8Profiler> profiler_;  // from the first StartProfiling; disposed before the isolate
   std::vector<std::string> argv_;
 };
 

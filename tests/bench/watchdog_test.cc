@@ -18,15 +18,15 @@ TEST(WatchdogTest, AScopeFiresAtItsOwnDeadlineOnly) {
   ASSERT_TRUE(session.Init().ok());
   Watchdog watchdog;
   {
-    Watchdog::Scope quick(&watchdog, &session.v8(), 0.2);
+    Watchdog::Scope quick(&watchdog, &session.js(), 0.2);
     std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the thread now sleeps toward its deadline
   }
   {
-    Watchdog::Scope longer(&watchdog, &session.v8(), 30);
+    Watchdog::Scope longer(&watchdog, &session.js(), 30);
     std::this_thread::sleep_for(std::chrono::milliseconds(500));  // past the first scope's deadline
     EXPECT_FALSE(longer.fired());
   }
-  Watchdog::Scope overrun(&watchdog, &session.v8(), 0.2);
+  Watchdog::Scope overrun(&watchdog, &session.js(), 0.2);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   EXPECT_TRUE(overrun.fired());
 }

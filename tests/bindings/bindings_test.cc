@@ -87,7 +87,7 @@ class BindingsTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     ASSERT_TRUE(session_.Init().ok());
-    runtime_ = GetParam() == "v8" ? static_cast<Runtime*>(&session_.v8()) : &session_.python();
+    runtime_ = GetParam() == "v8" ? static_cast<Runtime*>(&session_.js()) : &session_.python();
   }
   nlohmann::json Run(const std::string& stem) {
     auto script = kFixtures / (stem + (GetParam() == "v8" ? ".js" : ".py"));
@@ -197,12 +197,12 @@ INSTANTIATE_TEST_SUITE_P(BothRuntimes, BindingsTest, ::testing::Values("v8", "cp
 TEST(V8FastPathTest, OptimisedCodeCallsTheCFunctionWithTheSameResultsAndErrors) {
   Session session;
   ASSERT_TRUE(session.Init().ok());
-  Status status = session.v8().Load(kFixtures / "fast_path.js", nlohmann::json::object());
-  if (status.ok()) status = session.v8().Setup();
+  Status status = session.js().Load(kFixtures / "fast_path.js", nlohmann::json::object());
+  if (status.ok()) status = session.js().Setup();
   Sample sample;
-  if (status.ok()) status = session.v8().RunOnce(&sample);
+  if (status.ok()) status = session.js().RunOnce(&sample);
   nlohmann::json r;
-  if (status.ok()) status = session.v8().LastResult(&r);
+  if (status.ok()) status = session.js().LastResult(&r);
   ASSERT_TRUE(status.ok()) << status.ToString() << "\n" << status.detail();
   EXPECT_EQ(r["fast_path_taken"], true) << r.dump();
   EXPECT_EQ(r["slow_only_never_fast"], true) << r.dump();

@@ -4,7 +4,7 @@
 // exactly the values of its type and round-trips them. Mirrors python_values_fuzz.cc.
 #include "v8/binding_glue.h"
 #include "v8/json_value.h"
-#include "v8/runtime.h"
+#include "node/runtime.h"
 
 #include "fuzz_support.h"
 
@@ -13,13 +13,19 @@ namespace {
 
 using fuzz::Check;
 
+NodeProcess* StartNode() {
+  NodeProcess* process = nullptr;
+  Check(NodeProcess::Shared({"duet"}, &process).ok(), "Node starts");
+  return process;
+}
+
 // One runtime for the whole fuzzing session, with a plain context of its own.
 struct Engine {
   Loop loop;
-  V8Runtime runtime{&loop};
+  NodeRuntime runtime{&loop, StartNode()};
   v8::Global<v8::Context> context;
   Engine() {
-    Check(loop.Init().ok() && runtime.Init().ok(), "V8Runtime starts");
+    Check(loop.Init().ok() && runtime.Init().ok(), "NodeRuntime starts");
     v8::Isolate::Scope isolate_scope(runtime.isolate());
     v8::HandleScope scope(runtime.isolate());
     context.Reset(runtime.isolate(), v8::Context::New(runtime.isolate()));

@@ -23,13 +23,9 @@ const std::filesystem::path kFixtures = std::filesystem::path(DUET_TEST_FIXTURES
 
 // InitializeOncePerProcess may run once; every test of this binary shares it.
 NodeProcess& Node() {
-  static NodeProcess* process = [] {
-    static NodeProcess instance;
-    std::optional<int> early_exit;
-    EXPECT_TRUE(instance.Init({"duet"}, &early_exit).ok());
-    EXPECT_FALSE(early_exit.has_value());
-    return &instance;
-  }();
+  NodeProcess* process = nullptr;
+  Status started = NodeProcess::Shared({"duet"}, &process);
+  EXPECT_TRUE(started.ok()) << started.ToString();
   return *process;
 }
 

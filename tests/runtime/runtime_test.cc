@@ -15,7 +15,7 @@ class RuntimeTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     ASSERT_TRUE(session_.Init().ok());
-    runtime_ = GetParam() == "v8" ? static_cast<Runtime*>(&session_.v8()) : &session_.python();
+    runtime_ = GetParam() == "v8" ? static_cast<Runtime*>(&session_.js()) : &session_.python();
   }
   std::filesystem::path Script(const std::string& stem) const {
     return kFixtures / (stem + (GetParam() == "v8" ? ".js" : ".py"));
@@ -131,30 +131,30 @@ TEST_P(RuntimeTest, RuntimeStaysUsableAfterAFailure) {
 INSTANTIATE_TEST_SUITE_P(BothRuntimes, RuntimeTest, ::testing::Values("v8", "cpython"),
                          [](const auto& info) { return info.param; });
 
-TEST(V8RuntimeTest, APromiseThatNeverSettlesIsAnErrorNotAHang) {
+TEST(NodeRuntimeTest, APromiseThatNeverSettlesIsAnErrorNotAHang) {
   Session session;
   ASSERT_TRUE(session.Init().ok());
-  ASSERT_TRUE(session.v8().Load(kFixtures / "never_settles.js", nlohmann::json::object()).ok());
-  ASSERT_TRUE(session.v8().Setup().ok());
+  ASSERT_TRUE(session.js().Load(kFixtures / "never_settles.js", nlohmann::json::object()).ok());
+  ASSERT_TRUE(session.js().Setup().ok());
   Sample sample;
-  Status ran = session.v8().RunOnce(&sample);
+  Status ran = session.js().RunOnce(&sample);
   ASSERT_FALSE(ran.ok());
   EXPECT_NE(ran.message().find("never settled"), std::string::npos) << ran.message();
 }
 
-TEST(V8RuntimeTest, AnUnhandledRejectionFailsTheIterationWithItsLocation) {
+TEST(NodeRuntimeTest, AnUnhandledRejectionFailsTheIterationWithItsLocation) {
   Session session;
   ASSERT_TRUE(session.Init().ok());
-  ASSERT_TRUE(session.v8().Load(kFixtures / "unhandled_rejection.js", nlohmann::json::object()).ok());
-  ASSERT_TRUE(session.v8().Setup().ok());
+  ASSERT_TRUE(session.js().Load(kFixtures / "unhandled_rejection.js", nlohmann::json::object()).ok());
+  ASSERT_TRUE(session.js().Setup().ok());
   Sample sample;
-  Status ran = session.v8().RunOnce(&sample);
+  Status ran = session.js().RunOnce(&sample);
   ASSERT_FALSE(ran.ok());
   EXPECT_NE(ran.message().find("nobody handles this"), std::string::npos) << ran.message();
   EXPECT_EQ(ran.line(), 3);
   // The runtime goes on: the next iteration of a good workload runs.
-  ASSERT_TRUE(session.v8().Load(kFixtures / "async_run.js", nlohmann::json::object()).ok());
-  EXPECT_TRUE(session.v8().RunOnce(&sample).ok());
+  ASSERT_TRUE(session.js().Load(kFixtures / "async_run.js", nlohmann::json::object()).ok());
+  EXPECT_TRUE(session.js().RunOnce(&sample).ok());
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
-// V8's engine counters: GC pauses by type (prologue/epilogue callbacks), heap and per-space
-// figures, code and metadata size. Mirrors host/python/counters.cc.
+// V8GcCounters: GC pauses by type (prologue/epilogue callbacks), heap and per-space figures,
+// code and metadata size. Mirrors host/python/counters.cc.
 #include "core/clock.h"
-#include "v8/runtime.h"
+#include "node/isolate_tools.h"
 
 namespace duet {
 namespace {
@@ -19,26 +19,34 @@ const char* GcTypeName(v8::GCType type) {
 
 }  // namespace
 
-void V8Runtime::OnGcPrologue(v8::Isolate*, v8::GCType type, v8::GCCallbackFlags, void* data) {
-  static_cast<V8Runtime*>(data)->gc_started_ns_[type] = NowNs();
+V8GcCounters::V8GcCounters(v8::Isolate* isolate) : isolate_(isolate) {
+  isolate_->AddGCPrologueCallback(&V8GcCounters::OnPrologue, this);
+  isolate_->AddGCEpilogueCallback(&V8GcCounters::OnEpilogue, this);
 }
 
-void V8Runtime::OnGcEpilogue(v8::Isolate*, v8::GCType type, v8::GCCallbackFlags, void* data) {
-  auto* self = static_cast<V8Runtime*>(data);
-  auto started = self->gc_started_ns_.find(type);
-  if (started == self->gc_started_ns_.end()) return;
+V8GcCounters::~V8GcCounters() {
+  isolate_->RemoveGCPrologueCallback(&V8GcCounters::OnPrologue, this);
+  isolate_->RemoveGCEpilogueCallback(&V8GcCounters::OnEpilogue, this);
+}
+
+void V8GcCounters::OnPrologue(v8::Isolate*, v8::GCType type, v8::GCCallbackFlags, void* data) {
+  static_cast<V8GcCounters*>(data)->started_ns_[type] = NowNs();
+}
+
+void V8GcCounters::OnEpilogue(v8::Isolate*, v8::GCType type, v8::GCCallbackFlags, void* data) {
+  auto* self = static_cast<V8GcCounters*>(data);
+  auto started = self->started_ns_.find(type);
+  if (started == self->started_ns_.end()) return;
   uint64_t ended = NowNs();
-  self->gc_pauses_[GcTypeName(type)].Add(ended - started->second);
-  if (self->gc_listener_) self->gc_listener_(GcTypeName(type), started->second, ended);
-  self->gc_started_ns_.erase(started);
+  self->pauses_[GcTypeName(type)].Add(ended - started->second);
+  if (self->listener_) self->listener_(GcTypeName(type), started->second, ended);
+  self->started_ns_.erase(started);
 }
 
-void V8Runtime::BeginCounters() { gc_pauses_.clear(); }
-
-nlohmann::json V8Runtime::EndCounters() {
+nlohmann::json V8GcCounters::End() const {
   nlohmann::json gc = nlohmann::json::object();
   PauseStats all;
-  for (const auto& [type, pauses] : gc_pauses_) {
+  for (const auto& [type, pauses] : pauses_) {
     gc[type] = pauses.ToJson();
     // Incremental marking steps run interleaved with JS, not as a stop-the-world pause of their own.
     if (type != "incremental_marking") {

@@ -1,34 +1,25 @@
-// V8's side of `duet profile`: v8::CpuProfiler samples the isolate, and its top-down tree, samples
-// and deopt infos become a CpuProfile; a CodeEventHandler counts the functions V8's optimising
-// compiler finishes meanwhile.
-// Mirrors host/python/profiler.cc.
+// V8Profiler: v8::CpuProfiler samples the isolate, and its top-down tree, samples and deopt
+// infos become a CpuProfile; a CodeEventHandler counts the functions V8's optimising compiler
+// finishes meanwhile. Mirrors host/python/profiler.cc.
 #include <v8-profiler.h>
 
 #include <algorithm>
 #include <set>
 #include <unordered_map>
 
+#include "node/isolate_tools.h"
 #include "profile/cpu_profile.h"
 #include "v8/errors.h"
-#include "v8/runtime.h"
 
 namespace duet {
 
-// Owns the CpuProfiler (Dispose on destruction) and the code-event counts of one profiling run.
-class V8Runtime::Profiler final : public v8::CodeEventHandler {
+// The code-event counts of one profiling run.
+class V8Profiler::CodeEvents final : public v8::CodeEventHandler {
  public:
-  explicit Profiler(v8::Isolate* isolate) : v8::CodeEventHandler(isolate), isolate_(isolate) {}
-  ~Profiler() override {
-    Disable();
-    if (cpu_profiler_ != nullptr) cpu_profiler_->Dispose();
-  }
-  Profiler(const Profiler&) = delete;
-  Profiler& operator=(const Profiler&) = delete;
-
-  v8::CpuProfiler* cpu_profiler() {
-    if (cpu_profiler_ == nullptr) cpu_profiler_ = v8::CpuProfiler::New(isolate_);
-    return cpu_profiler_;
-  }
+  explicit CodeEvents(v8::Isolate* isolate) : v8::CodeEventHandler(isolate), isolate_(isolate) {}
+  ~CodeEvents() override { Disable(); }
+  CodeEvents(const CodeEvents&) = delete;
+  CodeEvents& operator=(const CodeEvents&) = delete;
 
   // Enable() first replays the code that already exists; only what comes after is compiled
   // while profiling.
@@ -61,7 +52,6 @@ class V8Runtime::Profiler final : public v8::CodeEventHandler {
 
  private:
   v8::Isolate* isolate_;
-  v8::CpuProfiler* cpu_profiler_ = nullptr;
   std::map<std::string, uint64_t> by_type_;
   std::set<std::string> compiled_;
   bool live_ = false;
@@ -84,12 +74,18 @@ CallFrame FrameOf(v8::Isolate* isolate, const v8::CpuProfileNode* node) {
 
 }  // namespace
 
-Status V8Runtime::StartProfiling(int interval_us) {
-  v8::Isolate::Scope isolate_scope(isolate_);
+V8Profiler::V8Profiler(v8::Isolate* isolate)
+    : isolate_(isolate), cpu_profiler_(v8::CpuProfiler::New(isolate)), code_events_(std::make_unique<CodeEvents>(isolate)) {}
+
+V8Profiler::~V8Profiler() {
+  code_events_.reset();
+  cpu_profiler_->Dispose();
+}
+
+Status V8Profiler::Start(int interval_us) {
   v8::HandleScope scope(isolate_);
-  if (!profiler_) profiler_ = std::make_shared<Profiler>(isolate_);
-  profiler_->Start();
-  v8::CpuProfiler* cpu = profiler_->cpu_profiler();
+  code_events_->Start();
+  v8::CpuProfiler* cpu = cpu_profiler_;
   // V8's sampler thread starts each wait only after handling the last tick, so a 1000 µs
   // interval came out at about 1190 µs (84% of the requested rate, on a quiet machine too);
   // asking for 84% of the interval delivers the rate the user asked for.
@@ -105,13 +101,11 @@ Status V8Runtime::StartProfiling(int interval_us) {
   return Status::Ok();
 }
 
-Status V8Runtime::StopProfiling(CpuProfile* out, nlohmann::json* notes) {
-  if (!profiler_) return Status::Error("V8 profiling was not started");
-  v8::Isolate::Scope isolate_scope(isolate_);
+Status V8Profiler::Stop(CpuProfile* out, nlohmann::json* notes) {
   v8::HandleScope scope(isolate_);
   v8::CpuProfile* profile =
-      profiler_->cpu_profiler()->StopProfiling(v8::String::NewFromUtf8(isolate_, kProfileTitle).ToLocalChecked());
-  profiler_->Disable();
+      cpu_profiler_->StopProfiling(v8::String::NewFromUtf8(isolate_, kProfileTitle).ToLocalChecked());
+  code_events_->Disable();
   if (profile == nullptr) return Status::Error("v8::CpuProfiler::StopProfiling returned no profile");
 
   // The top-down tree, V8's node -> ours; identical frames under one parent fold together.
@@ -146,9 +140,9 @@ Status V8Runtime::StopProfiling(CpuProfile* out, nlohmann::json* notes) {
   profile->Delete();
 
   nlohmann::json events = nlohmann::json::object();
-  for (const auto& [type, count] : profiler_->by_type()) events[type] = count;
-  *notes = {{"optimised_functions", profiler_->compiled().size()},
-            {"optimised", profiler_->compiled()},
+  for (const auto& [type, count] : code_events_->by_type()) events[type] = count;
+  *notes = {{"optimised_functions", code_events_->compiled().size()},
+            {"optimised", code_events_->compiled()},
             {"deoptimisations", deopts},
             {"code_events", events}};
   return Status::Ok();
