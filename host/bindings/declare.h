@@ -4,7 +4,7 @@
 #pragma once
 
 #include "python/binding_glue.h"  // Python.h first
-#include "v8/binding_glue.h"
+#include "node/binding_glue.h"
 
 #include <array>
 

@@ -28,7 +28,6 @@
 #include "cli/options.h"
 #include "cli/profile_command.h"
 #include "python/runtime.h"
-#include "v8/runtime.h"
 #include "report/claims.h"
 #include "report/json_report.h"
 #include "report/table.h"
@@ -56,9 +55,6 @@ struct EngineOptions {
 // Starts the runtimes as the engine options say; prints why not and returns false on failure.
 bool StartSession(const EngineOptions& engine, Session* session, const SessionLimits& limits = {},
                   Session::Engines engines = Session::Engines::kBoth) {
-  if (!engine.v8_flags.empty() && engines == Session::Engines::kBoth && !Session::UsesNode()) {
-    V8Runtime::SetFlags(engine.v8_flags);
-  }
   PythonRuntime::SetXOptions(engine.py_options);
   Status started = session->Init(limits, engines, engine.NodeOptionWords());
   if (started.ok()) started = session->python().SetAsyncioLoop(engine.py_loop);

@@ -5,7 +5,7 @@
 
 #include "cli/options.h"
 #include "python/runtime.h"
-#include "v8/runtime.h"
+#include "node/runtime.h"
 
 namespace duet {
 namespace {

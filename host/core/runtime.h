@@ -1,4 +1,4 @@
-// Runtime: what the harness needs from an embedded language engine. V8Runtime (host/v8) and
+// Runtime: what the harness needs from an embedded language engine. NodeRuntime (host/node) and
 // PythonRuntime (host/python) implement it and mirror each other file for file.
 #pragma once
 
@@ -82,7 +82,7 @@ class Runtime {
   // The GC pauses the counters time, also handed to `listener` (empty: none), e.g. for a trace.
   virtual void SetGcListener(GcListener listener) = 0;
 
-  // Profiling (design §5, host/v8/profiler.cc, host/python/profiler.cc): samples the engine
+  // Profiling (design §5, host/node/profiler.cc, host/python/profiler.cc): samples the engine
   // every `interval_us` until StopProfiling, which fills `profile` (call tree, timed samples)
   // and `notes` (JIT facts: V8 optimisations and deopts, CPython specialised instructions).
   virtual Status StartProfiling(int interval_us) = 0;

@@ -1,13 +1,9 @@
 // Session set-up and teardown order; see session.h.
 #include "core/session.h"
 
-#include <cstdlib>
-#include <string_view>
-
 #include "core/clock.h"
 #include "node/runtime.h"
 #include "python/runtime.h"
-#include "v8/runtime.h"
 
 namespace duet {
 
@@ -16,32 +12,19 @@ Session::Session() = default;
 Session::~Session() {
   python_.reset();
   node_.reset();
-  v8_.reset();
   loop_.Close();
-}
-
-bool Session::UsesNode() {
-  const char* engine = std::getenv("DUET_JS_ENGINE");
-  return engine == nullptr || std::string_view(engine) != "v8";
 }
 
 Status Session::Init(const SessionLimits& limits, Engines engines, const std::vector<std::string>& node_options) {
   DUET_RETURN_IF_ERROR(loop_.Init());
   uint64_t started = NowNs();
-  if (engines == Engines::kBoth && UsesNode()) {
+  if (engines == Engines::kBoth) {
     std::vector<std::string> argv = {"duet"};
     argv.insert(argv.end(), node_options.begin(), node_options.end());
     NodeProcess* process = nullptr;
     DUET_RETURN_IF_ERROR(NodeProcess::Shared(argv, &process));
     node_ = std::make_unique<NodeRuntime>(&loop_, process);
     DUET_RETURN_IF_ERROR(node_->Init(limits.js_max_heap_bytes));
-    js_ = node_.get();
-    cold_start_.v8_ns = NowNs() - started;
-  } else if (engines == Engines::kBoth) {
-    v8_ = std::make_unique<V8Runtime>(&loop_);
-    DUET_RETURN_IF_ERROR(v8_->Init(limits.js_max_heap_bytes));
-    DUET_RETURN_IF_ERROR(v8_->WarmContext());
-    js_ = v8_.get();
     cold_start_.v8_ns = NowNs() - started;
   }
   started = NowNs();
@@ -52,12 +35,12 @@ Status Session::Init(const SessionLimits& limits, Engines engines, const std::ve
   return Status::Ok();
 }
 
-Runtime& Session::js() { return *js_; }
+Runtime& Session::js() { return *node_; }
 PythonRuntime& Session::python() { return *python_; }
 
 std::vector<Runtime*> Session::runtimes() {
   std::vector<Runtime*> started;
-  if (js_ != nullptr) started.push_back(js_);
+  if (node_ != nullptr) started.push_back(node_.get());
   if (python_ != nullptr) started.push_back(python_.get());
   return started;
 }
@@ -67,7 +50,7 @@ Runtime* Session::ForScript(const std::string& path) {
     std::string s(suffix);
     return path.size() >= s.size() && path.compare(path.size() - s.size(), s.size(), s) == 0;
   };
-  if (ends_with(".js") || ends_with(".mjs") || ends_with(".cjs")) return js_;
+  if (ends_with(".js") || ends_with(".mjs") || ends_with(".cjs")) return node_.get();
   if (ends_with(".py")) return python_.get();
   return nullptr;
 }

@@ -1,7 +1,5 @@
-// Session: one process's engines — the shared loop, the JavaScript runtime and PythonRuntime —
-// set up in order and torn down in reverse. Everything that runs scripts goes through one.
-// The JavaScript runtime is Node itself; DUET_JS_ENGINE=v8 still selects the V8Runtime subset
-// it replaced, until that is deleted (issue 19, step 3).
+// Session: one process's engines — the shared loop, NodeRuntime and PythonRuntime — set up in
+// order and torn down in reverse. Everything that runs workloads goes through one.
 #pragma once
 
 #include <cstddef>
@@ -15,8 +13,6 @@
 
 namespace duet {
 
-class V8Runtime;
-class NodeProcess;
 class NodeRuntime;
 class PythonRuntime;
 
@@ -40,14 +36,12 @@ class Session {
   // cannot start. `node_options` are node's own options and V8 flags, for Node's start-up.
   Status Init(const SessionLimits& limits = {}, Engines engines = Engines::kBoth,
               const std::vector<std::string>& node_options = {});
-  // Whether this process's JavaScript runtime is Node (the default) or the V8 subset (DUET_JS_ENGINE=v8).
-  static bool UsesNode();
 
   Loop& loop() { return loop_; }
   Runtime& js();
   PythonRuntime& python();
-  // How long each engine took to become ready in Init (V8: platform, isolate and a first
-  // context; CPython: interpreter and the host helpers), in nanoseconds.
+  // How long each engine took to become ready in Init (Node: its process-wide start-up, the
+  // isolate and its isolate data; CPython: interpreter and the host helpers), in nanoseconds.
   struct ColdStart {
     uint64_t v8_ns = 0;
     uint64_t cpython_ns = 0;
@@ -62,9 +56,7 @@ class Session {
 
  private:
   Loop loop_;  // declared first: destroyed last, after the runtimes that use it
-  std::unique_ptr<V8Runtime> v8_;
   std::unique_ptr<NodeRuntime> node_;
-  Runtime* js_ = nullptr;  // whichever of the two started
   std::unique_ptr<PythonRuntime> python_;
   ColdStart cold_start_;
 };

@@ -1,14 +1,86 @@
 // The 'duet' module and every 'duet:<name>' binding module for Node: the linked binding 'duet'
-// (process._linkedBinding('duet')) holds one object per module of the bindings registry, built
-// by the same glue as V8Runtime's (v8/binding_glue.h); js/exec_main.js serves them to import.
+// (process._linkedBinding('duet')) holds one object per module of the bindings registry, each
+// function made from its one declaration (node/binding_glue.h); js/duet_hooks.js serves them to
+// import. Mirrors host/python/duet_module.cc.
 #include "node/duet_module.h"
 
-#include "v8/binding_glue.h"
-#include "v8/errors.h"
-#include "v8/json_value.h"
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "node/binding_glue.h"
+#include "node/errors.h"
+#include "node/json_value.h"
 
 namespace duet {
 namespace {
+
+// Plugin functions: types known only at run time, converted by the same casters the templates use.
+void PluginCall(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  v8::Isolate* isolate = info.GetIsolate();
+  const BindingFunction& fn = v8glue::FunctionOf(info);
+  const duet_function& c = *fn.plugin;
+  if (info.Length() != static_cast<int>(c.param_count)) {
+    v8glue::Throw(isolate, DUET_TYPE_ERROR, ArgumentCountError(fn, info.Length()));
+    return;
+  }
+  std::vector<duet_value> args(c.param_count);
+  std::vector<v8glue::Arg<std::string>> text(c.param_count);
+  std::vector<v8glue::Arg<BytesView>> bytes(c.param_count);
+  for (uint32_t i = 0; i < c.param_count; ++i) {
+    duet_value& v = args[i];
+    switch (c.param_types[i]) {
+      case DUET_INT64: {
+        v8glue::Arg<int64_t> a;
+        if (!v8glue::ReadArg(info, i, &a)) return;
+        v.as.i64 = a.get();
+        break;
+      }
+      case DUET_DOUBLE: {
+        v8glue::Arg<double> a;
+        if (!v8glue::ReadArg(info, i, &a)) return;
+        v.as.f64 = a.get();
+        break;
+      }
+      case DUET_BOOL: {
+        v8glue::Arg<bool> a;
+        if (!v8glue::ReadArg(info, i, &a)) return;
+        v.as.boolean = a.get();
+        break;
+      }
+      case DUET_STRING:
+        if (!v8glue::ReadArg(info, i, &text[i])) return;
+        v.as.buf = {text[i].get().data(), text[i].get().size()};
+        break;
+      case DUET_BYTES:
+        if (!v8glue::ReadArg(info, i, &bytes[i])) return;
+        v.as.buf = {reinterpret_cast<const char*>(bytes[i].get().data), bytes[i].get().size};
+        break;
+    }
+  }
+  duet_value result{};
+  duet_error error{};
+  if (c.call(args.data(), &result, &error) != 0) {
+    v8glue::Throw(isolate, static_cast<duet_error_kind>(error.kind), fn.name + "(): " + error.message);
+    return;
+  }
+  switch (c.result_type) {
+    case DUET_VOID: return;
+    case DUET_INT64: v8glue::SetReturn(info, result.as.i64); return;
+    case DUET_DOUBLE: v8glue::SetReturn(info, result.as.f64); return;
+    case DUET_BOOL: v8glue::SetReturn(info, result.as.boolean != 0); return;
+  }
+  // Strings and bytes were malloc()ed by the plugin; the host frees them.
+  std::unique_ptr<char, decltype(&std::free)> owned(const_cast<char*>(result.as.buf.data), &std::free);
+  if (c.result_type == DUET_STRING) {
+    v8glue::SetReturn(info, std::string(owned.get(), result.as.buf.size));
+  } else {
+    const auto* data = reinterpret_cast<const uint8_t*>(owned.get());
+    v8glue::SetReturn(info, Bytes(data, data + result.as.buf.size));
+  }
+}
+
 
 // duet.blackhole(x): the value is kept where no optimiser can prove it unused.
 void Blackhole(const v8::FunctionCallbackInfo<v8::Value>& info) {
@@ -39,6 +111,24 @@ void InitDuetBinding(v8::Local<v8::Object> exports, v8::Local<v8::Value>, v8::Lo
 }
 
 }  // namespace
+
+std::vector<std::pair<std::string, v8::Local<v8::Value>>> v8glue::ModuleFunctions(v8::Isolate* isolate,
+                                                                                 v8::Local<v8::Context> context,
+                                                                                 const BindingModule& module) {
+  std::vector<std::pair<std::string, v8::Local<v8::Value>>> functions;
+  for (const BindingFunction& fn : module.functions) {
+    // The slow callback finds its declaration (names for error messages) in `data`.
+    auto tmpl = v8::FunctionTemplate::New(
+        isolate, fn.v8.slow, v8::External::New(isolate, const_cast<BindingFunction*>(&fn)), v8::Local<v8::Signature>(),
+        static_cast<int>(fn.params.size()), v8::ConstructorBehavior::kThrow, v8::SideEffectType::kHasSideEffect,
+        fn.v8.fast != nullptr ? fn.v8.fast() : nullptr);
+    tmpl->SetClassName(v8::String::NewFromUtf8(isolate, fn.name.c_str()).ToLocalChecked());  // the name in stacks
+    functions.emplace_back(fn.name, tmpl->GetFunction(context).ToLocalChecked());
+  }
+  return functions;
+}
+
+V8Entry PluginV8Entry() { return {&PluginCall, nullptr}; }
 
 void AddDuetBinding(node::Environment* env, DuetModuleState* state) {
   node::AddLinkedBinding(env, "duet", &InitDuetBinding, state);

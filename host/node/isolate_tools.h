@@ -1,6 +1,6 @@
-// What duet measures and guards on a V8 isolate, whoever created it (Node's, or V8Runtime's
-// until that subset is deleted): GC pauses and heap figures, the CPU profiler, and the heap
-// limit that fails a script instead of the process. A runtime owns one of each per isolate.
+// What duet measures and guards on Node's V8 isolate: GC pauses and heap figures, the CPU
+// profiler, and the heap limit that fails a script instead of the process. NodeRuntime owns one
+// of each.
 // Mirrors host/python/counters.cc, memory_limit.cc and profiler.cc.
 #pragma once
 

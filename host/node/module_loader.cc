@@ -9,7 +9,7 @@
 #include "node/exec_main.h"
 #include "node/runtime.h"
 #include "node/workload_main.h"
-#include "v8/errors.h"
+#include "node/errors.h"
 
 namespace duet {
 namespace {

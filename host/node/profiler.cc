@@ -9,7 +9,7 @@
 
 #include "node/isolate_tools.h"
 #include "profile/cpu_profile.h"
-#include "v8/errors.h"
+#include "node/errors.h"
 
 namespace duet {
 

@@ -15,8 +15,8 @@
 
 #include "core/clock.h"
 #include "core/text.h"
-#include "v8/errors.h"
-#include "v8/json_value.h"
+#include "node/errors.h"
+#include "node/json_value.h"
 
 namespace duet {
 namespace {

@@ -22,7 +22,7 @@ namespace duet {
 
 // Node's once-per-process state: options parsed, V8 and the platform initialised, OpenSSL,
 // ICU, node's signal handling and stdio set up exactly as the `node` binary sets them up.
-// V8 can be initialised once per process, so a process uses either this or V8Runtime.
+// V8 can be initialised once per process, and so can this.
 class NodeProcess {
  public:
   NodeProcess() = default;

@@ -1,7 +1,7 @@
 // Network pairs on Node: what the harness reads from the state (the port) and serving the
 // loaded workload's sockets while the load generator runs; python/serve.cc mirrors it.
 #include "node/runtime.h"
-#include "v8/json_value.h"
+#include "node/json_value.h"
 
 namespace duet {
 

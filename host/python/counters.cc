@@ -1,6 +1,6 @@
 // CPython's engine counters: collections and pauses per generation (a gc.callbacks hook written
 // in C, so timing it costs no Python frames), allocated-block delta, peak traced memory.
-// Mirrors host/v8/counters.cc.
+// Mirrors host/node/counters.cc.
 #include <map>
 
 #include "core/clock.h"

@@ -1,6 +1,6 @@
 // The `duet` module and its binding submodules for CPython, from the bindings registry
 // (host/bindings) plus the per-runtime names: params, blackhole, runtime. Mirrors
-// host/v8/duet_module.cc.
+// host/node/duet_module.cc.
 #include "python/binding_glue.h"  // Python.h first
 
 #include <cstdlib>

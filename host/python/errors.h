@@ -1,5 +1,5 @@
 // Turns the pending Python exception into a Status that names file:line, with the
-// traceback as detail. The one place Python errors are formatted; mirrors host/v8/errors.h.
+// traceback as detail. The one place Python errors are formatted; mirrors host/node/errors.h.
 #pragma once
 
 #include <string>

@@ -1,7 +1,7 @@
 // The C++ core of duet's asyncio event loop (the `_duet_loop` module): the ready queue, timers,
 // the cross-thread wakeup and uv handles for selectors and TCP, on the host's libuv loop.
 // asyncio's own Python code (host/python/py/duet_asyncio.py) supplies everything else.
-// Mirrors host/v8/node_host.cc, which gives JavaScript the same loop.
+// Node runs its own timers and handles on the same loop (host/node/runtime.cc).
 #pragma once
 
 #include <Python.h>

@@ -1,5 +1,5 @@
 // JSON values in and out of CPython: how params reach a workload and how run()'s result is
-// read back for the cross-runtime comparison. Mirrors host/v8/json_value.h; fuzzed by tests/fuzz.
+// read back for the cross-runtime comparison. Mirrors host/node/json_value.h; fuzzed by tests/fuzz.
 #pragma once
 
 #include "python/ref.h"  // Python.h first

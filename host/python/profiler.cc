@@ -4,7 +4,7 @@
 // folds the frame stack (co_qualname, co_filename, co_firstlineno) into a CpuProfile. Reading
 // frames from the timer thread instead would need the GIL there, which CPython hands over only
 // every switch interval (5 ms); the pending call costs one stack walk. eval_breaker.c makes the
-// main thread notice it. Mirrors host/v8/profiler.cc.
+// main thread notice it. Mirrors host/node/profiler.cc.
 #include <atomic>
 #include <condition_variable>
 #include <map>

@@ -1,5 +1,5 @@
 // PythonRuntime: the embedded CPython interpreter on the shared loop. Each workload is loaded
-// as a fresh module; mirrors V8Runtime (host/v8/runtime.h) file for file.
+// as a fresh module; mirrors NodeRuntime (host/node/runtime.h) file for file.
 // Not thread-safe: lives on the main thread, which holds the GIL.
 #pragma once
 

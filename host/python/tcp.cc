@@ -1,7 +1,7 @@
 // TcpCore: the libuv half of duet's asyncio TCP transport (uv_tcp_t). The hot path lives here
 // (read -> protocol.data_received, write -> uv_try_write, then uv_write for what is left);
 // the rest of asyncio's transport contract is the Python subclass in py/duet_asyncio.py.
-// Mirrors host/v8/tcp.cc, the same for node:net.
+// Node's own net module (tcp_wrap over uv_tcp_t) is its JavaScript counterpart.
 #include "python/event_loop.h"
 
 #include <structmember.h>

@@ -8,7 +8,7 @@
 #include <thread>
 
 #include "core/session.h"
-#include "v8/runtime.h"
+#include "node/runtime.h"
 
 namespace duet {
 namespace {

@@ -2,8 +2,8 @@
 // (v8/json_value.h: params in, results out) and raw bytes for the binding conversions
 // (v8/binding_glue.h). Properties: JSON survives V8 and back; each binding conversion accepts
 // exactly the values of its type and round-trips them. Mirrors python_values_fuzz.cc.
-#include "v8/binding_glue.h"
-#include "v8/json_value.h"
+#include "node/binding_glue.h"
+#include "node/json_value.h"
 #include "node/runtime.h"
 
 #include "fuzz_support.h"

@@ -4,7 +4,7 @@
 
 #include "core/session.h"
 #include "python/runtime.h"
-#include "v8/runtime.h"
+#include "node/runtime.h"
 
 namespace duet {
 namespace {

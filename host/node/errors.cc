@@ -1,5 +1,5 @@
 // V8 error formatting; see errors.h.
-#include "v8/errors.h"
+#include "node/errors.h"
 
 #include <algorithm>
 #include <cctype>

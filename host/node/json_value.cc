@@ -1,7 +1,7 @@
 // JSON values in and out of V8; see json_value.h.
-#include "v8/json_value.h"
+#include "node/json_value.h"
 
-#include "v8/errors.h"
+#include "node/errors.h"
 
 namespace duet::v8rt {
 
