@@ -23,15 +23,9 @@ function makeApp(pool) {
 
 export async function setup(params) {
   const pool = te.makePool(params);
-  const app = makeApp(pool);
-  const server = await new Promise((resolve) => { const s = app.listen(params.port ?? 0, '127.0.0.1', () => resolve(s)); });
-  return { server, pool, port: server.address().port };
+  return te.listenHttp(makeApp(pool), pool, params);
 }
 
-export async function teardown(state) {
-  state.server.closeAllConnections();
-  await new Promise((resolve) => state.server.close(resolve));
-  await state.pool.end();
-}
+export const teardown = te.closeHttp;
 
 if (te.isMain(import.meta.url)) await te.runStandalone(setup, teardown);

@@ -1,7 +1,6 @@
 // TechEmpower's six test types on Node's own http module, no framework: the floor the JavaScript
 // frameworks are measured against. setup() listens and returns the port; standalone:
 // `node node-http.js --port P --db URL`.
-import http from 'node:http';
 import * as te from './techempower.js';
 
 function send(res, status, type, body) {
@@ -25,17 +24,12 @@ async function route(pool, req, res) {
 
 export async function setup(params) {
   const pool = te.makePool(params);
-  const server = http.createServer((req, res) => {
+  const handler = (req, res) => {
     route(pool, req, res).catch((err) => send(res, 500, 'text/plain', String(err)));
-  });
-  await new Promise((resolve) => server.listen(params.port ?? 0, '127.0.0.1', resolve));
-  return { server, pool, port: server.address().port };
+  };
+  return te.listenHttp(handler, pool, params);
 }
 
-export async function teardown(state) {
-  state.server.closeAllConnections();
-  await new Promise((resolve) => state.server.close(resolve));
-  await state.pool.end();
-}
+export const teardown = te.closeHttp;
 
 if (te.isMain(import.meta.url)) await te.runStandalone(setup, teardown);

@@ -2,6 +2,7 @@
 // clamping, the added fortune, sort order, HTML escaping, the batched update), the pg pool and
 // the standalone entry point (`node SERVER.js --port P --db URL`), so the frameworks differ only
 // in their own idiom. Twin of ../py/techempower.py.
+import http from 'node:http';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -93,7 +94,25 @@ export async function fortunes(pool) {
 export function makePool(params) {
   const url = params.db ?? process.env.DATABASE_URL;
   if (!url) throw new Error('no database: pass --db URL or set DATABASE_URL');
-  return new pg.Pool({ connectionString: url, max: params.pool ?? DEFAULT_POOL_SIZE });
+  const pool = new pg.Pool({ connectionString: url, max: params.pool ?? DEFAULT_POOL_SIZE });
+  // An idle connection the database drops (a restart, a crash) is an 'error' event on the pool,
+  // which would end the process unhandled; the next query fails and gets its 500 instead.
+  pool.on('error', (err) => process.stderr.write(`pg pool: ${err.message}\n`));
+  return pool;
+}
+
+// Serves `handler` (a request listener: a plain function, or an Express app, which is one) on
+// node's http server at 127.0.0.1, as app.listen() would; the state setup() returns.
+export async function listenHttp(handler, pool, params) {
+  const server = http.createServer(handler);
+  await new Promise((resolve) => server.listen(params.port ?? 0, '127.0.0.1', resolve));
+  return { server, pool, port: server.address().port };
+}
+
+export async function closeHttp(state) {
+  state.server.closeAllConnections();
+  await new Promise((resolve) => state.server.close(resolve));
+  await state.pool.end();
 }
 
 // --port P (default 0: any free port), --db URL (else $DATABASE_URL), --pool N.

@@ -20,7 +20,10 @@ def configure(params):
         return _app
     name, user, host, port, password = te.url_parts(te.database_url(params))
     settings.configure(
-        DEBUG=False, ALLOWED_HOSTS=["*"], ROOT_URLCONF=__name__, INSTALLED_APPS=[], MIDDLEWARE=[], USE_TZ=False,
+        DEBUG=False, ALLOWED_HOSTS=["*"], ROOT_URLCONF=__name__, INSTALLED_APPS=[], USE_TZ=False,
+        # CommonMiddleware, as in every Django project: it also sets Content-Length, without which
+        # waitress answers chunked and closes the connection.
+        MIDDLEWARE=["django.middleware.common.CommonMiddleware"],
         SECRET_KEY="duet-techempower",  # Django requires one; nothing here is signed
         DATABASES={"default": {"ENGINE": "django.db.backends.postgresql", "NAME": name, "USER": user, "HOST": host,
                                "PORT": port, "PASSWORD": password, "CONN_MAX_AGE": None}},

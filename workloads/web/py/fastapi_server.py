@@ -49,15 +49,10 @@ def make_app(pool):
 
 
 async def setup(params):
-    pool = await te.asyncpg_pool(params)
-    state = await uvicorn_serving.serve(make_app(pool), params)
-    state["pool"] = pool
-    return state
+    return await uvicorn_serving.setup(make_app, params)
 
 
-async def teardown(state):
-    await uvicorn_serving.stop(state)
-    await state["pool"].close()
+teardown = uvicorn_serving.teardown
 
 
 if __name__ == "__main__":

@@ -184,7 +184,7 @@ def serve_wsgi(app, params):
     server = create_server(app, host="127.0.0.1", port=params.get("port", 0), threads=size, ident=SERVER_NAME)
     thread = threading.Thread(target=server.run, name="waitress", daemon=True)
     thread.start()
-    return {"server": server, "thread": thread, "port": server.effective_port}
+    return {"server": server, "thread": thread, "port": int(server.effective_port)}  # waitress gives a str
 
 
 def stop_wsgi(state):

@@ -7,6 +7,8 @@ import socket
 
 import uvicorn
 
+import techempower as te
+
 
 async def serve(app, params):
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -28,3 +30,16 @@ async def serve(app, params):
 async def stop(state):
     state["server"].should_exit = True
     await state["task"]
+
+
+async def setup(make_app, params):
+    """An asyncpg pool, the app over it served by uvicorn: the state a server's setup() returns."""
+    pool = await te.asyncpg_pool(params)
+    state = await serve(make_app(pool), params)
+    state["pool"] = pool
+    return state
+
+
+async def teardown(state):
+    await stop(state)
+    await state["pool"].close()
