@@ -81,7 +81,14 @@ int WebCommands::PgStart() const {
   std::fflush(stdout);
   fmt::print(stderr, "duet: PostgreSQL 15 in {} (pid {}), ready in {:.2f} s{}\n", cluster->directory().string(),
              cluster->pid(), seconds, techempower ? ", TechEmpower's tables loaded" : "");
-  if (techempower) fmt::print(stderr, "duet: as the superuser: {}\n", techempower->admin_url());
+  if (techempower) {
+    fmt::print(stderr, "duet: as the superuser: {}\n", techempower->admin_url());
+    std::unique_ptr<SqlDatabase> admin;
+    nlohmann::json durability;
+    if (PostgresDatabase::Open(techempower->admin_url(), &admin).ok() && ReadDurability(admin.get(), &durability).ok()) {
+      fmt::print(stderr, "duet: durability: {}\n", durability.dump());
+    }
+  }
   fmt::print(stderr, "duet: only this OS user can connect (peer authentication on the socket); Ctrl-C stops it\n");
   while (true) {
     timespec tick{0, 200'000'000};

@@ -54,6 +54,15 @@ Status LoadTechEmpowerTables(SqlDatabase* db, const std::string& grant_to) {
   return Status::Ok();
 }
 
+Status ReadDurability(SqlDatabase* db, nlohmann::json* settings) {
+  SqlRows rows;
+  DUET_RETURN_IF_ERROR(
+      db->Query("SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit')", {}, &rows));
+  *settings = nlohmann::json::object();
+  for (const SqlRow& row : rows) (*settings)[row.Text(0)] = row.Text(1);
+  return Status::Ok();
+}
+
 Status TechEmpowerDb::Start(const TechEmpowerDbOptions& options, std::unique_ptr<TechEmpowerDb>* out) {
   std::unique_ptr<SqlDatabase> db;
   if (!options.pg_url.empty()) {

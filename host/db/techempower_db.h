@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "core/status.h"
 #include "db/private_cluster.h"
 #include "db/sql_database.h"
@@ -29,6 +31,10 @@ const std::vector<FortuneRow>& StandardFortunes();
 // and `fortune`, columns `id`, `randomnumber`, `message`) and fills them, in one transaction.
 // `grant_to`, when not empty, may read both tables and update World.
 Status LoadTechEmpowerTables(SqlDatabase* db, const std::string& grant_to);
+
+// The server settings the database tests' figures depend on, as the server reports them:
+// {"fsync": "on"|"off", "synchronous_commit": "on"|"off"|...}, to be recorded with the results.
+Status ReadDurability(SqlDatabase* db, nlohmann::json* settings);
 
 struct TechEmpowerDbOptions {
   // An existing server's database to load the tables into and hand to the servers as it is;

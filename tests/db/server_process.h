@@ -1,7 +1,7 @@
-// A web server under test as a child process: started through /bin/sh (so a command may carry
-// `env VAR=...`, as the node 18 baseline does), it must print one line `{"port": N}` on stdout
-// within the timeout; stderr goes to a file shown when something fails. SIGTERM at the end,
-// then SIGKILL if it does not exit within two seconds.
+// A web server (or any command) under test as a child process: started through /bin/sh (so a
+// command may carry `env VAR=...`, as the node 18 baseline does), it must print one line on
+// stdout within the timeout (a server: `{"port": N}`); stderr goes to a file shown when something
+// fails. SIGTERM at the end, then SIGKILL if it does not exit within two seconds.
 #pragma once
 
 #include <fcntl.h>
@@ -30,6 +30,17 @@ class ServerProcess {
 
   // Runs `exec COMMAND` in `cwd`; true once the port line arrived (else `error` says why).
   bool Start(const std::string& command, const std::string& cwd, std::chrono::milliseconds timeout, std::string* error) {
+    std::string line;
+    if (!StartForLine(command, cwd, timeout, &line, error)) return false;
+    nlohmann::json doc = nlohmann::json::parse(line, nullptr, false);
+    if (!doc.is_object() || !doc["port"].is_number_integer()) return Fail("not a port line: " + line, error);
+    port_ = doc["port"].get<int>();
+    return true;
+  }
+
+  // The same for any command: true once it printed its first line (without the newline).
+  bool StartForLine(const std::string& command, const std::string& cwd, std::chrono::milliseconds timeout,
+                    std::string* first_line, std::string* error) {
     stderr_path_ = ::testing::TempDir() + "/server-" + std::to_string(getpid()) + "-" + std::to_string(++count_) + ".err";
     int out[2];
     if (pipe2(out, O_CLOEXEC) != 0) return Fail("pipe", error);
@@ -53,13 +64,24 @@ class ServerProcess {
       pollfd p{stdout_fd_, POLLIN, 0};
       char buffer[256];
       ssize_t n = left > 0 && poll(&p, 1, left) == 1 ? read(stdout_fd_, buffer, sizeof buffer) : -1;
-      if (n <= 0) return Fail(left > 0 ? "the server exited before it printed its port" : "no port line in time", error);
+      if (n <= 0) return Fail(left > 0 ? "it exited before it printed a line" : "no line in time", error);
       line.append(buffer, static_cast<size_t>(n));
     }
-    nlohmann::json doc = nlohmann::json::parse(line.substr(0, line.find('\n')), nullptr, false);
-    if (!doc.is_object() || !doc["port"].is_number_integer()) return Fail("not a port line: " + line, error);
-    port_ = doc["port"].get<int>();
+    *first_line = line.substr(0, line.find('\n'));
     return true;
+  }
+
+  // Sends `sig` and waits up to `timeout` for the exit; the wait status, or -1 when it did not exit.
+  int SignalAndWait(int sig, std::chrono::milliseconds timeout) {
+    kill(pid_, sig);
+    int status = 0;
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (waitpid(pid_, &status, WNOHANG) == 0) {
+      if (std::chrono::steady_clock::now() > deadline) return -1;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    pid_ = -1;
+    return status;
   }
 
   int port() const { return port_; }
@@ -71,18 +93,9 @@ class ServerProcess {
   }
 
   void Stop() {
-    if (pid_ > 0) {
-      kill(pid_, SIGTERM);
-      int status = 0;
-      auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
-      while (waitpid(pid_, &status, WNOHANG) == 0) {
-        if (std::chrono::steady_clock::now() > deadline) {
-          kill(-pid_, SIGKILL);
-          waitpid(pid_, &status, 0);
-          break;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-      }
+    if (pid_ > 0 && SignalAndWait(SIGTERM, std::chrono::seconds(2)) == -1) {
+      kill(-pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
       pid_ = -1;
     }
     if (stdout_fd_ >= 0) close(stdout_fd_);

@@ -1,8 +1,10 @@
 // The TechEmpower database (host/db/techempower_db.h) on a real private PostgreSQL 15: the
 // data and the servers' role, --pg-url into an existing server, the failure paths (stale
-// directory, missing binaries, the server killed while in use), and the response checks
-// (host/load/techempower_check.h) failing against a deliberately wrong server.
+// directory, missing binaries, the server killed while in use), the response checks
+// (host/load/techempower_check.h) failing against a deliberately wrong server, and the CLI
+// over both (`duet pg start`, `duet web check`).
 #include <signal.h>
+#include <sys/wait.h>
 
 #include <chrono>
 #include <cstdio>
@@ -61,6 +63,9 @@ TEST(TechEmpowerDbStart, LoadsTheDataAndGivesTheServersARoleOfLesserRights) {
     EXPECT_EQ(rows[i].Int(0), StandardFortunes()[i].id);
     EXPECT_EQ(rows[i].Text(1), StandardFortunes()[i].message);
   }
+  nlohmann::json durability;
+  ASSERT_TRUE(ReadDurability(app.get(), &durability).ok());
+  EXPECT_EQ(durability, (nlohmann::json{{"fsync", "off"}, {"synchronous_commit", "on"}}));
   // The servers' role reads and updates, and no more.
   EXPECT_TRUE(app->Exec("UPDATE world SET randomnumber = 1 WHERE id = 1").ok());
   Status denied = app->Exec("DELETE FROM fortune");
@@ -168,6 +173,49 @@ TEST(TechEmpowerDbStart, AServerKilledMidRunIsAClearError) {
   std::filesystem::path directory = db->cluster()->directory();
   db->Stop();
   EXPECT_FALSE(std::filesystem::exists(directory)) << "the directory is removed after a crash too";
+}
+
+// `duet pg start --techempower` as a developer runs it: the URL on stdout, a database that
+// answers, and on Ctrl-C (SIGINT) a clean stop with the directory gone.
+TEST(DuetPgStart, PrintsTheUrlKeepsTheServerUntilInterruptedThenRemovesIt) {
+  ServerProcess duet;
+  std::string url, error;
+  ASSERT_TRUE(duet.StartForLine(std::string(DUET_BINARY) + " pg start --techempower", "/", std::chrono::seconds(60), &url,
+                                &error))
+      << error;
+  std::unique_ptr<SqlDatabase> app;
+  ASSERT_TRUE(PostgresDatabase::Open(url, &app).ok()) << url;
+  SqlRows rows;
+  ASSERT_TRUE(app->Query("SELECT count(*) FROM world", {}, &rows).ok());
+  EXPECT_EQ(rows[0].Int(0), 10000);
+  app.reset();
+  int status = duet.SignalAndWait(SIGINT, std::chrono::seconds(20));
+  ASSERT_TRUE(WIFEXITED(status)) << "duet pg start did not stop on SIGINT; stderr:\n" << duet.Stderr();
+  EXPECT_EQ(WEXITSTATUS(status), 0) << duet.Stderr();
+  EXPECT_TRUE(Contains(duet.Stderr(), "stopped and removed"));
+  std::string directory = url.substr(url.find("host=") + 5);
+  directory = directory.substr(0, directory.find('&'));
+  EXPECT_FALSE(std::filesystem::exists(directory)) << directory;
+}
+
+// `duet web check` exits 1 and names what is wrong, line by line.
+TEST(DuetWebCheck, ExitsOneAndNamesTheFailuresOfAWrongServer) {
+  ServerProcess server;
+  std::string error;
+  ASSERT_TRUE(server.Start(std::string("/usr/bin/python3 ") + DUET_TEST_FIXTURES "/web/wrong_server.py", "/",
+                           std::chrono::seconds(10), &error))
+      << error;
+  std::string command = std::string(DUET_BINARY) + " web check --repeat 1 --port " + std::to_string(server.port());
+  FILE* pipe = popen(command.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string output;
+  char buffer[4096];
+  for (size_t n; (n = fread(buffer, 1, sizeof buffer, pipe)) > 0;) output.append(buffer, n);
+  int status = pclose(pipe);
+  EXPECT_EQ(WEXITSTATUS(status), 1) << output;
+  EXPECT_TRUE(Contains(output, "/json                        ok"));
+  EXPECT_TRUE(Contains(output, "/fortunes                    the fortunes page differs"));
+  EXPECT_TRUE(Contains(output, "/queries?queries=501         expected an array of 500 worlds"));
 }
 
 }  // namespace
