@@ -18,6 +18,7 @@
 #include "bindings/plugin.h"
 #include "cli/bundled_files.h"
 #include "cli/queue_commands.h"
+#include "cli/web_commands.h"
 #include "cli/report_commands.h"
 #include "core/environment.h"
 #include "core/session.h"
@@ -490,6 +491,7 @@ int main(int argc, char** argv) {
 
   ReportCommands report_commands(app);
   QueueCommands queue_commands(app);
+  WebCommands web_commands(app);
 
   CLI::App* list = app.add_subcommand("list", "list the workloads `run` would measure");
   add_selection(list);
@@ -529,6 +531,7 @@ int main(int argc, char** argv) {
   if (claims->parsed()) return CommandClaims(engine, options, claims_options, command_line);
   if (auto code = report_commands.Dispatch()) return *code;
   if (auto code = queue_commands.Dispatch()) return *code;
+  if (auto code = web_commands.Dispatch()) return *code;
   if (list->parsed()) return CommandList(options);
   if (exec->parsed()) return CommandExec(engine, script, exec->remaining(), command_line[0]);
   if (load->parsed()) return CommandLoad(load_options);

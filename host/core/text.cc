@@ -78,4 +78,15 @@ std::string SignalName(int sig) {
   return "SIG" + (abbrev ? std::string(abbrev) : std::to_string(sig)) + " (" + (text ? text : "unknown signal") + ")";
 }
 
+std::string AsciiLower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : static_cast<char>(c); });
+  return text;
+}
+
+std::string TrimBlanks(std::string_view text) {
+  size_t begin = text.find_first_not_of(" \t"), end = text.find_last_not_of(" \t");
+  return begin == std::string_view::npos ? "" : std::string(text.substr(begin, end - begin + 1));
+}
+
 }  // namespace duet

@@ -1,5 +1,6 @@
 // Text helpers for messages: where a byte offset falls in a file (line:column), whether a source
-// is valid UTF-8, so a broken file is reported by its place; a signal's name; a count with its noun.
+// is valid UTF-8, so a broken file is reported by its place; a signal's name; a count with its noun;
+// ASCII case folding and trimming for protocol text (HTTP header names and values).
 #pragma once
 
 #include <cstddef>
@@ -33,5 +34,10 @@ std::string SignalName(int sig);
 // "1 function", "3 functions", "0 pauses": `count` and `noun`, plural unless the count is one.
 // For nouns whose plural adds "s" (or "es" after s, x, ch, sh).
 std::string Counted(long long count, std::string_view noun);
+
+// `text` with ASCII letters lowercased (HTTP header names and media types are case-insensitive).
+std::string AsciiLower(std::string text);
+// `text` without leading and trailing spaces and tabs (HTTP's optional whitespace).
+std::string TrimBlanks(std::string_view text);
 
 }  // namespace duet

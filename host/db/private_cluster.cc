@@ -78,6 +78,9 @@ Status Spawn(const std::vector<std::string>& argv, const ServerUser& user, const
     if (null >= 0) dup2(null, STDIN_FILENO);
     close_range(3, ~0U, 0);
     setpgid(0, 0);  // the terminal's Ctrl-C goes to duet, which shuts the server down in order
+    sigset_t none;  // signals duet blocks to wait for them (`duet pg start`) must reach the server
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
     auto fail = [](const char* what) {
       const char* text = strerror(errno);
       [[maybe_unused]] ssize_t w = write(STDERR_FILENO, what, strlen(what));
@@ -155,11 +158,33 @@ Status MakeDirectory(const PrivateClusterOptions& options, std::filesystem::path
   return Status::Ok();
 }
 
+// Peer authentication through a map: this OS user may log in as its own role (initdb named the
+// superuser after it) and as each of `roles`. Written after initdb, owned by the server's user.
+Status WritePeerMap(const std::filesystem::path& data, const std::string& os_user,
+                    const std::vector<std::string>& roles, const ServerUser& user) {
+  std::string ident = "duet " + os_user + " " + os_user + "\n";
+  for (const std::string& role : roles) ident += "duet " + os_user + " " + role + "\n";
+  // Only the Unix socket is ever open (listen_addresses=''); TCP stays rejected all the same.
+  const std::pair<const char*, std::string> files[] = {
+      {"pg_ident.conf", ident}, {"pg_hba.conf", "local all all peer map=duet\nhost all all all reject\n"}};
+  for (const auto& [name, text] : files) {
+    std::filesystem::path path = data / name;
+    std::ofstream out(path, std::ios::trunc);
+    out << text;
+    out.close();
+    if (!out) return Status::Error(ErrnoText("PostgreSQL: cannot write " + path.string()));
+    if (user.switch_user && chown(path.c_str(), user.uid, user.gid) != 0) {
+      return Status::Error(ErrnoText("PostgreSQL: cannot give " + path.string() + " to the postgres user"));
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
-std::string PrivateCluster::UrlFor(const std::string& database) const {
+std::string PrivateCluster::UrlFor(const std::string& database, const std::string& role) const {
   return "postgresql:///" + PercentEncode(database) + "?host=" + PercentEncode(directory_.string()) +
-         "&user=" + PercentEncode(role_);
+         "&user=" + PercentEncode(role.empty() ? role_ : role);
 }
 
 std::string PrivateCluster::LogTail(size_t max_bytes) const { return Tail(directory_ / "server.log", max_bytes); }
@@ -204,6 +229,10 @@ Status PrivateCluster::Start(const PrivateClusterOptions& options, std::unique_p
                          ":\n" + Tail(initdb_log, 2000));
   }
 
+  if (!options.peer_roles.empty()) {
+    DUET_RETURN_IF_ERROR(WritePeerMap(data, cluster->role_, options.peer_roles, user));
+  }
+
   std::vector<std::string> argv = {(options.bin_dir / "postgres").string(), "-D", data.string(), "-k",
                                    directory.string(), "-c", "listen_addresses="};
   for (const std::string& setting : options.settings) argv.insert(argv.end(), {"-c", setting});
@@ -223,6 +252,15 @@ Status PrivateCluster::Start(const PrivateClusterOptions& options, std::unique_p
   }
   *out = std::move(cluster);
   return Status::Ok();
+}
+
+Status PrivateCluster::CheckRunning() {
+  if (pid_ <= 0) return Status::Error("PostgreSQL: the server is stopped");
+  int status = 0;
+  if (waitpid(pid_, &status, WNOHANG) != pid_) return Status::Ok();
+  pid_ = -1;
+  return Status::Error("PostgreSQL: the server exited while in use (" + DescribeExit(status) + "); its log ends:\n" +
+                       LogTail(800));
 }
 
 Status PrivateCluster::Stop() {

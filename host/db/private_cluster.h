@@ -27,6 +27,10 @@ struct PrivateClusterOptions {
   std::chrono::milliseconds stop_timeout{10'000};
   // Extra server settings, "name=value" each (passed as `-c name=value`).
   std::vector<std::string> settings;
+  // Further roles this OS user may log in as over peer authentication (a pg_ident.conf map), so
+  // an application can connect with a role of lesser rights, as TechEmpower's benchmarkdbuser.
+  // Creating the roles is the caller's business.
+  std::vector<std::string> peer_roles;
 };
 
 class PrivateCluster {
@@ -44,12 +48,17 @@ class PrivateCluster {
   // connections. On failure nothing is left behind and the error names the cause.
   static Status Start(const PrivateClusterOptions& options, std::unique_ptr<PrivateCluster>* out);
 
+  // OK while the server runs; once it has exited (killed, crashed), an error saying how, with
+  // the end of its log, so a run that loses its database says why.
+  Status CheckRunning();
+
   // Fast shutdown, then immediate, then SIGKILL, each bounded; removes the directory. Idempotent.
   Status Stop();
 
   // A libpq URL for the `postgres` database as the superuser role named after this OS user.
   std::string Url() const { return UrlFor("postgres"); }
-  std::string UrlFor(const std::string& database) const;
+  // The same for `database`, as `role` (empty: the superuser; others need peer_roles).
+  std::string UrlFor(const std::string& database, const std::string& role = "") const;
   const std::filesystem::path& directory() const { return directory_; }
   const std::string& role() const { return role_; }
   pid_t pid() const { return pid_; }

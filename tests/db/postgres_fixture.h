@@ -12,6 +12,7 @@
 
 #include "db/postgres_database.h"
 #include "db/private_cluster.h"
+#include "db/techempower_db.h"
 
 namespace duet::testing {
 
@@ -45,6 +46,32 @@ class PostgresTest : public ::testing::Test {
   }
 
   static inline std::unique_ptr<PrivateCluster> cluster_;
+  static inline std::string start_error_;
+};
+
+// One private cluster per suite holding TechEmpower's database (techempower_db.h), and a
+// connection to it as the superuser for the tests' own reads.
+class TechEmpowerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    TechEmpowerDbOptions options;
+    options.cluster.settings = {"fsync=off", "synchronous_commit=off"};
+    Status started = TechEmpowerDb::Start(options, &db_);
+    if (started.ok()) started = PostgresDatabase::Open(db_->admin_url(), &admin_);
+    if (!started.ok()) {
+      start_error_ = started.ToString();
+      db_.reset();
+    }
+  }
+  static void TearDownTestSuite() {
+    admin_.reset();
+    db_.reset();
+  }
+
+  void SetUp() override { ASSERT_NE(db_, nullptr) << "the TechEmpower database did not start: " << start_error_; }
+
+  static inline std::unique_ptr<TechEmpowerDb> db_;
+  static inline std::unique_ptr<SqlDatabase> admin_;
   static inline std::string start_error_;
 };
 

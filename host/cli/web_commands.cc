@@ -1,0 +1,123 @@
+// The `pg` and `web` commands; see web_commands.h. `pg start` prints the URL the servers use on
+// stdout (one line, for scripts) and the rest on stderr, then waits for SIGINT/SIGTERM while
+// watching the server, so a cluster that dies is reported rather than silently gone.
+#include "cli/web_commands.h"
+
+#include <signal.h>
+
+#include <chrono>
+
+#include <fmt/format.h>
+
+#include "cli/options.h"
+#include "db/postgres_database.h"
+#include "db/techempower_db.h"
+#include "load/techempower_check.h"
+
+namespace duet {
+namespace {
+
+int Fail(const Status& status) {
+  fmt::print(stderr, "duet: {}\n", status.ToString());
+  return 1;
+}
+
+}  // namespace
+
+WebCommands::WebCommands(CLI::App& app) {
+  CLI::App* pg = app.add_subcommand("pg", "a private PostgreSQL 15 for development (see `duet pg start --help`)");
+  pg->require_subcommand(1);
+  pg_start_ = pg->add_subcommand(
+      "start", "start a private PostgreSQL 15 that only this OS user can reach (Unix socket, peer authentication), "
+               "print its URL and keep it until Ctrl-C; then stop it and remove its directory");
+  pg_start_->add_flag("--techempower", techempower_,
+                      "load TechEmpower's World and Fortune tables (database hello_world, role benchmarkdbuser) and "
+                      "print the URL the web servers connect with");
+  pg_start_->add_option("--pg-url", pg_url_,
+                        "with --techempower: load the tables into this existing database instead, print it and exit");
+  pg_start_->add_option("--dir", directory_, "the cluster's directory, which must not exist (default: a new one in $TMPDIR)");
+
+  web_check_ = app.add_subcommand(
+      "web", "web servers of TechEmpower's test types (workloads/web)")->require_subcommand(1)->add_subcommand(
+      "check", "check a running server's answers to all six TechEmpower test types as their verifier does");
+  web_check_->add_option("--port", port_, "the server's port on 127.0.0.1")->required()->check(WholeNumber(1, 65535));
+  web_check_->add_option("--db", db_url_,
+                         "the server's database, read to check fortunes and that updates are stored (without it: "
+                         "fortunes against the standard rows, updates for shape only)");
+  web_check_->add_option("--repeat", repeat_, "requests per target (default: 2)")->check(WholeNumber(1, 1000));
+}
+
+std::optional<int> WebCommands::Dispatch() const {
+  if (pg_start_->parsed()) return PgStart();
+  if (web_check_->parsed()) return WebCheck();
+  return std::nullopt;
+}
+
+int WebCommands::PgStart() const {
+  if (!pg_url_.empty() && !techempower_) return Fail(Status::Error("--pg-url needs --techempower"));
+  // Blocked before the server starts so Ctrl-C during start-up is taken in order after it.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  auto started = std::chrono::steady_clock::now();
+  TechEmpowerDbOptions options;
+  options.pg_url = pg_url_;
+  options.cluster.directory = directory_;
+  std::unique_ptr<TechEmpowerDb> techempower;
+  std::unique_ptr<PrivateCluster> plain;
+  Status status = techempower_ ? TechEmpowerDb::Start(options, &techempower) : PrivateCluster::Start(options.cluster, &plain);
+  if (!status.ok()) return Fail(status);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  PrivateCluster* cluster = techempower ? techempower->cluster() : plain.get();
+  if (cluster == nullptr) {  // --pg-url: loaded, nothing to keep running
+    fmt::print("{}\n", techempower->app_url());
+    fmt::print(stderr, "duet: TechEmpower's tables loaded in {:.2f} s\n", seconds);
+    return 0;
+  }
+  fmt::print("{}\n", techempower ? techempower->app_url() : cluster->Url());
+  std::fflush(stdout);
+  fmt::print(stderr, "duet: PostgreSQL 15 in {} (pid {}), ready in {:.2f} s{}\n", cluster->directory().string(),
+             cluster->pid(), seconds, techempower ? ", TechEmpower's tables loaded" : "");
+  if (techempower) {
+    fmt::print(stderr, "duet: as the superuser: {}\n", techempower->admin_url());
+    std::unique_ptr<SqlDatabase> admin;
+    nlohmann::json durability;
+    if (PostgresDatabase::Open(techempower->admin_url(), &admin).ok() && ReadDurability(admin.get(), &durability).ok()) {
+      fmt::print(stderr, "duet: durability: {}\n", durability.dump());
+    }
+  }
+  fmt::print(stderr, "duet: only this OS user can connect (peer authentication on the socket); Ctrl-C stops it\n");
+  while (true) {
+    timespec tick{0, 200'000'000};
+    if (sigtimedwait(&stop_signals, nullptr, &tick) > 0) break;
+    if (Status running = cluster->CheckRunning(); !running.ok()) {
+      cluster->Stop();
+      return Fail(running);
+    }
+  }
+  Status stopped = cluster->Stop();
+  if (!stopped.ok()) return Fail(stopped);
+  fmt::print(stderr, "duet: stopped and removed\n");
+  return 0;
+}
+
+int WebCommands::WebCheck() const {
+  std::unique_ptr<SqlDatabase> db;
+  if (!db_url_.empty()) {
+    if (Status opened = PostgresDatabase::Open(db_url_, &db); !opened.ok()) return Fail(opened);
+  }
+  TechEmpowerCheckOptions options;
+  options.db = db.get();
+  options.repeat = repeat_;
+  int failed = 0;
+  for (const TechEmpowerCheck& check : CheckTechEmpowerServer(port_, options)) {
+    failed += !check.status.ok();
+    fmt::print("{:<10} {:<28} {}\n", check.test, check.target, check.status.ok() ? "ok" : check.status.ToString());
+  }
+  return failed == 0 ? 0 : 1;
+}
+
+}  // namespace duet
