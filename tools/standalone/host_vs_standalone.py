@@ -44,16 +44,18 @@ def parse_args(argv):
 
 
 def node_command(opts):
-    """(argv prefix, extra environment) for the node to compare against."""
+    """(argv prefix, extra environment) for the node to compare against, with the one V8 flag
+    duet's Node adds (host/node/runtime.cc), so both sides run with the same V8 flags."""
     node = opts.node or (LIBNODE_NODE if os.path.exists(LIBNODE_NODE) else shutil.which("node"))
     if node is None:
         sys.exit("host_vs_standalone: no node found; pass --node")
+    node = [node, "--turbo-fast-api-calls"]
     # An unpacked Debian node (PREFIX/bin/node) finds its libnode.so only through LD_LIBRARY_PATH.
-    lib = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(node))), "lib/x86_64-linux-gnu")
+    lib = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(node[0]))), "lib/x86_64-linux-gnu")
     if not os.path.exists(os.path.join(lib, "libnode.so.108")) or lib == "/usr/lib/x86_64-linux-gnu":
-        return [node], {}
+        return node, {}
     library_path = os.pathsep.join(p for p in [lib, os.environ.get("LD_LIBRARY_PATH")] if p)
-    return [node], {"LD_LIBRARY_PATH": library_path}
+    return node, {"LD_LIBRARY_PATH": library_path}
 
 
 def common_flags(opts):
