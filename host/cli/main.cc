@@ -109,8 +109,13 @@ Status SelectWorkloads(const std::vector<std::string>& paths, const std::string&
   } catch (const std::regex_error& e) {
     return Status::Error("--filter: invalid regular expression '" + filter + "': " + e.what());
   }
+  std::vector<std::filesystem::path> named;
+  for (const auto& root : WorkloadRoots(paths)) named.push_back(std::filesystem::weakly_canonical(root));
   for (auto& pair : all) {
-    if (std::regex_search(pair.id(), re)) selected->push_back(std::move(pair));
+    // A pair whose JS twin needs Node runs only when its own folder is named (WorkloadPair::js_needs_node).
+    bool wanted = pair.js_needs_node.empty() ||
+                  std::find(named.begin(), named.end(), std::filesystem::weakly_canonical(pair.dir)) != named.end();
+    if (wanted && std::regex_search(pair.id(), re)) selected->push_back(std::move(pair));
   }
   return Status::Ok();
 }
@@ -191,6 +196,8 @@ bool MeasurePairs(const EngineOptions& engine, const std::vector<WorkloadPair>& 
     fmt::print(stderr, "{} {} ({};{} samples)\n", prefix,
                result.failed() ? "FAILED: " + result.error.ToString() : "done", result.plan.Describe(), samples);
     results.push_back(std::move(result));
+    // Which BLAS numpy loaded is known only once a workload has imported it.
+    record.environment["blas"] = LoadedBlas();
     // Written after every workload, so a crash later loses nothing measured before it.
     WriteExports(options, record, results);
   }
