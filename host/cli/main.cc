@@ -268,7 +268,9 @@ struct ClaimsOptions {
   std::string filter;       // claim ids
   std::string from;         // judge this run instead of measuring
   std::string json_path;    // the verdicts (and the run) as JSON
+  std::string html_path;    // the shareable page
 };
+
 
 // `duet claims`: measures the workloads behind each selected claim (with the claim's parameter
 // overrides) in one session, then prints each claim's verdict with its numbers.
@@ -336,6 +338,15 @@ int CommandClaims(const EngineOptions& engine, const RunOptions& options, const 
     out["run"] = RunJson(record, results);
     Status written = WriteJsonFile(claims_options.json_path, out);
     if (!written.ok()) fmt::print(stderr, "duet: {}\n", written.ToString());
+  }
+  if (!claims_options.html_path.empty()) {
+    std::vector<WorkloadPair> pairs;
+    Status written = DiscoverWorkloads(WorkloadRoots(options.paths), &pairs);
+    if (written.ok()) written = WriteClaimsPage(claims_options.html_path, path, verdicts, record, options.size, pairs);
+    if (!written.ok()) {
+      fmt::print(stderr, "duet: {}\n", written.ToString());
+      return 1;
+    }
   }
   for (const auto& r : results) {
     if (r.failed()) return 1;
@@ -488,6 +499,7 @@ int main(int argc, char** argv) {
       ->check(WholeNumber(0, LLONG_MAX, "auto"));
   AddRobustnessOptions(claims, &options, /*isolation=*/false);
   claims->add_option("--json", claims_options.json_path, "also write the verdicts and the run as JSON to FILE ('-' for stdout)");
+  claims->add_option("--html", claims_options.html_path, "also write a self-contained page of the verdicts, charts and code to FILE");
   AddHistoryOptions(claims, &options.history, true);
 
   ReportCommands report_commands(app);
