@@ -76,7 +76,8 @@ struct Measurement {
   std::string workload;
   nlohmann::json params;
 };
-// Every distinct measurement the claims need, in claims order.
+// Every distinct measurement the claims need: those of resident memory first, then the rest in
+// claims order; pending evidence needs none.
 std::vector<Measurement> MeasurementsFor(const std::vector<ClaimSpec>& claims);
 
 struct EvidenceResult {
