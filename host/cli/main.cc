@@ -116,8 +116,13 @@ Status SelectWorkloads(const std::vector<std::string>& paths, const std::string&
   } catch (const std::regex_error& e) {
     return Status::Error("--filter: invalid regular expression '" + filter + "': " + e.what());
   }
+  std::vector<std::filesystem::path> named;
+  for (const auto& root : WorkloadRoots(paths)) named.push_back(std::filesystem::weakly_canonical(root));
   for (auto& pair : all) {
-    if (std::regex_search(pair.id(), re)) selected->push_back(std::move(pair));
+    // A pair whose JS twin needs Node runs only when its own folder is named (WorkloadPair::js_needs_node).
+    bool wanted = pair.js_needs_node.empty() ||
+                  std::find(named.begin(), named.end(), std::filesystem::weakly_canonical(pair.dir)) != named.end();
+    if (wanted && std::regex_search(pair.id(), re)) selected->push_back(std::move(pair));
   }
   return Status::Ok();
 }
@@ -198,6 +203,8 @@ bool MeasurePairs(const EngineOptions& engine, const std::vector<WorkloadPair>& 
     fmt::print(stderr, "{} {} ({};{} samples)\n", prefix,
                result.failed() ? "FAILED: " + result.error.ToString() : "done", result.plan.Describe(), samples);
     results.push_back(std::move(result));
+    // Which BLAS numpy loaded is known only once a workload has imported it.
+    record.environment["blas"] = LoadedBlas();
     // Written after every workload, so a crash later loses nothing measured before it.
     WriteExports(options, record, results);
   }
@@ -268,7 +275,9 @@ struct ClaimsOptions {
   std::string filter;       // claim ids
   std::string from;         // judge this run instead of measuring
   std::string json_path;    // the verdicts (and the run) as JSON
+  std::string html_path;    // the shareable page
 };
+
 
 // `duet claims`: measures the workloads behind each selected claim (with the claim's parameter
 // overrides) in one session, then prints each claim's verdict with its numbers.
@@ -336,6 +345,15 @@ int CommandClaims(const EngineOptions& engine, const RunOptions& options, const 
     out["run"] = RunJson(record, results);
     Status written = WriteJsonFile(claims_options.json_path, out);
     if (!written.ok()) fmt::print(stderr, "duet: {}\n", written.ToString());
+  }
+  if (!claims_options.html_path.empty()) {
+    std::vector<WorkloadPair> pairs;
+    Status written = DiscoverWorkloads(WorkloadRoots(options.paths), &pairs);
+    if (written.ok()) written = WriteClaimsPage(claims_options.html_path, path, verdicts, record, options.size, pairs);
+    if (!written.ok()) {
+      fmt::print(stderr, "duet: {}\n", written.ToString());
+      return 1;
+    }
   }
   for (const auto& r : results) {
     if (r.failed()) return 1;
@@ -487,6 +505,7 @@ int main(int argc, char** argv) {
       ->check(WholeNumber(0, LLONG_MAX, "auto"));
   AddRobustnessOptions(claims, &options, /*isolation=*/false);
   claims->add_option("--json", claims_options.json_path, "also write the verdicts and the run as JSON to FILE ('-' for stdout)");
+  claims->add_option("--html", claims_options.html_path, "also write a self-contained page of the verdicts, charts and code to FILE");
   AddHistoryOptions(claims, &options.history, true);
 
   ReportCommands report_commands(app);

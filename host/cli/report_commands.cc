@@ -7,11 +7,14 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "cli/bundled_files.h"
 #include "cli/options.h"
 #include "core/environment.h"
 #include "report/claims.h"
+#include "report/claims_page.h"
 #include "report/compare.h"
 #include "report/gbench.h"
 #include "report/history.h"
@@ -109,6 +112,41 @@ Status LoadRun(const std::string& which, const HistoryOptions& options, nlohmann
   }
   *title = fmt::format("history run {}", id);
   return history->Load(id, run);
+}
+
+namespace {
+
+// The text of a file, or empty: the claims page embeds each workload's code when it can read it.
+std::string SlurpOrEmpty(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+// `duet claims --html FILE`: the verdicts, the untestable claims, the machine and the code of
+// every workload the claims name.
+Status WriteClaimsPage(const std::string& path, const std::string& claims_path, const std::vector<ClaimVerdict>& verdicts,
+                       const SessionRecord& record, const std::string& size, const std::vector<WorkloadPair>& pairs) {
+  ClaimsPageInput page{verdicts, {}, record, size, {}};
+  // A recorded run (--from) says its size in the command line it was measured with.
+  const nlohmann::json words = record.environment.value("command_line", nlohmann::json::array());
+  for (size_t i = 0; page.size.empty() && i + 1 < words.size(); ++i) {
+    if (words[i] == "--size" && words[i + 1].is_string()) page.size = words[i + 1].get<std::string>();
+  }
+  std::vector<ClaimSpec> ignored;
+  DUET_RETURN_IF_ERROR(LoadClaims(claims_path, &ignored, &page.untestable));
+  for (const auto& v : verdicts) {
+    for (const auto& e : v.evidence) {
+      auto pair = std::find_if(pairs.begin(), pairs.end(), [&](const WorkloadPair& p) { return p.id() == e.spec.workload; });
+      if (pair == pairs.end() || page.code.count(e.spec.workload)) continue;
+      page.code[e.spec.workload] = {pair->js.filename().string(), SlurpOrEmpty(pair->js), pair->py.filename().string(),
+                                    SlurpOrEmpty(pair->py)};
+    }
+  }
+  return WriteFileAtomically(path, ClaimsPage(page));
 }
 
 std::string DefaultClaimsPath() { return (BundledWorkloads() / "claims.json").string(); }

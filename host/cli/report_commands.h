@@ -9,7 +9,10 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "bench/workload_pair.h"
 #include "core/status.h"
+#include "report/claims.h"
+#include "report/json_report.h"
 
 namespace duet {
 
@@ -30,6 +33,10 @@ void RecordRun(const HistoryOptions& options, const nlohmann::json& run);
 Status LoadRun(const std::string& which, const HistoryOptions& options, nlohmann::json* run, std::string* title);
 // The bundled suite's claims file: workloads/claims.json beside the bundled workloads.
 std::string DefaultClaimsPath();
+// `duet claims --html FILE`: the verdicts, the untestable claims of `claims_path`, the machine,
+// and the code of every workload in `pairs` the claims name.
+Status WriteClaimsPage(const std::string& path, const std::string& claims_path, const std::vector<ClaimVerdict>& verdicts,
+                       const SessionRecord& record, const std::string& size, const std::vector<WorkloadPair>& pairs);
 
 // Registers report, history and compare on `app`; Dispatch runs whichever was parsed.
 class ReportCommands {

@@ -1,6 +1,7 @@
 // Reads the machine (CPU model, cores, governor, kernel) and the versions of everything measured.
 #include "core/environment.h"
 
+#include <dlfcn.h>
 #include <sys/utsname.h>
 #include <uv.h>
 
@@ -67,7 +68,49 @@ uint64_t Fnv1a64(std::string_view text) {
   return hash;
 }
 
+// The library's kind from its file name; Debian's alternatives put OpenBLAS's libblas.so.3 under
+// openblas-pthread/ (or openblas-openmp/), the reference BLAS under blas/.
+std::string BlasKind(const std::string& path) {
+  if (path.find("openblas") != std::string::npos) return "openblas";
+  if (path.find("blis") != std::string::npos) return "blis";
+  if (path.find("mkl") != std::string::npos) return "mkl";
+  if (path.find("/blas/") != std::string::npos || path.find("libblas.so") != std::string::npos) return "reference";
+  return "other";
+}
+
 }  // namespace
+
+nlohmann::json LoadedBlas() {
+  std::ifstream maps("/proc/self/maps");
+  std::string blas, openblas;
+  for (std::string line; std::getline(maps, line);) {
+    size_t slash = line.find('/');
+    if (slash == std::string::npos) continue;
+    std::string path = line.substr(slash);
+    std::string file = path.substr(path.rfind('/') + 1);
+    if (file.rfind("libopenblas", 0) == 0) openblas = path;
+    if (blas.empty() && (file.rfind("libblas", 0) == 0 || file.rfind("libcblas", 0) == 0 || file.rfind("libmkl_rt", 0) == 0 ||
+                         file.rfind("libblis", 0) == 0)) {
+      blas = path;
+    }
+  }
+  if (blas.empty() && openblas.empty()) return nullptr;
+  std::string library = openblas.empty() ? blas : openblas;
+  nlohmann::json out = {{"library", BlasKind(blas.empty() ? openblas : blas)}, {"path", library}};
+  if (!openblas.empty()) {
+    // RTLD_NOLOAD: only a handle on the copy numpy already loaded, never a second load.
+    if (void* handle = dlopen(openblas.c_str(), RTLD_LAZY | RTLD_NOLOAD)) {
+      using Text = char* (*)();
+      if (auto core = reinterpret_cast<Text>(dlsym(handle, "openblas_get_corename"))) out["core"] = core();
+      if (auto config = reinterpret_cast<Text>(dlsym(handle, "openblas_get_config"))) out["config"] = config();
+      if (auto threads = reinterpret_cast<int (*)()>(dlsym(handle, "openblas_get_num_threads"))) out["threads"] = threads();
+      dlclose(handle);
+    }
+    const char* forced = std::getenv("OPENBLAS_CORETYPE");
+    out["coretype_env"] = forced ? nlohmann::json(forced) : nlohmann::json(nullptr);
+  }
+  return out;
+}
 
 std::string MachineFingerprint(const nlohmann::json& environment) {
   nlohmann::json machine = environment.is_object() ? environment.value("machine", nlohmann::json::object())

@@ -11,10 +11,11 @@ namespace {
 
 const char* const kQuantities[] = {"cpython_over_v8", "setup_rss_cpython_over_v8", "scaling"};
 
-// Reads one evidence entry: a workload id, or an object whose fields override the claim's defaults.
-Status ReadEvidence(const nlohmann::json& claim, const nlohmann::json& entry, EvidenceSpec* e) {
-  nlohmann::json merged = claim;
-  merged.erase("workloads");
+// Reads one evidence entry: a workload id, or an object whose fields override the defaults (the
+// claim's fields, then the condition's).
+Status ReadEvidence(const nlohmann::json& defaults, const nlohmann::json& entry, EvidenceSpec* e) {
+  nlohmann::json merged = defaults;
+  for (const char* key : {"workloads", "conditions", "sources", "label", "pending", "id"}) merged.erase(key);
   if (entry.is_string()) {
     merged["workload"] = entry;
   } else if (entry.is_object()) {
@@ -36,6 +37,7 @@ Status ReadEvidence(const nlohmann::json& claim, const nlohmann::json& entry, Ev
   e->runtime = merged.value("runtime", "");
   e->params = merged.value("params", nlohmann::json::object());
   e->baseline_params = merged.value("baseline_params", nlohmann::json());
+  e->pending = merged.value("pending", "");
   if (e->quantity == "scaling" && (e->runtime.empty() || !e->baseline_params.is_object())) {
     return Status::Error("quantity \"scaling\" needs \"runtime\" and \"baseline_params\"");
   }
@@ -57,6 +59,10 @@ const WorkloadResult* FindResult(const std::vector<WorkloadResult>& results, con
 EvidenceResult Judge(const EvidenceSpec& spec, const std::vector<WorkloadResult>& results) {
   EvidenceResult e;
   e.spec = spec;
+  if (!spec.pending.empty()) {
+    e.note = "not measured yet: " + spec.pending;
+    return e;
+  }
   const WorkloadResult* w = FindResult(results, spec.workload, spec.params);
   if (w == nullptr) {
     e.note = "not in this run";
@@ -104,30 +110,149 @@ EvidenceResult Judge(const EvidenceSpec& spec, const std::vector<WorkloadResult>
   return e;
 }
 
+const char* const kTiers[] = {"plain", "ecosystem"};
+const char* const kBounds[] = {"cpu", "io", "memory", "startup"};
+
+template <size_t N>
+bool OneOf(const std::string& value, const char* const (&allowed)[N]) {
+  return std::find(std::begin(allowed), std::end(allowed), value) != std::end(allowed);
+}
+
+Status ReadSources(const nlohmann::json& item, std::vector<ClaimSource>* sources) {
+  for (const nlohmann::json& s : item.value("sources", nlohmann::json::array())) {
+    ClaimSource source{s.value("article", ""), s.value("quote", ""), s.value("against", false)};
+    if (source.article.empty() || source.quote.empty()) return Status::Error("a source needs \"article\" and \"quote\"");
+    sources->push_back(std::move(source));
+  }
+  return Status::Ok();
+}
+
+// One condition: its fields, then its workload entries under the claim's and its own defaults.
+Status ReadCondition(const nlohmann::json& claim, const nlohmann::json& c, ConditionSpec* out) {
+  out->id = c.value("id", "");
+  out->label = c.value("label", "");
+  out->tier = c.value("tier", "plain");
+  out->workers = c.value("workers", "1");
+  out->parallelism = c.value("parallelism", "");
+  out->bound = c.value("bound", "cpu");
+  out->sizes = c.value("sizes", std::vector<std::string>{"quick", "full"});
+  out->pending = c.value("pending", "");
+  if (out->id.empty() || out->label.empty()) return Status::Error("a condition needs \"id\" and \"label\"");
+  if (!OneOf(out->tier, kTiers) || !OneOf(out->bound, kBounds) || (out->workers != "1" && out->workers != "N")) {
+    return Status::Error("condition '" + out->id + "': tier must be plain or ecosystem, workers 1 or N, "
+                         "bound cpu, io, memory or startup");
+  }
+  nlohmann::json workloads = c.value("workloads", nlohmann::json::array());
+  if (!workloads.is_array() || (workloads.empty() && out->pending.empty())) {
+    return Status::Error("condition '" + out->id + "' lists no workloads and says nothing of why (\"pending\")");
+  }
+  nlohmann::json defaults = claim;
+  defaults.update(c);
+  for (const nlohmann::json& entry : workloads) {
+    EvidenceSpec e;
+    DUET_RETURN_IF_ERROR(ReadEvidence(defaults, entry, &e));
+    out->evidence.push_back(std::move(e));
+  }
+  return Status::Ok();
+}
+
+Status ReadClaim(const nlohmann::json& c, ClaimSpec* spec) {
+  spec->id = c.value("id", "");
+  spec->claim = c.value("claim", "");
+  spec->question = c.value("question", "");
+  spec->origin = c.value("origin", "");
+  if (spec->id.empty() || spec->claim.empty()) return Status::Error("a claim without \"id\" or \"claim\"");
+  auto fail = [&](const Status& s) { return Status::Error("claim '" + spec->id + "': " + s.message()); };
+  if (Status read = ReadSources(c, &spec->sources); !read.ok()) return fail(read);
+  nlohmann::json conditions = c.value("conditions", nlohmann::json());
+  if (!conditions.is_array()) {
+    // duet-claims/1: the claim's own workloads are its one, unnamed condition.
+    if (!c.value("workloads", nlohmann::json()).is_array() || c["workloads"].empty()) {
+      return Status::Error("claim '" + spec->id + "' lists no workloads");
+    }
+    conditions = nlohmann::json::array({{{"id", "all"}, {"label", "all its workloads"}, {"workloads", c["workloads"]}}});
+  }
+  if (conditions.empty()) return Status::Error("claim '" + spec->id + "' lists no conditions");
+  for (const nlohmann::json& entry : conditions) {
+    ConditionSpec condition;
+    if (Status read = ReadCondition(c, entry, &condition); !read.ok()) return fail(read);
+    spec->evidence.insert(spec->evidence.end(), condition.evidence.begin(), condition.evidence.end());
+    spec->conditions.push_back(std::move(condition));
+  }
+  return Status::Ok();
+}
+
+ConditionVerdict JudgeCondition(const ConditionSpec& spec, const std::vector<WorkloadResult>& results) {
+  ConditionVerdict c;
+  c.spec = spec;
+  size_t measured = 0, supporting = 0, contradicting = 0;
+  for (const EvidenceSpec& e : spec.evidence) {
+    c.evidence.push_back(Judge(e, results));
+    measured += c.evidence.back().measured;
+    supporting += c.evidence.back().supports;
+    contradicting += c.evidence.back().contradicts;
+  }
+  if (measured == 0) {
+    // Pending evidence alone is "not measured yet"; workloads missing from the run are "not measured".
+    bool all_pending = !spec.pending.empty() ||
+                       std::all_of(spec.evidence.begin(), spec.evidence.end(), [](const EvidenceSpec& e) { return !e.pending.empty(); });
+    c.verdict = all_pending ? "not measured yet" : "not measured";
+  } else if (supporting == measured) {
+    c.verdict = "supported";
+  } else if (contradicting == measured) {
+    c.verdict = "contradicted";
+  } else if (supporting > 0 && contradicting > 0) {
+    c.verdict = "mixed";
+  } else {
+    c.verdict = "inconclusive";
+  }
+  return c;
+}
+
+// "supported for A and B; contradicted for C; not measured yet for D": the conditions grouped by
+// verdict, in a fixed order. A claim with one unnamed condition (duet-claims/1) gets its verdict alone.
+std::string OverallVerdict(const std::string& verdict, const std::vector<ConditionVerdict>& conditions) {
+  if (conditions.size() == 1 && conditions[0].spec.id == "all") return verdict;
+  std::string out;
+  for (const char* kind : {"supported", "contradicted", "mixed", "inconclusive", "not measured", "not measured yet"}) {
+    std::vector<std::string> labels;
+    for (const auto& c : conditions) {
+      if (c.verdict == kind) labels.push_back(c.spec.label);
+    }
+    if (labels.empty()) continue;
+    std::string list;
+    for (size_t i = 0; i < labels.size(); ++i) {
+      list += (i == 0 ? "" : i + 1 == labels.size() ? " and " : ", ") + labels[i];
+    }
+    out += (out.empty() ? "" : "; ") + std::string(kind) + " for " + list;
+  }
+  return out;
+}
+
 }  // namespace
 
-Status LoadClaims(const std::filesystem::path& path, std::vector<ClaimSpec>* claims) {
+Status LoadClaims(const std::filesystem::path& path, std::vector<ClaimSpec>* claims,
+                  std::vector<UntestableClaim>* untestable) {
   nlohmann::json doc;
   DUET_RETURN_IF_ERROR(ReadJsonFile(path, &doc));
-  if (!doc.is_object() || doc.value("schema", "") != "duet-claims/1" || !doc.value("claims", nlohmann::json()).is_array()) {
-    return Status::Error("not a duet-claims/1 document (\"schema\" and a \"claims\" array)", path.string(), 1);
+  std::string schema = doc.is_object() ? doc.value("schema", "") : "";
+  if ((schema != "duet-claims/1" && schema != "duet-claims/2") || !doc.value("claims", nlohmann::json()).is_array()) {
+    return Status::Error("not a duet-claims/2 document (\"schema\" and a \"claims\" array)", path.string(), 1);
   }
   for (const nlohmann::json& c : doc["claims"]) {
     ClaimSpec spec;
-    spec.id = c.value("id", "");
-    spec.claim = c.value("claim", "");
-    spec.question = c.value("question", "");
-    if (spec.id.empty() || spec.claim.empty()) return Status::Error("a claim without \"id\" or \"claim\"", path.string());
-    if (!c.value("workloads", nlohmann::json()).is_array() || c["workloads"].empty()) {
-      return Status::Error("claim '" + spec.id + "' lists no workloads", path.string());
-    }
-    for (const nlohmann::json& entry : c["workloads"]) {
-      EvidenceSpec e;
-      Status read = ReadEvidence(c, entry, &e);
-      if (!read.ok()) return Status::Error("claim '" + spec.id + "': " + read.message(), path.string());
-      spec.evidence.push_back(std::move(e));
-    }
+    Status read = ReadClaim(c, &spec);
+    if (!read.ok()) return Status::Error(read.message(), path.string());
     claims->push_back(std::move(spec));
+  }
+  if (untestable == nullptr) return Status::Ok();
+  for (const nlohmann::json& u : doc.value("untestable", nlohmann::json::array())) {
+    UntestableClaim item{u.value("claim", ""), u.value("reason", ""), {}};
+    Status read = ReadSources(u, &item.sources);
+    if (!read.ok() || item.claim.empty() || item.reason.empty()) {
+      return Status::Error("an untestable claim needs \"claim\", \"reason\" and its \"sources\"", path.string());
+    }
+    untestable->push_back(std::move(item));
   }
   return Status::Ok();
 }
@@ -140,10 +265,15 @@ std::vector<Measurement> MeasurementsFor(const std::vector<ClaimSpec>& claims) {
     }
     out.push_back({workload, params});
   };
-  for (const auto& claim : claims) {
-    for (const auto& e : claim.evidence) {
-      add(e.workload, e.params);
-      if (e.baseline_params.is_object()) add(e.workload, e.baseline_params);
+  // Resident-memory figures first: once other workloads have grown the heap and freed it, malloc
+  // reuses that memory without raising RSS, and a setup's RSS growth reads as almost nothing.
+  for (bool memory : {true, false}) {
+    for (const auto& claim : claims) {
+      for (const auto& e : claim.evidence) {
+        if (!e.pending.empty() || (e.quantity == "setup_rss_cpython_over_v8") != memory) continue;
+        add(e.workload, e.params);
+        if (e.baseline_params.is_object()) add(e.workload, e.baseline_params);
+      }
     }
   }
   return out;
@@ -154,22 +284,20 @@ std::vector<ClaimVerdict> JudgeClaims(const std::vector<ClaimSpec>& claims, cons
   for (const ClaimSpec& claim : claims) {
     ClaimVerdict v;
     v.spec = claim;
-    size_t measured = 0, supporting = 0, contradicting = 0;
-    for (const EvidenceSpec& spec : claim.evidence) {
-      v.evidence.push_back(Judge(spec, results));
-      measured += v.evidence.back().measured;
-      supporting += v.evidence.back().supports;
-      contradicting += v.evidence.back().contradicts;
+    size_t measured = 0, supported = 0, contradicted = 0;
+    for (const ConditionSpec& condition : claim.conditions) {
+      ConditionVerdict c = JudgeCondition(condition, results);
+      v.evidence.insert(v.evidence.end(), c.evidence.begin(), c.evidence.end());
+      bool counted = c.verdict != "not measured" && c.verdict != "not measured yet";
+      measured += counted;
+      supported += c.verdict == "supported";
+      contradicted += c.verdict == "contradicted";
+      v.conditions.push_back(std::move(c));
     }
-    if (measured == 0) {
-      v.verdict = "not measured";
-    } else if (supporting == measured) {
-      v.verdict = "supported";
-    } else if (contradicting == measured) {
-      v.verdict = "contradicted";
-    } else {
-      v.verdict = "depends";
-    }
+    v.verdict = measured == 0 ? "not measured" : supported == measured ? "supported"
+                : contradicted == measured                              ? "contradicted"
+                                                                        : "depends";
+    v.overall = OverallVerdict(v.verdict, v.conditions);
     verdicts.push_back(std::move(v));
   }
   return verdicts;
@@ -201,45 +329,82 @@ std::string EvidenceOutcome(const EvidenceResult& e) {
   return e.supports ? "supports" : e.contradicts ? "contradicts" : "inconclusive";
 }
 
+std::string DescribeCondition(const ConditionSpec& spec) {
+  std::string workers = spec.workers == "1" ? "1 thread" : "N " + (spec.parallelism.empty() ? "workers" : spec.parallelism);
+  std::string bound = spec.bound == "cpu" ? "CPU-bound" : spec.bound == "io" ? "I/O-bound" : spec.bound;
+  std::string sizes;
+  for (const auto& size : spec.sizes) sizes += (sizes.empty() ? "" : "/") + size;
+  return fmt::format("{} tier, {}, {}, {} size", spec.tier, workers, bound, sizes);
+}
+
 std::string FormatClaims(const std::vector<ClaimVerdict>& verdicts) {
   std::string text;
   for (const auto& v : verdicts) {
     text += fmt::format("{}: {}\n  claim: {}\n", v.spec.id, v.verdict, v.spec.claim);
     if (!v.spec.question.empty()) text += "  question: " + v.spec.question + "\n";
-    std::vector<std::vector<std::string>> rows;
-    for (const auto& e : v.evidence) {
-      rows.push_back({"   ", e.spec.label, FormatEvidenceValue(e), DescribeRule(e.spec),
-                      EvidenceOutcome(e)});
+    if (v.overall != v.verdict) text += "  overall: " + v.overall + "\n";
+    for (const auto& c : v.conditions) {
+      if (c.spec.id != "all") {
+        text += fmt::format("  condition {} ({}): {}\n", c.spec.label, DescribeCondition(c.spec), c.verdict);
+      }
+      if (!c.spec.pending.empty()) {
+        text += "    not measured yet: " + c.spec.pending + "\n";
+        continue;
+      }
+      std::vector<std::vector<std::string>> rows;
+      for (const auto& e : c.evidence) {
+        rows.push_back({"   ", e.spec.label, FormatEvidenceValue(e), DescribeRule(e.spec), EvidenceOutcome(e)});
+      }
+      text += FormatColumns({"   ", "evidence", "measured [95% CI]", "supported when", "verdict"}, rows, {0, 1, 3, 4});
     }
-    text += FormatColumns({"   ", "evidence", "measured [95% CI]", "supported when", "verdict"}, rows, {0, 1, 3, 4});
     text += "\n";
   }
   return text;
 }
 
+namespace {
+
+nlohmann::json EvidenceJson(const EvidenceResult& e) {
+  nlohmann::json item = {{"workload", e.spec.workload},  {"label", e.spec.label},
+                         {"quantity", e.spec.quantity},  {"params", e.spec.params},
+                         {"supported_when", e.spec.supported_above ? "above" : "below"},
+                         {"threshold", e.spec.threshold}, {"measured", e.measured}};
+  if (e.measured) {
+    item["value"] = e.value;
+    item["ci95"] = e.has_interval ? nlohmann::json{e.low, e.high} : nlohmann::json(nullptr);
+    item["supports"] = e.supports;
+    item["outcome"] = EvidenceOutcome(e);
+  } else {
+    item["note"] = e.note;
+  }
+  return item;
+}
+
+}  // namespace
+
 nlohmann::json ClaimsJson(const std::vector<ClaimVerdict>& verdicts) {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& v : verdicts) {
-    nlohmann::json evidence = nlohmann::json::array();
-    for (const auto& e : v.evidence) {
-      nlohmann::json item = {{"workload", e.spec.workload},  {"label", e.spec.label},
-                             {"quantity", e.spec.quantity},  {"params", e.spec.params},
-                             {"supported_when", e.spec.supported_above ? "above" : "below"},
-                             {"threshold", e.spec.threshold}, {"measured", e.measured}};
-      if (e.measured) {
-        item["value"] = e.value;
-        item["ci95"] = e.has_interval ? nlohmann::json{e.low, e.high} : nlohmann::json(nullptr);
-        item["supports"] = e.supports;
-        item["outcome"] = EvidenceOutcome(e);
-      } else {
-        item["note"] = e.note;
-      }
-      evidence.push_back(std::move(item));
+    nlohmann::json evidence = nlohmann::json::array(), conditions = nlohmann::json::array(),
+                   sources = nlohmann::json::array();
+    for (const auto& e : v.evidence) evidence.push_back(EvidenceJson(e));
+    for (const auto& c : v.conditions) {
+      nlohmann::json items = nlohmann::json::array();
+      for (const auto& e : c.evidence) items.push_back(EvidenceJson(e));
+      conditions.push_back({{"id", c.spec.id}, {"label", c.spec.label}, {"tier", c.spec.tier},
+                            {"workers", c.spec.workers}, {"parallelism", c.spec.parallelism},
+                            {"bound", c.spec.bound}, {"sizes", c.spec.sizes}, {"verdict", c.verdict},
+                            {"pending", c.spec.pending.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.spec.pending)},
+                            {"evidence", items}});
+    }
+    for (const auto& s : v.spec.sources) {
+      sources.push_back({{"article", s.article}, {"quote", s.quote}, {"against", s.against}});
     }
     out.push_back({{"id", v.spec.id}, {"claim", v.spec.claim}, {"question", v.spec.question},
-                   {"verdict", v.verdict}, {"evidence", evidence}});
+                   {"sources", sources}, {"verdict", v.verdict}, {"overall", v.overall},
+                   {"conditions", conditions}, {"evidence", evidence}});
   }
-  return {{"schema", "duet-claims-verdict/1"}, {"claims", out}};
+  return {{"schema", "duet-claims-verdict/2"}, {"claims", out}};
 }
 
 }  // namespace duet

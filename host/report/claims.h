@@ -1,6 +1,7 @@
 // The claims verdict (design §7): workloads/claims.json maps each claim of the Node.js-vs-Python
-// debate to the workloads that test it and the quantity that decides it; given measured results,
-// each claim earns supported, contradicted or depends (rules in docs/claims.md).
+// debate, as the articles state it, to the conditions it is tested under (tier, workers, bound,
+// size) and the workloads and quantity that decide each; given measured results, every condition
+// and then the claim earn a verdict (rules in docs/claims.md).
 #pragma once
 
 #include <filesystem>
@@ -27,22 +28,56 @@ struct EvidenceSpec {
   std::string runtime;  // for "scaling"
   nlohmann::json params = nlohmann::json::object();  // overrides merged over the workload's params
   nlohmann::json baseline_params;                    // for "scaling"; null otherwise
+  // Why this piece cannot be measured yet (e.g. its JS twin needs npm packages, which `duet run`
+  // serves once Node is the harness); empty when it can.
+  std::string pending;
+};
+
+// Where a claim comes from: an article in ../shared/articles and one sentence of it, verbatim;
+// `against` marks a sentence of the articles that says the opposite.
+struct ClaimSource {
+  std::string article, quote;
+  bool against = false;
+};
+
+// One set of circumstances a claim is judged under; a claim holds under some and not others.
+struct ConditionSpec {
+  std::string id, label;  // label: how the overall verdict names it ("CPU-bound plain code, 1 thread")
+  std::string tier;       // "plain" (the language alone) or "ecosystem" (numpy/pandas, typed arrays/npm)
+  std::string workers;    // "1" or "N"
+  std::string parallelism;         // "threads", "processes" or "" (one thread)
+  std::string bound;               // "cpu", "io", "memory" or "startup"
+  std::vector<std::string> sizes;  // the --size values it is meant for: "quick", "full"
+  std::string pending;             // why nothing under it can be measured yet; empty when it can
+  std::vector<EvidenceSpec> evidence;
 };
 
 struct ClaimSpec {
   std::string id, claim, question;
-  std::vector<EvidenceSpec> evidence;
+  std::string origin;  // why a claim cites no article (duet's own addition); empty otherwise
+  std::vector<ClaimSource> sources;
+  std::vector<ConditionSpec> conditions;
+  std::vector<EvidenceSpec> evidence;  // every condition's evidence, in order
 };
 
-// Reads a duet-claims/1 file; errors name the file (and the line, for bad JSON).
-Status LoadClaims(const std::filesystem::path& path, std::vector<ClaimSpec>* claims);
+// A claim of the articles that no measurement can decide, and why.
+struct UntestableClaim {
+  std::string claim, reason;
+  std::vector<ClaimSource> sources;
+};
+
+// Reads a duet-claims/2 file (or a /1 file: its claim-level workloads become one condition);
+// errors name the file (and the line, for bad JSON). `untestable` may be null.
+Status LoadClaims(const std::filesystem::path& path, std::vector<ClaimSpec>* claims,
+                  std::vector<UntestableClaim>* untestable = nullptr);
 
 // A workload run with some parameter overrides: what `duet claims` has to measure.
 struct Measurement {
   std::string workload;
   nlohmann::json params;
 };
-// Every distinct measurement the claims need, in claims order.
+// Every distinct measurement the claims need: those of resident memory first, then the rest in
+// claims order; pending evidence needs none.
 std::vector<Measurement> MeasurementsFor(const std::vector<ClaimSpec>& claims);
 
 struct EvidenceResult {
@@ -55,16 +90,26 @@ struct EvidenceResult {
   std::string note;          // why it was not measured
 };
 
-struct ClaimVerdict {
-  ClaimSpec spec;
-  std::string verdict;  // "supported", "contradicted", "depends" or "not measured"
+struct ConditionVerdict {
+  ConditionSpec spec;
+  // "supported", "contradicted", "mixed" (some evidence each way), "inconclusive" (intervals
+  // straddling the threshold), "not measured" (not in this run, or failed) or "not measured yet".
+  std::string verdict;
   std::vector<EvidenceResult> evidence;
 };
 
-// Judges every claim on `results`: supported when all its measured evidence supports it,
-// contradicted when all contradicts it, depends otherwise (mixed, or an interval straddling the
-// threshold). A result serves a measurement when its workload id matches and its params hold
-// every override. Failed workloads are not evidence.
+struct ClaimVerdict {
+  ClaimSpec spec;
+  std::string verdict;  // "supported", "contradicted", "depends" or "not measured"
+  std::string overall;  // "supported for CPU-bound plain code, 1 thread; not measured yet for ..."
+  std::vector<ConditionVerdict> conditions;
+  std::vector<EvidenceResult> evidence;  // every condition's, in order
+};
+
+// Judges every condition of every claim on `results`, then the claim: supported when every
+// measured condition is, contradicted when every one is, depends otherwise, not measured when
+// none is. A result serves a measurement when its workload id matches and its params hold every
+// override. Failed workloads are not evidence.
 std::vector<ClaimVerdict> JudgeClaims(const std::vector<ClaimSpec>& claims, const std::vector<WorkloadResult>& results);
 // Only the claims with at least one measured piece of evidence (what a report of a partial run shows).
 std::vector<ClaimVerdict> MeasuredClaims(const std::vector<ClaimVerdict>& verdicts);
@@ -74,6 +119,8 @@ std::string FormatEvidenceValue(const EvidenceResult& evidence);
 std::string DescribeRule(const EvidenceSpec& spec);
 // "supports", "contradicts", "inconclusive", or why it was not measured.
 std::string EvidenceOutcome(const EvidenceResult& evidence);
+// The tier, workers, bound and sizes of a condition in words: "ecosystem tier, 1 thread, CPU-bound".
+std::string DescribeCondition(const ConditionSpec& spec);
 std::string FormatClaims(const std::vector<ClaimVerdict>& verdicts);
 nlohmann::json ClaimsJson(const std::vector<ClaimVerdict>& verdicts);
 

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <regex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -75,6 +76,26 @@ inline nlohmann::json SyntheticRun(const std::vector<SyntheticWorkload>& workloa
           {"calibration", nlohmann::json::object()},
           {"warnings", nlohmann::json::array()},
           {"workloads", list}};
+}
+
+// Headless Chromium, as the HTML page tests drive it: its log on stderr, where every console
+// message (errors, uncaught exceptions) appears as "INFO:CONSOLE:<line>] ...".
+inline const std::string kChromium = "/usr/bin/chromium --headless --no-sandbox --disable-gpu --hide-scrollbars "
+                                     "--enable-logging=stderr --v=0 ";
+
+// The DOM Chromium builds from the page at `html` (a file path).
+inline Outcome RenderedDom(const std::string& html) { return Shell(kChromium + "--dump-dom file://" + html); }
+
+// A screenshot of the page at `html` into `png`.
+inline Outcome Screenshot(const std::string& html, const std::filesystem::path& png) {
+  std::filesystem::remove(png);
+  return Shell(kChromium + "--window-size=1000,2600 --screenshot=" + png.string() + " file://" + html);
+}
+
+// How many times `pattern` (a regex) matches in `text`.
+inline std::ptrdiff_t CountMatches(const std::string& text, const std::string& pattern) {
+  std::regex re(pattern);
+  return std::distance(std::sregex_iterator(text.begin(), text.end(), re), std::sregex_iterator());
 }
 
 inline std::string WriteRun(const std::filesystem::path& path, const nlohmann::json& run) {

@@ -45,7 +45,11 @@ export function setup(params) {
 }
 
 export function run(state) {
-  const sorted = state.values.slice().sort((a, b) => a - b);
+  return summarize(state.values.slice().sort((a, b) => a - b));
+}
+
+// The result from the sorted values (an Array, or ecosystem/sort's Int32Array).
+export function summarize(sorted) {
   let acc = 0;
   let ordered = true;
   for (let i = 0; i < sorted.length; i += SAMPLE) {

@@ -1,0 +1,165 @@
+// Claims with conditions (duet-claims/2) end to end through the duet command: a verdict per
+// condition and the overall sentence from a fixture run with known ratios, for every verdict kind;
+// the bundled claims cite their articles verbatim; the shareable page rendered in headless Chromium.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <regex>
+
+#include "cli/duet_command.h"
+#include "cli/synthetic_run.h"
+
+namespace duet::testing {
+namespace {
+
+const std::filesystem::path kWorkloads = std::filesystem::path(DUET_SOURCE_DIR) / "workloads";
+// The articles the claims cite, kept beside the project (../shared/articles) rather than in it.
+const std::filesystem::path kArticles = std::filesystem::path(DUET_SOURCE_DIR).parent_path() / "shared" / "articles";
+
+// A run where CPython is 3x slower on slow-py, 3x faster on fast-py and equal on same (its
+// interval straddles 1), and claims over it whose conditions earn each verdict once.
+struct Fixture {
+  std::filesystem::path dir;
+  std::string run, claims;
+};
+
+Fixture KnownRatios() {
+  Fixture f{TestDir(), "", ""};
+  nlohmann::json doc = SyntheticRun({{"synthetic", "slow-py", 1e6, 3e6}, {"synthetic", "fast-py", 3e6, 1e6},
+                                     {"synthetic", "same", 1e6, 1e6}}, 11);
+  nlohmann::json& same = doc["workloads"][2]["runtimes"];
+  same["cpython"]["samples_ns"] = same["v8"]["samples_ns"];
+  f.run = WriteRun(f.dir / "run.json", doc);
+  f.claims = (f.dir / "claims.json").string();
+  WriteText(f.claims, R"({"schema": "duet-claims/2", "claims": [
+    {"id": "v8-faster", "claim": "V8 is faster", "question": "Is V8 faster?",
+     "sources": [{"article": "a.txt", "quote": "V8 is fast."}, {"article": "b.txt", "quote": "No it is not.", "against": true}],
+     "conditions": [
+       {"id": "cpu", "label": "CPU-bound code", "bound": "cpu", "workloads": ["synthetic/slow-py"]},
+       {"id": "io", "label": "I/O-bound code", "bound": "io", "workloads": ["synthetic/fast-py"]},
+       {"id": "both", "label": "both kinds", "workloads": ["synthetic/slow-py", "synthetic/fast-py"]},
+       {"id": "same", "label": "equal code", "workloads": ["synthetic/same"]},
+       {"id": "gone", "label": "a workload not in the run", "workloads": ["synthetic/nowhere"]},
+       {"id": "procs", "label": "N processes", "workers": "N", "parallelism": "processes", "pending": "needs Node"},
+       {"id": "npm", "label": "the ecosystem", "tier": "ecosystem",
+        "workloads": [{"workload": "synthetic/slow-py", "pending": "its JS twin needs npm"}]}]},
+    {"id": "all-supported", "claim": "V8 wins on CPU", "origin": "duet's own",
+     "conditions": [{"id": "cpu", "label": "CPU-bound code", "workloads": ["synthetic/slow-py"]},
+                    {"id": "later", "label": "later", "pending": "not yet"}]}],
+   "untestable": [{"claim": "easier to learn", "reason": "no program measures it",
+                   "sources": [{"article": "a.txt", "quote": "Python is friendly."}]}]})");
+  return f;
+}
+
+TEST(ClaimConditionsTest, EachConditionEarnsItsVerdictAndTheOverallSentenceNamesThem) {
+  Fixture f = KnownRatios();
+  Outcome outcome = Duet("claims --from " + f.run + " --claims " + f.claims + " --json " + (f.dir / "v.json").string());
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
+  nlohmann::json doc = nlohmann::json::parse(Slurp(f.dir / "v.json"));
+  ASSERT_EQ(doc["schema"], "duet-claims-verdict/2");
+  const nlohmann::json& claim = doc["claims"][0];
+  std::map<std::string, std::string> by_id;
+  for (const auto& c : claim["conditions"]) by_id[c["id"]] = c["verdict"];
+  EXPECT_EQ(by_id["cpu"], "supported");
+  EXPECT_EQ(by_id["io"], "contradicted");
+  EXPECT_EQ(by_id["both"], "mixed");
+  EXPECT_EQ(by_id["same"], "inconclusive");
+  EXPECT_EQ(by_id["gone"], "not measured");
+  EXPECT_EQ(by_id["procs"], "not measured yet");
+  EXPECT_EQ(by_id["npm"], "not measured yet");
+  EXPECT_EQ(claim["verdict"], "depends");
+  EXPECT_EQ(claim["overall"],
+            "supported for CPU-bound code; contradicted for I/O-bound code; mixed for both kinds; inconclusive for "
+            "equal code; not measured for a workload not in the run; not measured yet for N processes and the ecosystem");
+  EXPECT_EQ(claim["conditions"][0]["evidence"][0]["ci95"].size(), 2u);
+  EXPECT_EQ(claim["sources"][1]["against"], true);
+  // Pending conditions are left out of the claim's verdict: the one measured condition decides.
+  EXPECT_EQ(doc["claims"][1]["verdict"], "supported");
+  EXPECT_EQ(doc["claims"][1]["overall"], "supported for CPU-bound code; not measured yet for later");
+  // The terminal: the overall sentence, each condition with its verdict, each ratio with its interval.
+  EXPECT_NE(outcome.out.find("  overall: supported for CPU-bound code; contradicted"), std::string::npos) << outcome.out;
+  EXPECT_NE(outcome.out.find("condition I/O-bound code (plain tier, 1 thread, I/O-bound, quick/full size): contradicted"),
+            std::string::npos) << outcome.out;
+  EXPECT_NE(outcome.out.find("    not measured yet: needs Node"), std::string::npos) << outcome.out;
+  EXPECT_TRUE(std::regex_search(outcome.out, std::regex(R"(synthetic/fast-py +0\.3\dx \[0\.\d\d-0\.\d\d\] +CPython/V8 time above 1\.00 +contradicts)")))
+      << outcome.out;
+}
+
+TEST(ClaimConditionsTest, BundledClaimsQuoteTheirArticlesVerbatimAndSayWhy) {
+  nlohmann::json doc = nlohmann::json::parse(Slurp(kWorkloads / "claims.json"));
+  ASSERT_EQ(doc["schema"], "duet-claims/2");
+  if (!std::filesystem::is_directory(kArticles)) GTEST_SKIP() << "no articles at " << kArticles;
+  auto check = [&](const nlohmann::json& sources, const std::string& who) {
+    for (const auto& s : sources) {
+      std::string text = Slurp(kArticles / s["article"].get<std::string>());
+      EXPECT_FALSE(text.empty()) << who << ": " << s["article"];
+      EXPECT_NE(text.find(s["quote"].get<std::string>()), std::string::npos) << who << ": " << s["quote"];
+    }
+  };
+  size_t quoted = 0;
+  for (const auto& c : doc["claims"]) {
+    std::string id = c["id"];
+    // A claim cites the articles, or says why it does not (duet's own addition).
+    EXPECT_TRUE(!c["sources"].empty() || !c.value("origin", "").empty()) << id;
+    check(c["sources"], id);
+    quoted += c["sources"].size();
+    for (const auto& cond : c["conditions"]) {
+      EXPECT_TRUE(!cond.value("workloads", nlohmann::json::array()).empty() || !cond.value("pending", "").empty())
+          << id << "/" << cond["id"];
+    }
+  }
+  ASSERT_GE(doc["untestable"].size(), 8u);
+  for (const auto& u : doc["untestable"]) {
+    EXPECT_FALSE(u["reason"].get<std::string>().empty()) << u["claim"];
+    EXPECT_FALSE(u["sources"].empty()) << u["claim"];
+    check(u["sources"], u["claim"]);
+  }
+  EXPECT_GE(quoted, 30u);
+}
+
+TEST(ClaimsPageTest, RendersOneSectionPerClaimWithAChartPerMeasuredConditionInHeadlessChromium) {
+  Fixture f = KnownRatios();
+  std::string html = (f.dir / "claims.html").string();
+  Outcome written = Duet("claims --from " + f.run + " --claims " + f.claims + " --html " + html);
+  ASSERT_EQ(written.exit_code, 0) << written.err;
+  std::string page = Slurp(html);
+  // Self-contained: nothing fetched at view time; links only within the page.
+  for (const char* external : {"src=", "href=\"http", "href=\"/", "url(", "@import"}) {
+    EXPECT_EQ(page.find(external), std::string::npos) << external;
+  }
+  Outcome dom = RenderedDom(html);
+  ASSERT_EQ(dom.exit_code, 0) << dom.err;
+  EXPECT_EQ(dom.err.find(":CONSOLE"), std::string::npos) << dom.err;
+  auto count = [&](const std::string& pattern) { return CountMatches(dom.out, pattern); };
+  EXPECT_EQ(count(R"(<section id="claim-[^"]+" class="claim-section")"), 2);
+  // Measured conditions get a chart (cpu, io, both, same; cpu of the second claim); the rest say why not.
+  EXPECT_EQ(count(R"(<svg class="chart condition-chart")"), 5);
+  EXPECT_EQ(count(R"(<circle class="ratio-point")"), 6);
+  EXPECT_EQ(count(R"(Not measured yet: )"), 2);
+  EXPECT_EQ(count(R"(<blockquote class="against">)"), 1);
+  EXPECT_EQ(count(R"re(<section id="(untestable|environment|code)")re"), 3);
+  EXPECT_NE(dom.out.find("no program measures it"), std::string::npos);
+  EXPECT_NE(dom.out.find("synthetic"), std::string::npos);  // the machine record of the run
+
+  std::filesystem::path screenshot = std::filesystem::path(DUET_TEST_OUTPUT) / "claims-screenshot.png";
+  Outcome shot = Screenshot(html, screenshot);
+  ASSERT_EQ(shot.exit_code, 0) << shot.err;
+  ASSERT_GT(Slurp(screenshot).size(), 20000u) << "a blank page compresses to almost nothing";
+}
+
+TEST(ClaimsPageTest, TheBundledClaimsPageEmbedsTheWorkloadsCode) {
+  auto dir = TestDir();
+  std::string html = (dir / "claims.html").string();
+  Outcome written = Duet("claims --size tiny --filter '^json-native$' --runs 3 --warmup 0 --no-history --html " + html);
+  ASSERT_EQ(written.exit_code, 0) << written.err;
+  std::string page = Slurp(html);
+  EXPECT_NE(page.find("<details id=\"code-data-json-roundtrip\">"), std::string::npos);
+  EXPECT_NE(page.find("<a href=\"#code-data-json-roundtrip\">"), std::string::npos);
+  EXPECT_NE(page.find("def run(state)"), std::string::npos);         // the Python twin
+  EXPECT_NE(page.find("export function run(state)"), std::string::npos);  // the JS twin
+  EXPECT_NE(page.find("Written by duet"), std::string::npos);
+  EXPECT_NE(page.find("cpython version"), std::string::npos);  // the engine versions it ran on
+}
+
+}  // namespace
+}  // namespace duet::testing
