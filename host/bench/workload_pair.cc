@@ -102,7 +102,6 @@ void ParseManifest(const std::string& text, WorkloadPair* parsed) {
   bool warmup_is_auto = doc.contains("warmup") && doc["warmup"] == "auto";
   if (!text_field("name", &pair.name) || !text_field("category", &pair.category) ||
       !text_field("claim", &pair.claim) || !text_field("description", &pair.description) ||
-      !text_field("js_needs_node", &pair.js_needs_node) ||
       !count_field("runs", &pair.runs) || (!warmup_is_auto && !count_field("warmup", &pair.warmup))) {
     return;
   }

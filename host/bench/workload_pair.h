@@ -33,10 +33,6 @@ struct WorkloadPair {
   // "startup": true — every iteration starts cold (fresh context / freshly imported module
   // graph) and is timed from load to the first result.
   bool startup = false;
-  // "js_needs_node": why the JS twin runs only under Node (it imports npm packages, which the
-  // V8 harness of `duet run` cannot resolve until Node is the harness); empty otherwise. Such a
-  // pair is left out when a folder is searched, and runs when its own folder is named.
-  std::string js_needs_node;
   // A network pair's "load" block (docs/json-output.md, workloads/README.md): how the built-in
   // load generator drives the server setup() started; null for every other pair.
   nlohmann::json load;

@@ -116,13 +116,8 @@ Status SelectWorkloads(const std::vector<std::string>& paths, const std::string&
   } catch (const std::regex_error& e) {
     return Status::Error("--filter: invalid regular expression '" + filter + "': " + e.what());
   }
-  std::vector<std::filesystem::path> named;
-  for (const auto& root : WorkloadRoots(paths)) named.push_back(std::filesystem::weakly_canonical(root));
   for (auto& pair : all) {
-    // A pair whose JS twin needs Node runs only when its own folder is named (WorkloadPair::js_needs_node).
-    bool wanted = pair.js_needs_node.empty() ||
-                  std::find(named.begin(), named.end(), std::filesystem::weakly_canonical(pair.dir)) != named.end();
-    if (wanted && std::regex_search(pair.id(), re)) selected->push_back(std::move(pair));
+    if (std::regex_search(pair.id(), re)) selected->push_back(std::move(pair));
   }
   return Status::Ok();
 }

@@ -78,15 +78,6 @@ TEST(SuiteTest, EcosystemTwinsThatNeedNpmAgreeUnderNode18AndPython3) {
   }
 }
 
-TEST(SuiteTest, PairsWhoseJsNeedsNodeRunOnlyWhenTheirFolderIsNamed) {
-  Outcome listed = Duet("list " + kWorkloads + "/ecosystem");
-  ASSERT_EQ(listed.exit_code, 0) << listed.err;
-  EXPECT_NE(listed.out.find("ecosystem/sort"), std::string::npos) << listed.out;
-  EXPECT_EQ(listed.out.find("ecosystem/numeric"), std::string::npos) << listed.out;
-  Outcome named = Duet("list " + kWorkloads + "/ecosystem/numeric");
-  EXPECT_NE(named.out.find("ecosystem/numeric"), std::string::npos) << named.out;
-}
-
 TEST(SuiteTest, TheRunRecordsTheBlasNumpyLoaded) {
   auto [outcome, doc] = DuetJson("run " + kWorkloads + "/ecosystem/sort --size tiny --runs 1 --warmup 0");
   ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
