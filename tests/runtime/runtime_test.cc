@@ -157,5 +157,56 @@ TEST(NodeRuntimeTest, AnUnhandledRejectionFailsTheIterationWithItsLocation) {
   EXPECT_TRUE(session.js().RunOnce(&sample).ok());
 }
 
+// Each Load is a fresh Node environment: globals, process and the module cache start clean.
+TEST(NodeRuntimeTest, EachWorkloadGetsAFreshEnvironment) {
+  Session session;
+  ASSERT_TRUE(session.Init().ok());
+  for (int load = 0; load < 2; ++load) {
+    ASSERT_TRUE(session.js().Load(kFixtures / "leaves_traces.js", nlohmann::json::object()).ok());
+    Sample sample;
+    ASSERT_TRUE(session.js().RunOnce(&sample).ok());
+    nlohmann::json seen;
+    ASSERT_TRUE(session.js().LastResult(&seen).ok());
+    EXPECT_EQ(seen, (nlohmann::json{{"global", nullptr}, {"process", nullptr}, {"counter", 0}})) << "load " << load;
+    ASSERT_TRUE(session.js().RunOnce(&sample).ok());  // within one environment the marks stay
+    ASSERT_TRUE(session.js().LastResult(&seen).ok());
+    EXPECT_EQ(seen["counter"], 1);
+    EXPECT_EQ(seen["global"], "left");
+    ASSERT_TRUE(session.js().Teardown().ok());
+  }
+}
+
+// Running out of heap at a module's top level, where the import's promise never settles, names
+// the script and the limit; the runtime then loads the next workload at the normal limit.
+TEST(NodeRuntimeTest, HeapExhaustedAtTheTopLevelNamesTheScript) {
+  Session session;
+  ASSERT_TRUE(session.Init({.js_max_heap_bytes = size_t{32} << 20}).ok());
+  Status loaded = session.js().Load(kFixtures / "heap_at_top_level.js", nlohmann::json::object());
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_NE(loaded.message().find("JavaScript heap out of memory during import"), std::string::npos) << loaded.ToString();
+  EXPECT_NE(loaded.message().find("32 MiB"), std::string::npos) << loaded.ToString();
+  EXPECT_NE(loaded.file().find("heap_at_top_level.js"), std::string::npos) << loaded.ToString();
+  ASSERT_TRUE(session.js().Load(kFixtures / "ok.js", {{"n", 21}}).ok());
+  Sample sample;
+  EXPECT_TRUE(session.js().Setup().ok());
+  EXPECT_TRUE(session.js().RunOnce(&sample).ok());
+}
+
+// worker_threads work inside a workload; the engine counters say they are the main isolate's.
+TEST(NodeRuntimeTest, WorkersRunAndTheCountersSayWhoseTheyAre) {
+  Session session;
+  ASSERT_TRUE(session.Init().ok());
+  ASSERT_TRUE(session.js().Load(kFixtures / "in_a_worker.js", nlohmann::json::object()).ok());
+  session.js().BeginCounters();
+  Sample sample;
+  Status ran = session.js().RunOnce(&sample);
+  ASSERT_TRUE(ran.ok()) << ran.ToString();
+  nlohmann::json result;
+  ASSERT_TRUE(session.js().LastResult(&result).ok());
+  EXPECT_EQ(result["sum"], 499999500000);
+  EXPECT_EQ(session.js().EndCounters()["isolates"], "main");
+  EXPECT_TRUE(session.js().Teardown().ok());
+}
+
 }  // namespace
 }  // namespace duet
