@@ -1,18 +1,21 @@
 // Declaring a binding: one line per function, Fn<&Crc32>("crc32", {"data"}, "doc"). The typed
-// signature of the C++ function decides every conversion; the V8 and CPython entry points are
-// generated from it (v8/binding_glue.h, python/binding_glue.h). No per-runtime glue by hand.
+// signature of the C++ function decides every conversion; each runtime's entry points are
+// generated from it by that adapter's glue (python/binding_glue.h, node/binding_glue.h). No
+// per-runtime glue by hand.
+//
+// Declare<Glue...> fills the entry points of the adapters a binary has: the duet executable has
+// CPython's (Node's adapter is a library it may never load), libduet_node.so generates the V8
+// ones from the same declarations (bindings/builtin_modules.h), and code linked with both
+// (tests, embedders) includes bindings/declare_both.h for the plain Fn<&F>(...).
 #pragma once
 
-#include "python/binding_glue.h"  // Python.h first
-#include "node/binding_glue.h"
+#include <string>
+#include <vector>
 
-#include <array>
+#include "bindings/registry.h"
+#include "bindings/types.h"
 
 namespace duet {
-
-// kSlowOnly: no V8 fast path, for comparison (the benchmark) or for functions that must see
-// every argument check (the fast path ignores extra arguments, as V8 does for its own builtins).
-enum class FastPath { kWhenScalar, kSlowOnly };
 
 namespace detail {
 template <typename Sig> struct ParamTypes;
@@ -20,35 +23,39 @@ template <typename R, typename... A> struct ParamTypes<R (*)(A...)> {
   static std::vector<std::string> Get() { return {TypeNameOf<A>()...}; }
   static std::string Result() { return TypeNameOf<R>(); }
 };
-
-template <auto F>
-BindingFunction Declare(const char* name, std::vector<std::string> params, const char* doc, FastPath fast) {
-  using Sig = PlainSignature<decltype(F)>;
-  BindingFunction fn;
-  fn.name = name;
-  fn.doc = doc;
-  fn.params = std::move(params);
-  fn.param_types = ParamTypes<Sig>::Get();
-  fn.result_type = ParamTypes<Sig>::Result();
-  fn.required = Signature<Sig>::kRequired;
-  fn.v8 = v8glue::EntryFor<F>(fast == FastPath::kWhenScalar);
-  fn.python = pyglue::EntryFor<F>();
-  return fn;
-}
 }  // namespace detail
 
-template <auto F, size_t N>
-BindingFunction Fn(const char* name, const char* const (&params)[N], const char* doc,
-                   FastPath fast = FastPath::kWhenScalar) {
-  static_assert(N == Signature<PlainSignature<decltype(F)>>::kArity, "name every parameter, once");
-  return detail::Declare<F>(name, std::vector<std::string>(params, params + N), doc, fast);
-}
+// Each Glue has `template <auto F> static void Fill(BindingFunction*, FastPath)`.
+template <typename... Glue>
+struct Declare {
+  template <auto F, size_t N>
+  static BindingFunction Fn(const char* name, const char* const (&params)[N], const char* doc,
+                            FastPath fast = FastPath::kWhenScalar) {
+    static_assert(N == Signature<PlainSignature<decltype(F)>>::kArity, "name every parameter, once");
+    return Make<F>(name, std::vector<std::string>(params, params + N), doc, fast);
+  }
 
-// A function without parameters.
-template <auto F>
-BindingFunction Fn(const char* name, const char* doc, FastPath fast = FastPath::kWhenScalar) {
-  static_assert(Signature<PlainSignature<decltype(F)>>::kArity == 0, "this function takes parameters: name them");
-  return detail::Declare<F>(name, {}, doc, fast);
-}
+  // A function without parameters.
+  template <auto F>
+  static BindingFunction Fn(const char* name, const char* doc, FastPath fast = FastPath::kWhenScalar) {
+    static_assert(Signature<PlainSignature<decltype(F)>>::kArity == 0, "this function takes parameters: name them");
+    return Make<F>(name, {}, doc, fast);
+  }
+
+ private:
+  template <auto F>
+  static BindingFunction Make(const char* name, std::vector<std::string> params, const char* doc, FastPath fast) {
+    using Sig = PlainSignature<decltype(F)>;
+    BindingFunction fn;
+    fn.name = name;
+    fn.doc = doc;
+    fn.params = std::move(params);
+    fn.param_types = detail::ParamTypes<Sig>::Get();
+    fn.result_type = detail::ParamTypes<Sig>::Result();
+    fn.required = Signature<Sig>::kRequired;
+    (Glue::template Fill<F>(&fn, fast), ...);
+    return fn;
+  }
+};
 
 }  // namespace duet

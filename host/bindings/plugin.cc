@@ -62,7 +62,6 @@ Status ToModule(const std::string& path, const duet_module& m, BindingModule* ou
     }
     fn.result_type = TypeName(c.result_type);
     fn.required = c.param_count;
-    fn.v8 = PluginV8Entry();
     fn.python = PluginPyEntry();
     fn.plugin = &c;
     out->functions.push_back(std::move(fn));

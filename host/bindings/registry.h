@@ -23,6 +23,10 @@ struct _object;  // PyObject
 
 namespace duet {
 
+// kSlowOnly: no V8 fast path, for comparison (the benchmark) or for functions that must see
+// every argument check (the fast path ignores extra arguments, as V8 does for its own builtins).
+enum class FastPath { kWhenScalar, kSlowOnly };
+
 // A function's V8 entry points: the FunctionCallback every call may take, and for scalar
 // signatures the v8::CFunction that optimised code calls instead.
 struct V8Entry {
@@ -60,9 +64,8 @@ const BindingModule* FindModule(std::string_view name);
 // Adds a module before the runtimes start (plugins, tests); a name already taken is an error.
 Status AddModule(BindingModule module);
 
-// Entry points for plugin functions, whose types are known only at run time
-// (v8/duet_module.cc, python/duet_module.cc).
-V8Entry PluginV8Entry();
+// The CPython entry point of plugin functions, whose types are known only at run time
+// (python/duet_module.cc); Node's adapter has its own (node/duet_module.cc).
 PyEntry PluginPyEntry();
 
 // The error texts both runtimes raise, so the two languages report bad calls alike.

@@ -4,10 +4,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <optional>
 
-#include "core/loop.h"
-#include "node/runtime.h"
+#include "session/node_library.h"
 
 namespace duet {
 
@@ -46,22 +44,13 @@ std::vector<std::string> SplitOptionWords(const std::string& text) {
 }
 
 int CommandNode(const std::vector<std::string>& argv) {
-  // Declared in teardown order's reverse: the runtime goes first, then the loop, then Node.
-  NodeProcess process;
-  std::optional<int> early_exit;
-  Status status = process.Init(argv, &early_exit);
-  if (status.ok() && early_exit) return *early_exit;
-  Loop loop;
-  if (status.ok()) status = loop.Init();
-  NodeRuntime node(&loop, &process);
-  if (status.ok()) status = node.Init();
-  int exit_code = 0;
-  if (status.ok()) status = node.ExecCommandLine(&exit_code);
+  const NodeLibrary* node = nullptr;
+  Status status = LoadNodeLibrary(&node);
   if (!status.ok()) {
-    fmt::print(stderr, "duet: cannot start Node: {}\n", status.ToString());
+    fmt::print(stderr, "duet: {}\n", status.ToString());
     return 1;
   }
-  return exit_code;
+  return node->run_command_line(argv);
 }
 
 }  // namespace duet

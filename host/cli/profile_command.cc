@@ -5,7 +5,6 @@
 
 #include "cli/options.h"
 #include "python/runtime.h"
-#include "node/runtime.h"
 
 namespace duet {
 namespace {

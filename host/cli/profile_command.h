@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "core/session.h"
+#include "session/session.h"
 #include "profile/profile_run.h"
 
 namespace duet {

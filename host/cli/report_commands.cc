@@ -12,7 +12,7 @@
 
 #include "cli/bundled_files.h"
 #include "cli/options.h"
-#include "core/environment.h"
+#include "session/environment.h"
 #include "report/claims.h"
 #include "report/claims_page.h"
 #include "report/compare.h"

@@ -43,7 +43,14 @@ class Runtime {
   // The engine version, e.g. "10.2.154.26-node.37" or "3.11.2".
   virtual std::string version() const = 0;
 
-  // Loads `script` as a fresh module (a fresh V8 context / a fresh Python module) with
+  // Readies what Load needs besides the workload's own modules (Node: a fresh environment
+  // for `script`), so a cold start's timing holds the workload's import, not the engine's
+  // set-up; drops whatever workload was loaded before. Load does it when nobody did.
+  virtual Status Prepare(const std::filesystem::path& script) {
+    (void)script;
+    return Status::Ok();
+  }
+  // Loads `script` as a fresh module (a fresh Node environment / a fresh Python module) with
   // `params` visible as duet.params; drops whatever workload was loaded before.
   virtual Status Load(const std::filesystem::path& script, const nlohmann::json& params) = 0;
   // Which contract functions the loaded script exports. Valid after a successful Load.

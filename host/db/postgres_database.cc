@@ -1,108 +1,44 @@
-// PostgresDatabase; see postgres_database.h.
+// PostgreSQL through libduet_pg.so; see postgres_database.h.
 #include "db/postgres_database.h"
 
-#include <libpq-fe.h>
-
 #include <regex>
+
+#include "db/postgres_library.h"
 
 namespace duet {
 namespace {
 
-struct ResultClearer {
-  void operator()(PGresult* result) const { PQclear(result); }
-};
-using Result = std::unique_ptr<PGresult, ResultClearer>;
-
-// Any number we choose, so that concurrent duet processes migrate one after the other.
-constexpr int64_t kMigrationLock = 0x64756574;  // "duet"
-
-bool Succeeded(const Result& result) {
-  ExecStatusType status = PQresultStatus(result.get());
-  return status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+Status Library(const PostgresLibrary** library) {
+  static const PostgresLibrary* loaded = nullptr;
+  static Status status = [] {
+    const HostLibraryStamp* table = nullptr;
+    Status found = LoadHostLibrary("libduet_pg.so", "duet_pg_library", PostgresLibrary::kInterfaceVersion, &table);
+    if (!found.ok()) return Status::Error("cannot load duet's PostgreSQL client: " + found.message());
+    loaded = reinterpret_cast<const PostgresLibrary*>(table);  // the stamp is its first member
+    return found;
+  }();
+  *library = loaded;
+  return status;
 }
 
 }  // namespace
 
+Status PostgresDatabase::Open(const std::string& url, std::unique_ptr<SqlDatabase>* out) {
+  const PostgresLibrary* library = nullptr;
+  DUET_RETURN_IF_ERROR(Library(&library));
+  return library->open(url, out);
+}
+
+Status PostgresDatabase::AcceptsConnections(const std::string& conninfo, bool* accepting) {
+  const PostgresLibrary* library = nullptr;
+  DUET_RETURN_IF_ERROR(Library(&library));
+  *accepting = library->accepts_connections(conninfo);
+  return Status::Ok();
+}
+
 std::string RedactUrl(const std::string& url) {
   static const std::regex kUserPassword("(://[^:/@]*):[^@/]*@"), kPasswordParam("([?&]password=)[^&]*");
   return std::regex_replace(std::regex_replace(url, kUserPassword, "$1:***@"), kPasswordParam, "$1***");
-}
-
-PostgresDatabase::PostgresDatabase(Token, std::string location, pg_conn* connection)
-    : location_(std::move(location)), connection_(connection) {}
-
-void PostgresDatabase::Closer::operator()(pg_conn* connection) const { PQfinish(connection); }
-
-Status PostgresDatabase::Error(const std::string& what) const {
-  std::string message = PQerrorMessage(connection_.get());
-  while (!message.empty() && message.back() == '\n') message.pop_back();
-  return Status::Error(location_ + ": " + what + message);
-}
-
-Status PostgresDatabase::Open(const std::string& url, std::unique_ptr<SqlDatabase>* out) {
-  auto db = std::make_unique<PostgresDatabase>(Token{}, RedactUrl(url), PQconnectdb(url.c_str()));
-  if (db->connection_ == nullptr) return Status::Error(db->location_ + ": out of memory");
-  if (PQstatus(db->connection_.get()) != CONNECTION_OK) return db->Error("cannot connect: ");
-  // The schema's CREATE ... IF NOT EXISTS notices would otherwise land on stderr.
-  PQsetNoticeProcessor(db->connection_.get(), [](void*, const char*) {}, nullptr);
-  *out = std::move(db);
-  return Status::Ok();
-}
-
-Status PostgresDatabase::Exec(const std::string& sql) {
-  Result result(PQexec(connection_.get(), sql.c_str()));
-  return Succeeded(result) ? Status::Ok() : Error("");
-}
-
-Status PostgresDatabase::Query(const std::string& sql, const std::vector<nlohmann::json>& params, SqlRows* rows) {
-  auto found = prepared_.find(sql);
-  if (found == prepared_.end()) {
-    std::string name = "duet_" + std::to_string(prepared_.size() + 1);
-    Result prepared(PQprepare(connection_.get(), name.c_str(), sql.c_str(), 0, nullptr));
-    if (!Succeeded(prepared)) return Error("");
-    found = prepared_.emplace(sql, name).first;
-  }
-  std::vector<std::string> texts(params.size());
-  std::vector<const char*> values(params.size(), nullptr);
-  for (size_t i = 0; i < params.size(); ++i) {
-    const nlohmann::json& value = params[i];
-    if (value.is_null()) continue;
-    if (value.is_boolean()) {
-      texts[i] = value.get<bool>() ? "1" : "0";
-    } else {
-      texts[i] = value.is_string() ? value.get<std::string>() : value.dump();
-    }
-    values[i] = texts[i].c_str();
-  }
-  Result result(PQexecPrepared(connection_.get(), found->second.c_str(), static_cast<int>(params.size()),
-                               values.data(), nullptr, nullptr, 0));
-  if (!Succeeded(result)) return Error("");
-  if (rows == nullptr) return Status::Ok();
-  int columns = PQnfields(result.get());
-  for (int r = 0; r < PQntuples(result.get()); ++r) {
-    std::vector<std::optional<std::string>> row;
-    for (int c = 0; c < columns; ++c) {
-      row.push_back(PQgetisnull(result.get(), r, c) ? std::nullopt
-                                                    : std::optional<std::string>(PQgetvalue(result.get(), r, c)));
-    }
-    rows->emplace_back(std::move(row));
-  }
-  return Status::Ok();
-}
-
-Status PostgresDatabase::SchemaVersion(int64_t* version) {
-  // Inside the migration's transaction: the lock is held until it commits.
-  DUET_RETURN_IF_ERROR(Exec("SELECT pg_advisory_xact_lock(" + std::to_string(kMigrationLock) + ")"));
-  DUET_RETURN_IF_ERROR(Exec("CREATE TABLE IF NOT EXISTS duet_schema(version BIGINT NOT NULL)"));
-  SqlRows rows;
-  DUET_RETURN_IF_ERROR(Query("SELECT max(version) FROM duet_schema", {}, &rows));
-  *version = rows.empty() ? 0 : rows[0].Int(0);
-  return Status::Ok();
-}
-
-Status PostgresDatabase::SetSchemaVersion(int64_t version) {
-  DUET_RETURN_IF_ERROR(Exec("DELETE FROM duet_schema"));
-  return Query("INSERT INTO duet_schema(version) VALUES($1)", {version}, nullptr);
 }
 
 }  // namespace duet

@@ -1,42 +1,19 @@
-// The PostgreSQL side of SqlDatabase over libpq: one connection, statements prepared once per
-// connection and cached by their text, parameters sent as text.
+// PostgreSQL for the rest of duet: connections (a SqlDatabase over libpq) and readiness checks,
+// through libduet_pg.so, which is loaded on first use (db/postgres_library.h).
 #pragma once
 
-#include <map>
 #include <memory>
 #include <string>
 
 #include "db/sql_database.h"
 
-struct pg_conn;
-
 namespace duet {
 
-class PostgresDatabase : public SqlDatabase {
-  struct Token {};  // only Open constructs one
-
- public:
-  PostgresDatabase(Token, std::string location, pg_conn* connection);
+struct PostgresDatabase {
   // Connects to `url` (a libpq connection URL).
   static Status Open(const std::string& url, std::unique_ptr<SqlDatabase>* out);
-
-  Status Exec(const std::string& sql) override;
-  Status Query(const std::string& sql, const std::vector<nlohmann::json>& params, SqlRows* rows) override;
-  Status BeginWrite() override { return Exec("BEGIN"); }
-  Status SchemaVersion(int64_t* version) override;
-  Status SetSchemaVersion(int64_t version) override;
-  Kind kind() const override { return Kind::kPostgres; }
-  const std::string& location() const override { return location_; }
-
- private:
-  struct Closer {
-    void operator()(pg_conn* connection) const;
-  };
-  Status Error(const std::string& what) const;
-
-  std::string location_;
-  std::unique_ptr<pg_conn, Closer> connection_;
-  std::map<std::string, std::string> prepared_;  // statement text -> its name on the server
+  // Sets `*accepting` to whether a server at `conninfo` accepts connections now (PQping).
+  static Status AcceptsConnections(const std::string& conninfo, bool* accepting);
 };
 
 // `url` with any password replaced by "***", for messages.

@@ -6,7 +6,6 @@
 
 #include <fcntl.h>
 #include <grp.h>
-#include <libpq-fe.h>
 #include <pwd.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -20,6 +19,8 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
+
+#include "db/postgres_database.h"
 
 namespace duet {
 namespace {
@@ -238,7 +239,9 @@ Status PrivateCluster::Start(const PrivateClusterOptions& options, std::unique_p
   for (const std::string& setting : options.settings) argv.insert(argv.end(), {"-c", setting});
   DUET_RETURN_IF_ERROR(Spawn(argv, user, directory, directory / "server.log", true, &cluster->pid_));
   std::string conninfo = cluster->Url();
-  while (PQping(conninfo.c_str()) != PQPING_OK) {
+  for (bool accepting = false;;) {
+    DUET_RETURN_IF_ERROR(PostgresDatabase::AcceptsConnections(conninfo, &accepting));
+    if (accepting) break;
     if (waitpid(cluster->pid_, &status, WNOHANG) == cluster->pid_) {
       cluster->pid_ = -1;
       return Status::Error("PostgreSQL: the server exited during start-up (" + DescribeExit(status) + "):\n" +

@@ -459,4 +459,12 @@ V8Entry EntryFor(bool allow_fast) {
   return entry;
 }
 
+// The V8 side of a declaration (bindings/declare.h).
+struct Entries {
+  template <auto F>
+  static void Fill(BindingFunction* fn, FastPath fast) {
+    fn->v8 = EntryFor<F>(fast == FastPath::kWhenScalar);
+  }
+};
+
 }  // namespace duet::v8glue

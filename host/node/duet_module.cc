@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "bindings/builtin_modules.h"
 #include "node/binding_glue.h"
 #include "node/errors.h"
 #include "node/json_value.h"
@@ -112,23 +113,45 @@ void InitDuetBinding(v8::Local<v8::Object> exports, v8::Local<v8::Value>, v8::Lo
 
 }  // namespace
 
+namespace {
+
+// A function's V8 entry points. The executable declares the built-ins with CPython's glue only
+// (it may never load this library), so their V8 side is generated here from the same table;
+// plugin functions all go through PluginCall; modules declared in a process linked with this
+// library (tests) carry their own.
+V8Entry EntryOf(const BindingModule& module, size_t index) {
+  const BindingFunction& fn = module.functions[index];
+  if (fn.plugin != nullptr) return {&PluginCall, nullptr};
+  if (fn.v8.slow != nullptr) return fn.v8;
+  static const std::vector<BindingModule> builtins = DeclareBuiltinModules<Declare<v8glue::Entries>>();
+  for (const BindingModule& builtin : builtins) {
+    if (builtin.name == module.name && index < builtin.functions.size() && builtin.functions[index].name == fn.name) {
+      return builtin.functions[index].v8;
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
 std::vector<std::pair<std::string, v8::Local<v8::Value>>> v8glue::ModuleFunctions(v8::Isolate* isolate,
                                                                                  v8::Local<v8::Context> context,
                                                                                  const BindingModule& module) {
   std::vector<std::pair<std::string, v8::Local<v8::Value>>> functions;
-  for (const BindingFunction& fn : module.functions) {
+  for (size_t i = 0; i < module.functions.size(); ++i) {
+    const BindingFunction& fn = module.functions[i];
+    V8Entry entry = EntryOf(module, i);
+    if (entry.slow == nullptr) continue;  // declared in the executable without V8 glue: not for JS
     // The slow callback finds its declaration (names for error messages) in `data`.
     auto tmpl = v8::FunctionTemplate::New(
-        isolate, fn.v8.slow, v8::External::New(isolate, const_cast<BindingFunction*>(&fn)), v8::Local<v8::Signature>(),
+        isolate, entry.slow, v8::External::New(isolate, const_cast<BindingFunction*>(&fn)), v8::Local<v8::Signature>(),
         static_cast<int>(fn.params.size()), v8::ConstructorBehavior::kThrow, v8::SideEffectType::kHasSideEffect,
-        fn.v8.fast != nullptr ? fn.v8.fast() : nullptr);
+        entry.fast != nullptr ? entry.fast() : nullptr);
     tmpl->SetClassName(v8::String::NewFromUtf8(isolate, fn.name.c_str()).ToLocalChecked());  // the name in stacks
     functions.emplace_back(fn.name, tmpl->GetFunction(context).ToLocalChecked());
   }
   return functions;
 }
-
-V8Entry PluginV8Entry() { return {&PluginCall, nullptr}; }
 
 void AddDuetBinding(node::Environment* env, DuetModuleState* state) {
   node::AddLinkedBinding(env, "duet", &InitDuetBinding, state);

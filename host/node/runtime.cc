@@ -5,6 +5,7 @@
 #include "node/runtime.h"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -154,6 +155,8 @@ Status NodeRuntime::StartEnvironment(const std::vector<std::string>& args, const
 }
 
 void NodeRuntime::FreeEnvironment() {
+  import_workload_.Reset();
+  prepared_for_.clear();
   namespace_.Reset();
   state_.Reset();
   result_.Reset();
@@ -251,32 +254,87 @@ void NodeRuntime::ClearInterrupt() {
   loop_->ClearInterrupt();
 }
 
-Status NodeRuntime::Load(const std::filesystem::path& script, const nlohmann::json& params) {
+Status NodeRuntime::Prepare(const std::filesystem::path& script) {
   FreeEnvironment();
   heap_limit_->Restore();
-  script_ = std::filesystem::absolute(script);
-  std::ifstream in(script_, std::ios::binary);
-  if (!in) return Status::Error("cannot read the script", script_.string(), 0);
-  DUET_RETURN_IF_ERROR(CheckUtf8Source(script_.string(), std::string(std::istreambuf_iterator<char>(in), {})));
-  duet_module_.params = params;
+  std::filesystem::path absolute = std::filesystem::absolute(script);
   v8::HandleScope handle_scope(isolate_);
-  v8::Local<v8::Value> imported;
-  DUET_RETURN_IF_ERROR(StartEnvironment({"duet", script_.string()}, process_->exec_args(),
+  v8::Local<v8::Value> import_workload;
+  DUET_RETURN_IF_ERROR(StartEnvironment({"duet", absolute.string()}, process_->exec_args(),
                                         [this](const node::StartExecutionCallbackInfo& info) {
                                           return RunWorkloadMain(info);
                                         },
-                                        &imported));
+                                        &import_workload));
+  if (Failing() || import_workload.IsEmpty() || !import_workload->IsFunction()) {
+    Status why = TerminationStatus("starting Node's environment");
+    return Status::Error(why.message(), absolute.string(), 0, why.detail());
+  }
+  import_workload_.Reset(isolate_, import_workload.As<v8::Function>());
+  DUET_RETURN_IF_ERROR(WarmModuleLoader());
+  prepared_for_ = absolute;
+  return Status::Ok();
+}
+
+Status NodeRuntime::WarmModuleLoader() {
+  // Node compiles its ES module loader (file URL resolution, package scopes, reading, the
+  // translators) on an environment's first import of a file: 20-50 ms here, which belongs to
+  // the environment's start-up, not to the workload's import. An empty module of our own
+  // takes that path; it is deleted as soon as it is imported.
+  std::error_code error;
+  std::filesystem::path empty =
+      std::filesystem::temp_directory_path(error) / fmt::format("duet-warm-{}-{}.mjs", getpid(), ++warm_count_);
+  if (error) return Status::Ok();  // no temporary directory: the first import pays, as in node
+  {
+    std::ofstream out(empty);
+    if (!out) return Status::Ok();
+  }
+  v8::HandleScope handle_scope(isolate_);
+  v8::Local<v8::Value> ns;
+  Status imported = ImportModule(("file://" + empty.string()).c_str(), &ns);
+  std::filesystem::remove(empty, error);
+  return imported;
+}
+
+Status NodeRuntime::ImportModule(const char* url, v8::Local<v8::Value>* ns) {
+  v8::EscapableHandleScope handle_scope(isolate_);
   v8::Local<v8::Context> context = context_.Get(isolate_);
   v8::Context::Scope context_scope(context);
-  // The top level may run out of heap or call process.exit before the import's promise exists,
-  // and a terminated import never settles: the script is named here, not by the promise.
-  if (Failing() || imported.IsEmpty() || !imported->IsPromise()) {
-    Status why = TerminationStatus("import");
-    return Status::Error(why.message(), script_.string(), 0, why.detail());
+  v8::Local<v8::Value> argument = v8::Undefined(isolate_);
+  if (url != nullptr) argument = v8rt::Str(isolate_, url);
+  v8::Local<v8::Value> imported;
+  {
+    node::CallbackScope callback_scope(isolate_, v8::Object::New(isolate_), {0, 0});
+    v8::TryCatch try_catch(isolate_);
+    if (!import_workload_.Get(isolate_)->Call(context, v8::Undefined(isolate_), 1, &argument).ToLocal(&imported) &&
+        try_catch.HasCaught() && !try_catch.HasTerminated()) {
+      return v8rt::StatusFromTryCatch(isolate_, context, try_catch, "import");
+    }
   }
+  if (Failing() || imported.IsEmpty() || !imported->IsPromise()) return TerminationStatus("import");
+  v8::Local<v8::Value> result;
+  DUET_RETURN_IF_ERROR(AwaitPromise(imported.As<v8::Promise>(), "import", &result));
+  *ns = handle_scope.Escape(result);
+  return Status::Ok();
+}
+
+Status NodeRuntime::Load(const std::filesystem::path& script, const nlohmann::json& params) {
+  std::filesystem::path absolute = std::filesystem::absolute(script);
+  std::ifstream in(absolute, std::ios::binary);
+  if (!in) return Status::Error("cannot read the script", absolute.string(), 0);
+  DUET_RETURN_IF_ERROR(CheckUtf8Source(absolute.string(), std::string(std::istreambuf_iterator<char>(in), {})));
+  // An environment imports one workload: a prepared one is used once, for its own script.
+  if (import_workload_.IsEmpty() || prepared_for_ != absolute) DUET_RETURN_IF_ERROR(Prepare(absolute));
+  script_ = absolute;
+  duet_module_.params = params;  // read when the workload first imports 'duet'
+  v8::HandleScope handle_scope(isolate_);
+  v8::Local<v8::Context> context = context_.Get(isolate_);
+  v8::Context::Scope context_scope(context);
   v8::Local<v8::Value> ns;
-  Status loaded = AwaitPromise(imported.As<v8::Promise>(), "import", &ns);
+  Status loaded = ImportModule(nullptr, &ns);
+  import_workload_.Reset();
   if (!loaded.ok()) {
+    // The top level may run out of heap or call process.exit before the import's promise
+    // exists, and a terminated import never settles: the script is named here.
     if (!loaded.file().empty()) return loaded;
     return Status::Error(loaded.message(), script_.string(), 0, loaded.detail());
   }

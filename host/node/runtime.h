@@ -76,6 +76,8 @@ class NodeRuntime final : public Runtime, private LoopParticipant {
   // timers and the module cache start clean, and frees the previous workload's.
   std::string_view name() const override { return "v8"; }
   std::string version() const override;
+  // A fresh environment for `script` with duet's module hooks installed, ready to import it.
+  Status Prepare(const std::filesystem::path& script) override;
   Status Load(const std::filesystem::path& script, const nlohmann::json& params) override;
   WorkloadExports exports() const override { return exports_; }
   Status Setup() override;
@@ -123,6 +125,11 @@ class NodeRuntime final : public Runtime, private LoopParticipant {
   // Calls an exported function in a node::CallbackScope (nextTicks and microtasks drained
   // after it, as node does after any callback) and awaits a returned promise on the loop.
   Status Call(const char* name, std::vector<v8::Local<v8::Value>> args, v8::Local<v8::Value>* result);
+  // Imports an empty file module, so the workload's import is not the environment's first.
+  Status WarmModuleLoader();
+  // Imports `url` (null: the workload, process.argv[1]) through the prepared environment's
+  // importer and awaits its namespace.
+  Status ImportModule(const char* url, v8::Local<v8::Value>* ns);
   Status AwaitPromise(v8::Local<v8::Promise> promise, const char* what, v8::Local<v8::Value>* result);
   // Why execution stopped (process.exit, the heap limit, the watchdog) as the failure of `what`;
   // the isolate runs again afterwards.
@@ -149,6 +156,10 @@ class NodeRuntime final : public Runtime, private LoopParticipant {
   std::atomic<bool> interrupted_{false};  // set by the watchdog's thread
   Status uncaught_;                        // the first error no handler caught, for the harness
 
+  // The prepared environment's importer (js/workload_main.js) and the script it imports.
+  v8::Global<v8::Function> import_workload_;
+  std::filesystem::path prepared_for_;
+  uint64_t warm_count_ = 0;  // names WarmModuleLoader's file
   // The loaded workload.
   std::filesystem::path script_;
   v8::Global<v8::Object> namespace_;

@@ -354,4 +354,12 @@ PyEntry EntryFor() {
   return &Glue<F, PlainSignature<decltype(F)>>::Call;
 }
 
+// The CPython side of a declaration (bindings/declare.h).
+struct Entries {
+  template <auto F>
+  static void Fill(BindingFunction* fn, FastPath) {
+    fn->python = EntryFor<F>();
+  }
+};
+
 }  // namespace duet::pyglue

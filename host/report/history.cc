@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <regex>
 
-#include "core/environment.h"
+#include "session/environment.h"
 #include "report/history_schema.h"
 
 namespace duet {

@@ -6,7 +6,7 @@
 
 #include <functional>
 
-#include "core/environment.h"
+#include "session/environment.h"
 
 namespace duet {
 namespace {

@@ -124,8 +124,10 @@ std::string WorkloadFigure(const WorkloadResult& w) {
 std::string GcText(const RuntimeResult& r) {
   if (!r.counters.contains("gc")) return "-";
   const auto& p = r.counters["gc"]["pauses"];
-  return fmt::format("{}, {} total, {} longest", Counted(p.value("count", 0), "collection"),
-                     FormatDuration(p.value("total_ns", uint64_t{0})), FormatDuration(p.value("max_ns", uint64_t{0})));
+  std::string whose = r.counters.value("isolates", "") == "main" ? " (the main isolate's; worker_threads' not counted)" : "";
+  return fmt::format("{}, {} total, {} longest{}", Counted(p.value("count", 0), "collection"),
+                     FormatDuration(p.value("total_ns", uint64_t{0})), FormatDuration(p.value("max_ns", uint64_t{0})),
+                     whose);
 }
 
 std::string WorkloadSection(const std::vector<WorkloadResult>& results) {

@@ -69,6 +69,14 @@ std::string GcCell(const RuntimeResult* r) {
   return fmt::format("{} / {}", pauses["count"].get<uint64_t>(), FormatDuration(pauses["total_ns"].get<uint64_t>()));
 }
 
+bool CountsMainIsolateOnly(const WorkloadResult& w) {
+  const RuntimeResult* js = w.Find("v8");
+  return js != nullptr && js->counters.is_object() && js->counters.value("isolates", "") == "main";
+}
+
+constexpr const char* kMainIsolateNote =
+    "js GC: the main isolate's collections; worker_threads' isolates collect on their own and are not counted.\n";
+
 std::string RssCell(const WorkloadResult& w) {
   if (!w.process.contains("peak_rss_delta_bytes")) return "-";
   return "+" + FormatBytes(w.process["peak_rss_delta_bytes"].get<double>());
@@ -279,6 +287,7 @@ std::string FormatFailure(const WorkloadResult& r) {
 std::string FormatTable(const std::vector<WorkloadResult>& results, size_t max_width) {
   // Text columns (workload, results) align left; figures align right.
   std::string text = FormatColumns(kHeaders, Rows(results), {0, 4}, max_width);
+  if (std::any_of(results.begin(), results.end(), CountsMainIsolateOnly)) text += kMainIsolateNote;
   bool any_failed = false;
   for (const auto& r : results) any_failed |= r.failed();
   if (any_failed) {

@@ -7,7 +7,7 @@
 #include <chrono>
 #include <thread>
 
-#include "core/session.h"
+#include "session/session.h"
 #include "node/runtime.h"
 
 namespace duet {

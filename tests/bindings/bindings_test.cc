@@ -2,13 +2,13 @@
 // `duet.conv`) is registered before the runtimes start, then the same fixture in both languages
 // checks every conversion both ways and every error path; the V8 fast path is checked under
 // optimised code.
-#include "bindings/declare.h"  // Python.h first
+#include "bindings/declare_both.h"  // Python.h first
 
 #include <gtest/gtest.h>
 
 #include <numeric>
 
-#include "core/session.h"
+#include "session/session.h"
 #include "python/runtime.h"
 #include "node/runtime.h"
 

@@ -2,7 +2,7 @@
 // where behaviour is meant to match, the same test proves it in V8 and in CPython).
 #include <gtest/gtest.h>
 
-#include "core/session.h"
+#include "session/session.h"
 #include "python/runtime.h"
 #include "node/runtime.h"
 
@@ -174,6 +174,34 @@ TEST(NodeRuntimeTest, EachWorkloadGetsAFreshEnvironment) {
     EXPECT_EQ(seen["global"], "left");
     ASSERT_TRUE(session.js().Teardown().ok());
   }
+}
+
+// Prepare readies an environment for one script ahead of Load (a cold start's untimed part); Load
+// uses it once, for that script only, and prepares anew for any other.
+TEST(NodeRuntimeTest, APreparedEnvironmentServesOneLoadOfItsScript) {
+  Session session;
+  ASSERT_TRUE(session.Init().ok());
+  ASSERT_TRUE(session.js().Prepare(kFixtures / "leaves_traces.js").ok());
+  ASSERT_TRUE(session.js().Load(kFixtures / "leaves_traces.js", nlohmann::json::object()).ok());
+  Sample sample;
+  ASSERT_TRUE(session.js().RunOnce(&sample).ok());
+  nlohmann::json seen;
+  ASSERT_TRUE(session.js().LastResult(&seen).ok());
+  EXPECT_EQ(seen["global"], nullptr);
+  // A second Load of the same script without Prepare still gets an environment of its own.
+  ASSERT_TRUE(session.js().Load(kFixtures / "leaves_traces.js", nlohmann::json::object()).ok());
+  ASSERT_TRUE(session.js().RunOnce(&sample).ok());
+  ASSERT_TRUE(session.js().LastResult(&seen).ok());
+  EXPECT_EQ(seen["global"], nullptr);
+  // Prepared for one script, loading another imports the other.
+  ASSERT_TRUE(session.js().Prepare(kFixtures / "leaves_traces.js").ok());
+  ASSERT_TRUE(session.js().Load(kFixtures / "ok.js", {{"n", 21}}).ok());
+  ASSERT_TRUE(session.js().Setup().ok());
+  ASSERT_TRUE(session.js().RunOnce(&sample).ok());
+  ASSERT_TRUE(session.js().LastResult(&seen).ok());
+  EXPECT_EQ(seen["doubled"], 42) << seen.dump();
+  EXPECT_EQ(seen["params"]["n"], 21) << seen.dump();
+  ASSERT_TRUE(session.js().Teardown().ok());
 }
 
 // Running out of heap at a module's top level, where the import's promise never settles, names

@@ -1,9 +1,9 @@
 // Session set-up and teardown order; see session.h.
-#include "core/session.h"
+#include "session/session.h"
 
 #include "core/clock.h"
-#include "node/runtime.h"
 #include "python/runtime.h"
+#include "session/node_library.h"
 
 namespace duet {
 
@@ -19,12 +19,9 @@ Status Session::Init(const SessionLimits& limits, Engines engines, const std::ve
   DUET_RETURN_IF_ERROR(loop_.Init());
   uint64_t started = NowNs();
   if (engines == Engines::kBoth) {
-    std::vector<std::string> argv = {"duet"};
-    argv.insert(argv.end(), node_options.begin(), node_options.end());
-    NodeProcess* process = nullptr;
-    DUET_RETURN_IF_ERROR(NodeProcess::Shared(argv, &process));
-    node_ = std::make_unique<NodeRuntime>(&loop_, process);
-    DUET_RETURN_IF_ERROR(node_->Init(limits.js_max_heap_bytes));
+    const NodeLibrary* node = nullptr;
+    DUET_RETURN_IF_ERROR(LoadNodeLibrary(&node));
+    DUET_RETURN_IF_ERROR(node->start_runtime(&loop_, node_options, limits.js_max_heap_bytes, &node_));
     cold_start_.v8_ns = NowNs() - started;
   }
   started = NowNs();

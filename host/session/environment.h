@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/session.h"
+#include "session/session.h"
 
 namespace duet {
 

@@ -1,5 +1,7 @@
 // Session: one process's engines — the shared loop, NodeRuntime and PythonRuntime — set up in
-// order and torn down in reverse. Everything that runs workloads goes through one.
+// order and torn down in reverse. Everything that runs workloads goes through one. The layer
+// above both adapters: the only code outside them that starts either (Node through its library,
+// session/node_library.h, loaded only for sessions that need JavaScript).
 #pragma once
 
 #include <cstddef>
@@ -13,7 +15,6 @@
 
 namespace duet {
 
-class NodeRuntime;
 class PythonRuntime;
 
 // What a workload may use before it fails instead of the process (design §8); 0: no cap beyond
@@ -40,8 +41,9 @@ class Session {
   Loop& loop() { return loop_; }
   Runtime& js();
   PythonRuntime& python();
-  // How long each engine took to become ready in Init (Node: its process-wide start-up, the
-  // isolate and its isolate data; CPython: interpreter and the host helpers), in nanoseconds.
+  // How long each engine took to become ready in Init (Node: loading libnode, its process-wide
+  // start-up, the isolate and its isolate data; CPython: interpreter and the host helpers), in
+  // nanoseconds.
   struct ColdStart {
     uint64_t v8_ns = 0;
     uint64_t cpython_ns = 0;
@@ -56,7 +58,7 @@ class Session {
 
  private:
   Loop loop_;  // declared first: destroyed last, after the runtimes that use it
-  std::unique_ptr<NodeRuntime> node_;
+  std::unique_ptr<Runtime> node_;  // a NodeRuntime from libduet_node.so
   std::unique_ptr<PythonRuntime> python_;
   ColdStart cold_start_;
 };

@@ -1,5 +1,5 @@
 // Reads the machine (CPU model, cores, governor, kernel) and the versions of everything measured.
-#include "core/environment.h"
+#include "session/environment.h"
 
 #include <dlfcn.h>
 #include <sys/utsname.h>
