@@ -332,7 +332,7 @@ int CommandClaims(const EngineOptions& engine, const RunOptions& options, const 
     std::fputs(FormatTable(results, TableWidth(STDERR_FILENO)).c_str(), stderr);
     RecordRun(options.history, RunJson(record, results));
   }
-  std::vector<ClaimVerdict> verdicts = JudgeClaims(claims, results);
+  std::vector<ClaimVerdict> verdicts = JudgeClaims(claims, results, MachineCores(record.environment));
   std::string text = FormatClaims(verdicts);
   std::fputs(text.c_str(), claims_options.json_path == "-" ? stderr : stdout);
   if (!claims_options.json_path.empty()) {

@@ -211,7 +211,7 @@ int ReportCommands::Report() const {
     std::vector<ClaimSpec> claims;
     Status read = LoadClaims(claims_.empty() ? DefaultClaimsPath() : claims_, &claims);
     if (!read.ok()) return Fail(read);
-    text = HtmlReport(title, record, results, MeasuredClaims(JudgeClaims(claims, results)));
+    text = HtmlReport(title, record, results, MeasuredClaims(JudgeClaims(claims, results, MachineCores(record.environment))));
   } else if (format_ == "markdown") {
     text = FormatMarkdown(results);
   } else if (format_ == "csv") {

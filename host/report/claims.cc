@@ -15,7 +15,9 @@ const char* const kQuantities[] = {"cpython_over_v8", "setup_rss_cpython_over_v8
 // claim's fields, then the condition's).
 Status ReadEvidence(const nlohmann::json& defaults, const nlohmann::json& entry, EvidenceSpec* e) {
   nlohmann::json merged = defaults;
-  for (const char* key : {"workloads", "conditions", "sources", "label", "pending", "id"}) merged.erase(key);
+  for (const char* key : {"workloads", "conditions", "sources", "label", "pending", "id", "caveat", "min_cores"}) {
+    merged.erase(key);
+  }
   if (entry.is_string()) {
     merged["workload"] = entry;
   } else if (entry.is_object()) {
@@ -137,6 +139,7 @@ Status ReadCondition(const nlohmann::json& claim, const nlohmann::json& c, Condi
   out->bound = c.value("bound", "cpu");
   out->sizes = c.value("sizes", std::vector<std::string>{"quick", "full"});
   out->pending = c.value("pending", "");
+  out->min_cores = c.value("min_cores", 0);
   if (out->id.empty() || out->label.empty()) return Status::Error("a condition needs \"id\" and \"label\"");
   if (!OneOf(out->tier, kTiers) || !OneOf(out->bound, kBounds) || (out->workers != "1" && out->workers != "N")) {
     return Status::Error("condition '" + out->id + "': tier must be plain or ecosystem, workers 1 or N, "
@@ -161,6 +164,7 @@ Status ReadClaim(const nlohmann::json& c, ClaimSpec* spec) {
   spec->claim = c.value("claim", "");
   spec->question = c.value("question", "");
   spec->origin = c.value("origin", "");
+  spec->caveat = c.value("caveat", "");
   if (spec->id.empty() || spec->claim.empty()) return Status::Error("a claim without \"id\" or \"claim\"");
   auto fail = [&](const Status& s) { return Status::Error("claim '" + spec->id + "': " + s.message()); };
   if (Status read = ReadSources(c, &spec->sources); !read.ok()) return fail(read);
@@ -182,7 +186,7 @@ Status ReadClaim(const nlohmann::json& c, ClaimSpec* spec) {
   return Status::Ok();
 }
 
-ConditionVerdict JudgeCondition(const ConditionSpec& spec, const std::vector<WorkloadResult>& results) {
+ConditionVerdict JudgeCondition(const ConditionSpec& spec, const std::vector<WorkloadResult>& results, int cores) {
   ConditionVerdict c;
   c.spec = spec;
   size_t measured = 0, supporting = 0, contradicting = 0;
@@ -197,6 +201,13 @@ ConditionVerdict JudgeCondition(const ConditionSpec& spec, const std::vector<Wor
     bool all_pending = !spec.pending.empty() ||
                        std::all_of(spec.evidence.begin(), spec.evidence.end(), [](const EvidenceSpec& e) { return !e.pending.empty(); });
     c.verdict = all_pending ? "not measured yet" : "not measured";
+  } else if (spec.min_cores > 0 && cores < spec.min_cores) {
+    // The figures stand, but they do not measure what the condition asks on this machine.
+    c.verdict = "inconclusive on this machine";
+    c.note = cores == 0 ? fmt::format("needs {} cores; the run does not say how many its machine had", spec.min_cores)
+                        : fmt::format("needs {} cores, this machine has {}: the load generator competes with the "
+                                      "servers for them",
+                                      spec.min_cores, cores);
   } else if (supporting == measured) {
     c.verdict = "supported";
   } else if (contradicting == measured) {
@@ -214,7 +225,8 @@ ConditionVerdict JudgeCondition(const ConditionSpec& spec, const std::vector<Wor
 std::string OverallVerdict(const std::string& verdict, const std::vector<ConditionVerdict>& conditions) {
   if (conditions.size() == 1 && conditions[0].spec.id == "all") return verdict;
   std::string out;
-  for (const char* kind : {"supported", "contradicted", "mixed", "inconclusive", "not measured", "not measured yet"}) {
+  for (const char* kind : {"supported", "contradicted", "mixed", "inconclusive", "inconclusive on this machine",
+                           "not measured", "not measured yet"}) {
     std::vector<std::string> labels;
     for (const auto& c : conditions) {
       if (c.verdict == kind) labels.push_back(c.spec.label);
@@ -279,14 +291,21 @@ std::vector<Measurement> MeasurementsFor(const std::vector<ClaimSpec>& claims) {
   return out;
 }
 
-std::vector<ClaimVerdict> JudgeClaims(const std::vector<ClaimSpec>& claims, const std::vector<WorkloadResult>& results) {
+int MachineCores(const nlohmann::json& environment) {
+  const nlohmann::json* machine = environment.is_object() && environment.contains("machine") ? &environment["machine"] : nullptr;
+  if (machine == nullptr || !machine->is_object() || !machine->value("cores", nlohmann::json()).is_number_integer()) return 0;
+  return (*machine)["cores"].get<int>();
+}
+
+std::vector<ClaimVerdict> JudgeClaims(const std::vector<ClaimSpec>& claims, const std::vector<WorkloadResult>& results,
+                                      int cores) {
   std::vector<ClaimVerdict> verdicts;
   for (const ClaimSpec& claim : claims) {
     ClaimVerdict v;
     v.spec = claim;
     size_t measured = 0, supported = 0, contradicted = 0;
     for (const ConditionSpec& condition : claim.conditions) {
-      ConditionVerdict c = JudgeCondition(condition, results);
+      ConditionVerdict c = JudgeCondition(condition, results, cores);
       v.evidence.insert(v.evidence.end(), c.evidence.begin(), c.evidence.end());
       bool counted = c.verdict != "not measured" && c.verdict != "not measured yet";
       measured += counted;
@@ -343,6 +362,7 @@ std::string FormatClaims(const std::vector<ClaimVerdict>& verdicts) {
     text += fmt::format("{}: {}\n  claim: {}\n", v.spec.id, v.verdict, v.spec.claim);
     if (!v.spec.question.empty()) text += "  question: " + v.spec.question + "\n";
     if (v.overall != v.verdict) text += "  overall: " + v.overall + "\n";
+    if (!v.spec.caveat.empty()) text += "  note: " + v.spec.caveat + "\n";
     for (const auto& c : v.conditions) {
       if (c.spec.id != "all") {
         text += fmt::format("  condition {} ({}): {}\n", c.spec.label, DescribeCondition(c.spec), c.verdict);
@@ -351,6 +371,7 @@ std::string FormatClaims(const std::vector<ClaimVerdict>& verdicts) {
         text += "    not measured yet: " + c.spec.pending + "\n";
         continue;
       }
+      if (!c.note.empty()) text += "    " + c.verdict + ": " + c.note + "\n";
       std::vector<std::vector<std::string>> rows;
       for (const auto& e : c.evidence) {
         rows.push_back({"   ", e.spec.label, FormatEvidenceValue(e), DescribeRule(e.spec), EvidenceOutcome(e)});
@@ -395,12 +416,15 @@ nlohmann::json ClaimsJson(const std::vector<ClaimVerdict>& verdicts) {
                             {"workers", c.spec.workers}, {"parallelism", c.spec.parallelism},
                             {"bound", c.spec.bound}, {"sizes", c.spec.sizes}, {"verdict", c.verdict},
                             {"pending", c.spec.pending.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.spec.pending)},
+                            {"min_cores", c.spec.min_cores},
+                            {"note", c.note.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.note)},
                             {"evidence", items}});
     }
     for (const auto& s : v.spec.sources) {
       sources.push_back({{"article", s.article}, {"quote", s.quote}, {"against", s.against}});
     }
     out.push_back({{"id", v.spec.id}, {"claim", v.spec.claim}, {"question", v.spec.question},
+                   {"caveat", v.spec.caveat.empty() ? nlohmann::json(nullptr) : nlohmann::json(v.spec.caveat)},
                    {"sources", sources}, {"verdict", v.verdict}, {"overall", v.overall},
                    {"conditions", conditions}, {"evidence", evidence}});
   }

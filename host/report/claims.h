@@ -49,12 +49,17 @@ struct ConditionSpec {
   std::string bound;               // "cpu", "io", "memory" or "startup"
   std::vector<std::string> sizes;  // the --size values it is meant for: "quick", "full"
   std::string pending;             // why nothing under it can be measured yet; empty when it can
+  // The cores a fair measurement needs (servers in N processes and the load generator: N + 1);
+  // on a machine with fewer, its verdict is "inconclusive on this machine" whatever the ratios. 0: any.
+  int min_cores = 0;
   std::vector<EvidenceSpec> evidence;
 };
 
 struct ClaimSpec {
   std::string id, claim, question;
   std::string origin;  // why a claim cites no article (duet's own addition); empty otherwise
+  // What every verdict on the claim must say ("no CPython without the GIL is packaged here"); may be empty.
+  std::string caveat;
   std::vector<ClaimSource> sources;
   std::vector<ConditionSpec> conditions;
   std::vector<EvidenceSpec> evidence;  // every condition's evidence, in order
@@ -93,8 +98,10 @@ struct EvidenceResult {
 struct ConditionVerdict {
   ConditionSpec spec;
   // "supported", "contradicted", "mixed" (some evidence each way), "inconclusive" (intervals
-  // straddling the threshold), "not measured" (not in this run, or failed) or "not measured yet".
+  // straddling the threshold), "inconclusive on this machine" (too few cores: see min_cores),
+  // "not measured" (not in this run, or failed) or "not measured yet".
   std::string verdict;
+  std::string note;  // why "inconclusive on this machine"; empty otherwise
   std::vector<EvidenceResult> evidence;
 };
 
@@ -109,8 +116,12 @@ struct ClaimVerdict {
 // Judges every condition of every claim on `results`, then the claim: supported when every
 // measured condition is, contradicted when every one is, depends otherwise, not measured when
 // none is. A result serves a measurement when its workload id matches and its params hold every
-// override. Failed workloads are not evidence.
-std::vector<ClaimVerdict> JudgeClaims(const std::vector<ClaimSpec>& claims, const std::vector<WorkloadResult>& results);
+// override. Failed workloads are not evidence. `cores`: the CPU count of the machine the results
+// were measured on (0: unknown, which no condition with min_cores can rely on).
+std::vector<ClaimVerdict> JudgeClaims(const std::vector<ClaimSpec>& claims, const std::vector<WorkloadResult>& results,
+                                      int cores = 0);
+// The CPU count a run's environment records (its "machine" object); 0 when it records none.
+int MachineCores(const nlohmann::json& environment);
 // Only the claims with at least one measured piece of evidence (what a report of a partial run shows).
 std::vector<ClaimVerdict> MeasuredClaims(const std::vector<ClaimVerdict>& verdicts);
 // The evidence's figure: "11.43x [11.38-11.48]" or "1.38x (one measurement each)".

@@ -70,6 +70,7 @@ std::string ConditionSection(const ConditionVerdict& c, const std::map<std::stri
                                  Escape(c.spec.label), VerdictClass(c.verdict), Escape(c.verdict));
   html += "<p class=\"conditions\">" + Escape(DescribeCondition(c.spec)) + "</p>\n";
   if (!c.spec.pending.empty()) return html + "<p>Not measured yet: " + Escape(c.spec.pending) + "</p>\n</div>\n";
+  if (!c.note.empty()) html += "<p class=\"machine-note\">" + Escape(c.verdict) + ": " + Escape(c.note) + "</p>\n";
   html += ConditionChart(c);
   html += "<table class=\"claims\">\n<tr><th>workload</th><th>measured [95% CI]</th><th>supported when</th><th>outcome</th></tr>\n";
   for (const auto& e : c.evidence) {
@@ -99,6 +100,7 @@ std::string ClaimSection(const ClaimVerdict& v, const std::map<std::string, Work
   html += fmt::format("<p class=\"overall\"><b>Verdict:</b> <span class=\"verdict {}\">{}</span>{}</p>\n",
                       VerdictClass(v.verdict), Escape(v.verdict),
                       v.overall == v.verdict ? "" : " &mdash; " + Escape(v.overall));
+  if (!v.spec.caveat.empty()) html += "<p class=\"caveat\"><b>Note:</b> " + Escape(v.spec.caveat) + "</p>\n";
   for (const auto& c : v.conditions) html += ConditionSection(c, code);
   return html + "</section>\n";
 }

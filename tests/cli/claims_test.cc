@@ -85,6 +85,65 @@ TEST(ClaimConditionsTest, EachConditionEarnsItsVerdictAndTheOverallSentenceNames
       << outcome.out;
 }
 
+// The parallelism verdicts: a pool workload run with 1 and N workers, as parallel/jobs is, where
+// N threads take as long as 1 (the GIL) and N processes 0.55 of it; and servers in 2 processes,
+// which need 3 cores, judged on a run from a 2-core machine and on one from a 4-core machine.
+TEST(ClaimConditionsTest, ScalingPerWorkerKindAndServersInconclusiveOnAMachineWithTooFewCores) {
+  auto dir = TestDir();
+  nlohmann::json doc = SyntheticRun({{"synthetic", "pool", 1e6, 1e6}, {"synthetic", "pool", 1e6, 1e6},
+                                     {"synthetic", "pool", 1e6, 1e6}, {"synthetic", "pool", 1e6, 0.55e6},
+                                     {"synthetic", "servers", 1e6, 3e6}}, 23);
+  const char* const kinds[] = {"threads", "threads", "processes", "processes"};
+  for (int i = 0; i < 4; ++i) {
+    doc["workloads"][i]["params"] = {{"kind", kinds[i]}, {"workers", i % 2 == 0 ? 1 : 2}};
+  }
+  std::string claims = (dir / "claims.json").string();
+  WriteText(claims, R"({"schema": "duet-claims/2", "claims": [
+    {"id": "gil", "claim": "Python threads cannot run in parallel", "origin": "a test",
+     "caveat": "no CPython without the GIL is packaged here",
+     "quantity": "scaling", "runtime": "cpython", "supported_when": "above", "threshold": 0.9,
+     "conditions": [
+       {"id": "threads", "label": "threads", "workers": "N", "parallelism": "threads",
+        "workloads": [{"workload": "synthetic/pool", "params": {"kind": "threads", "workers": 2},
+                       "baseline_params": {"kind": "threads", "workers": 1}}]},
+       {"id": "processes", "label": "processes", "workers": "N", "parallelism": "processes",
+        "workloads": [{"workload": "synthetic/pool", "params": {"kind": "processes", "workers": 2},
+                       "baseline_params": {"kind": "processes", "workers": 1}}]}]},
+    {"id": "servers", "claim": "V8 serves faster", "origin": "a test",
+     "conditions": [{"id": "one", "label": "1 process", "bound": "io", "workloads": ["synthetic/servers"]},
+                    {"id": "two", "label": "2 processes", "bound": "io", "workers": "N", "parallelism": "processes",
+                     "min_cores": 3, "workloads": ["synthetic/servers"]}]}]})");
+  auto judge = [&](int cores) {
+    doc["environment"]["machine"]["cores"] = cores;
+    std::string run = WriteRun(dir / ("run-" + std::to_string(cores) + ".json"), doc);
+    std::string out = (dir / ("v-" + std::to_string(cores) + ".json")).string();
+    Outcome outcome = Duet("claims --from " + run + " --claims " + claims + " --json " + out);
+    EXPECT_EQ(outcome.exit_code, 0) << outcome.err;
+    return std::pair{outcome, nlohmann::json::parse(Slurp(out))};
+  };
+  auto [two_cores, verdicts] = judge(2);
+  const nlohmann::json& gil = verdicts["claims"][0];
+  EXPECT_EQ(gil["conditions"][0]["verdict"], "supported");     // 2 threads vs 1: 1.00x, above 0.9
+  EXPECT_EQ(gil["conditions"][1]["verdict"], "contradicted");  // 2 processes vs 1: 0.55x
+  EXPECT_NEAR(gil["conditions"][1]["evidence"][0]["value"].get<double>(), 0.55, 0.03);
+  EXPECT_EQ(gil["overall"], "supported for threads; contradicted for processes");
+  EXPECT_EQ(gil["caveat"], "no CPython without the GIL is packaged here");
+  EXPECT_NE(two_cores.out.find("  note: no CPython without the GIL is packaged here"), std::string::npos) << two_cores.out;
+  const nlohmann::json& servers = verdicts["claims"][1];
+  EXPECT_EQ(servers["conditions"][0]["verdict"], "supported");
+  EXPECT_EQ(servers["conditions"][1]["verdict"], "inconclusive on this machine");
+  EXPECT_EQ(servers["verdict"], "depends");
+  EXPECT_EQ(servers["overall"], "supported for 1 process; inconclusive on this machine for 2 processes");
+  EXPECT_NE(two_cores.out.find("    inconclusive on this machine: needs 3 cores, this machine has 2"), std::string::npos)
+      << two_cores.out;
+  // The figures are still shown: only the verdict is withheld.
+  EXPECT_TRUE(servers["conditions"][1]["evidence"][0]["measured"].get<bool>());
+
+  auto [four_cores, enough] = judge(4);
+  EXPECT_EQ(enough["claims"][1]["conditions"][1]["verdict"], "supported");
+  EXPECT_EQ(enough["claims"][1]["verdict"], "supported");
+}
+
 TEST(ClaimConditionsTest, BundledClaimsQuoteTheirArticlesVerbatimAndSayWhy) {
   nlohmann::json doc = nlohmann::json::parse(Slurp(kWorkloads / "claims.json"));
   ASSERT_EQ(doc["schema"], "duet-claims/2");
