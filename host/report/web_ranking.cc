@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 
 #include "bench/workload_pair.h"
 #include "report/table.h"
@@ -80,21 +81,29 @@ std::string FormatWebRanking(const std::vector<WorkloadResult>& results, const n
     int pipeline = ranking["pipeline"].get<int>();
     text += fmt::format("\n{} (GET {}{})\n", ranking["test"].get<std::string>(), target,
                         pipeline > 1 ? fmt::format(", pipelined {} deep", pipeline) : "");
-    text += fmt::format("  {:>2}  {:<26} {:<8} {:>9} {:>9} {:>9} {:>9} {:>10} {:>10} {:>9}\n", "#", "framework", "runtime",
+    text += fmt::format("  {:>2}  {:<30} {:<8} {:>9} {:>9} {:>9} {:>9} {:>10} {:>10} {:>9}\n", "#", "framework", "runtime",
                         "req/s", "p50", "p99", "p99.9", "CPU/req", "RSS", "DB st/req");
     // CPU/req: every server thread (waitress's workers too), so the WSGI servers compare fairly.
+    // A framework in two pairs (Fastify) is measured twice: its pair tells the rows apart.
+    std::map<std::string, int> seen;
+    for (const nlohmann::json& e : ranking["entries"]) ++seen[e["framework"].get<std::string>()];
     for (const nlohmann::json& e : ranking["entries"]) {
       std::string framework = e["framework"].get<std::string>();
+      if (seen[framework] > 1) {
+        std::string workload = e["workload"].get<std::string>();
+        size_t slash = workload.find('/'), colon = workload.rfind(':');
+        framework += " (" + workload.substr(slash + 1, colon - slash - 1) + ")";
+      }
       std::string runtime = e["runtime"].get<std::string>();
       if (!e["error"].is_null()) {
-        text += fmt::format("  {:>2}  {:<26} {:<8} FAILED: {}\n", "-", framework, runtime, e["error"].get<std::string>());
+        text += fmt::format("  {:>2}  {:<30} {:<8} FAILED: {}\n", "-", framework, runtime, e["error"].get<std::string>());
         continue;
       }
       std::string statements = e["db_statements_per_request"].is_number()
                                    ? fmt::format("{:.2f}", e["db_statements_per_request"].get<double>())
                                    : "-";
       std::string rss = e["rss_bytes_max"].is_number() ? FormatBytes(e["rss_bytes_max"].get<double>()) : "-";
-      text += fmt::format("  {:>2}  {:<26} {:<8} {:>9.0f} {:>9} {:>9} {:>9} {:>10} {:>10} {:>9}\n", e["rank"].get<int>(),
+      text += fmt::format("  {:>2}  {:<30} {:<8} {:>9.0f} {:>9} {:>9} {:>9} {:>10} {:>10} {:>9}\n", e["rank"].get<int>(),
                           framework, runtime, e["throughput_rps"].get<double>(),
                           FormatDuration(e["latency_ns"]["p50"].get<uint64_t>()),
                           FormatDuration(e["latency_ns"]["p99"].get<uint64_t>()),
