@@ -196,7 +196,8 @@ WorkloadResult RunWorkload(const WorkloadPair& pair, const RunPlan& asked,
       out.error = Status::Error("\"load\": " + resolved.message(), pair.manifest.string(), 1);
       return out;
     }
-    for (Lane& lane : lanes) lane.net = std::make_unique<NetworkLane>(load);
+    WebLoad web = ResolveWebLoad(pair.load, pair.params);
+    for (Lane& lane : lanes) lane.net = std::make_unique<NetworkLane>(load, web);
   }
   uint64_t peak_rss_before = PeakRssBytes();
   uint64_t rss_before = CurrentRssBytes();

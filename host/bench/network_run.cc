@@ -15,6 +15,9 @@
 #include "core/clock.h"
 #include "core/memory.h"
 #include "core/text.h"
+#include "db/postgres_database.h"
+#include "db/techempower_db.h"
+#include "load/techempower_check.h"
 
 namespace duet {
 namespace {
@@ -30,6 +33,7 @@ constexpr NumericKey kNumericKeys[] = {
     {"message_size", 1, 64.0 * 1024 * 1024, true},
     {"requests", 1, 1e12, true},
     {"duration", 0.001, 3600, false},
+    {"pipeline", 1, 64, true},
 };
 
 Status CheckNumber(const NumericKey& key, const nlohmann::json& value, const char* where) {
@@ -85,10 +89,18 @@ Status ValidateLoadBlock(const nlohmann::json& load) {
       if (!value.is_string()) return Status::Error("\"path\" must be a string");
       continue;
     }
+    if (name == "check") {
+      std::function<Status(const HttpResponse&)> check;
+      if (!value.is_string()) return Status::Error("\"check\" must be a string");
+      DUET_RETURN_IF_ERROR(TechEmpowerResponseCheck(value.get<std::string>(), "/", &check));
+      if (load["mode"] != "http") return Status::Error("\"check\" is for mode \"http\"");
+      continue;
+    }
     auto key = std::find_if(std::begin(kNumericKeys), std::end(kNumericKeys),
                             [&](const NumericKey& k) { return name == k.name; });
     if (key == std::end(kNumericKeys)) {
-      return Status::Error("unknown key \"" + name + "\" (mode, connections, message_size, requests, duration, path)");
+      return Status::Error("unknown key \"" + name +
+                           "\" (mode, connections, message_size, requests, duration, path, pipeline, check)");
     }
     DUET_RETURN_IF_ERROR(CheckNumber(*key, value, ""));
   }
@@ -112,11 +124,53 @@ Status ResolveLoadOptions(const nlohmann::json& load, const nlohmann::json& para
     if (name == "message_size") o.size = value.get<size_t>();
     if (name == "requests") o.requests = value.get<uint64_t>();
     if (name == "duration") o.duration_s = value.get<double>();
+    if (name == "pipeline") o.pipeline = value.get<int>();
+  }
+  if (load.contains("check")) {
+    DUET_RETURN_IF_ERROR(TechEmpowerResponseCheck(load["check"].get<std::string>(), o.path, &o.check));
   }
   *options = o;
   LoadOptions checked = o;
   checked.port = 1;  // the real one comes from setup()
   return ValidateLoadOptions(checked);
+}
+
+WebLoad ResolveWebLoad(const nlohmann::json& load, const nlohmann::json& params) {
+  WebLoad web;
+  if (load.is_object() && load.contains("check") && load["check"].is_string()) web.test = load["check"].get<std::string>();
+  if (!web.test.empty() && params.is_object() && params.contains("db") && params["db"].is_string()) {
+    web.db_url = params["db"].get<std::string>();
+  }
+  return web;
+}
+
+Status NetworkLane::Precheck(Runtime& runtime, int port, const std::string& script) {
+  std::vector<TechEmpowerCheck> checks;
+  std::thread checker;
+  Status opened;
+  Status served = runtime.Serve([&](std::function<void()> done) {
+    checker = std::thread([&, done = std::move(done)] {
+      std::unique_ptr<SqlDatabase> db;
+      if (!web_.db_url.empty()) opened = PostgresDatabase::Open(web_.db_url, &db);
+      TechEmpowerCheckOptions check_options;
+      check_options.db = db.get();
+      check_options.repeat = 1;
+      if (opened.ok()) checks = CheckTechEmpowerServer(port, check_options);
+      done();
+    });
+    return Status::Ok();
+  });
+  if (checker.joinable()) checker.join();
+  DUET_RETURN_IF_ERROR(served);
+  if (!opened.ok()) return Status::Error("the verifier pass cannot open the database: " + opened.message(), script);
+  for (const TechEmpowerCheck& check : checks) {
+    if (!check.status.ok()) {
+      return Status::Error(fmt::format("TechEmpower's verifier pass failed on {} GET {}: {}", check.test, check.target,
+                                       check.status.message()),
+                           script);
+    }
+  }
+  return Status::Ok();
 }
 
 Status NetworkLane::Iterate(Runtime& runtime, const std::string& script, Sample* sample) {
@@ -130,6 +184,20 @@ Status NetworkLane::Iterate(Runtime& runtime, const std::string& script, Sample*
   LoadOptions options = options_;
   options.port = port.get<int>();
   bool idle = options.mode == LoadMode::kIdle;
+  if (!web_.test.empty() && !prechecked_) {
+    DUET_RETURN_IF_ERROR(Precheck(runtime, options.port, script));
+    prechecked_ = true;
+    // run(state) counts what the server took since it was last called: not the verifier's requests.
+    Sample ignored;
+    if (runtime.exports().run) DUET_RETURN_IF_ERROR(runtime.RunOnce(&ignored));
+  }
+  // Statements the server ran (pg_stat_statements), read before and after: outside the sample.
+  int64_t statements_before = 0;
+  if (!web_.db_url.empty() && counting_) {
+    Status counted = counter_ ? Status::Ok() : PostgresDatabase::Open(web_.db_url, &counter_);
+    if (counted.ok()) counted = CountStatements(counter_.get(), &statements_before);
+    counting_ = counted.ok();
+  }
   // Echo and http: both ends of every connection live in this process; idle: the server's only.
   DUET_RETURN_IF_ERROR(EnsureDescriptors(
       (idle ? 1 : 2) * static_cast<uint64_t>(options.connections),
@@ -142,6 +210,7 @@ Status NetworkLane::Iterate(Runtime& runtime, const std::string& script, Sample*
   uint64_t rss_before = CurrentRssBytes();
   std::atomic<uint64_t> rss_held{0};
   uint64_t cpu0 = ThreadCpuNs();
+  uint64_t process_cpu0 = ProcessCpuNs();
   uint64_t wall0 = NowNs();
   Status served = runtime.Serve([&](std::function<void()> done) {
     if (!idle) return generator.Start(options, std::move(done));
@@ -158,6 +227,7 @@ Status NetworkLane::Iterate(Runtime& runtime, const std::string& script, Sample*
   if (served.ok() && joined.ok()) served = runtime.RunOnce(&run);
   sample->wall_ns = NowNs() - wall0;
   sample->cpu_ns = ThreadCpuNs() - cpu0;
+  uint64_t process_cpu = ProcessCpuNs() - process_cpu0;
   if (!joined.ok()) return Status::Error(joined.message(), script);
   DUET_RETURN_IF_ERROR(served);
   DUET_RETURN_IF_ERROR(ServeUntilClosed(runtime, descriptors_before));
@@ -172,8 +242,10 @@ Status NetworkLane::Iterate(Runtime& runtime, const std::string& script, Sample*
       budget = fmt::format("; duet may hold {} descriptors, {} of them for the server's ends", limit.rlim_cur,
                            options.connections);
     }
-    return Status::Error(fmt::format("the load generator got {} and {} ({}) from port {}{}",
-                                     Counted(load.completed, "answer"), Counted(load.error_count(), "error"), kinds.empty() ? "none answered" : kinds, options.port, budget),
+    std::string first_bad = load.first_bad_response.empty() ? "" : "; the first bad response: " + load.first_bad_response;
+    return Status::Error(fmt::format("the load generator got {} and {} ({}) from port {}{}{}",
+                                     Counted(load.completed, "answer"), Counted(load.error_count(), "error"),
+                                     kinds.empty() ? "none answered" : kinds, options.port, budget, first_bad),
                          script);
   }
   if (idle && !client.held()) {
@@ -182,6 +254,12 @@ Status NetworkLane::Iterate(Runtime& runtime, const std::string& script, Sample*
                                      options.connections, options.duration_s, load.completed),
                          script);
   }
+  if (!web_.db_url.empty() && counting_) {
+    int64_t statements_after = 0;
+    counting_ = CountStatements(counter_.get(), &statements_after).ok();
+    statements_ += statements_after - statements_before;
+  }
+  rss_max_ = std::max(rss_max_, CurrentRssBytes());
   ++iterations_;
   completed_ += load.completed;
   unfinished_ += load.unfinished;
@@ -189,6 +267,12 @@ Status NetworkLane::Iterate(Runtime& runtime, const std::string& script, Sample*
   latency_.Merge(load.latency);
   throughput_.push_back(load.throughput());
   cpu_per_message_.push_back(static_cast<double>(sample->cpu_ns) / static_cast<double>(load.completed));
+  if (!idle) {
+    // Every thread but the generator's: the server's own threads too (waitress's workers, V8's
+    // helpers), which the main thread's figure leaves out.
+    uint64_t server = process_cpu > load.client_cpu_ns ? process_cpu - load.client_cpu_ns : 0;
+    process_cpu_per_message_.push_back(static_cast<double>(server) / static_cast<double>(load.completed));
+  }
   if (idle && rss_held > rss_before) {
     rss_per_connection_ = std::max(rss_per_connection_, static_cast<double>(rss_held - rss_before) /
                                                             static_cast<double>(options.connections));
@@ -197,9 +281,15 @@ Status NetworkLane::Iterate(Runtime& runtime, const std::string& script, Sample*
 }
 
 void NetworkLane::Reset() {
-  double rss = rss_per_connection_;
-  *this = NetworkLane(options_, duet_binary_);
-  rss_per_connection_ = rss;
+  iterations_ = 0;
+  completed_ = unfinished_ = bytes_ = 0;
+  latency_ = LatencyHistogram();
+  throughput_.clear();
+  cpu_per_message_.clear();
+  process_cpu_per_message_.clear();
+  statements_ = 0;
+  // Kept: the idle RSS per connection (the first iteration shows the cost), the RSS high-water
+  // mark, the verifier pass and the counting connection.
 }
 
 nlohmann::json NetworkLane::Summary() const {
@@ -222,6 +312,14 @@ nlohmann::json NetworkLane::Summary() const {
         {"p999", latency_.Percentile(99.9)},
         {"max", latency_.max()}}},
       {"rss_per_connection_bytes", options_.mode == LoadMode::kIdle ? nlohmann::json(rss_per_connection_) : nlohmann::json()},
+      {"process_cpu_per_message_ns",
+       process_cpu_per_message_.empty() ? nlohmann::json() : nlohmann::json(median(process_cpu_per_message_))},
+      {"pipeline", options_.pipeline},
+      {"check", web_.test.empty() ? nlohmann::json() : nlohmann::json(web_.test)},
+      {"rss_bytes_max", rss_max_},
+      {"db_statements_per_request", !web_.db_url.empty() && counting_ && completed_ > 0
+                                        ? nlohmann::json(static_cast<double>(statements_) / static_cast<double>(completed_))
+                                        : nlohmann::json()},
   };
 }
 

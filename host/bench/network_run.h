@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -14,6 +15,7 @@
 
 #include "core/runtime.h"
 #include "core/status.h"
+#include "db/sql_database.h"
 #include "load/load_generator.h"
 #include "load/load_process.h"
 
@@ -26,15 +28,24 @@ Status ValidateLoadBlock(const nlohmann::json& load);
 // duration) taking precedence so that sizes and --param scale the traffic.
 Status ResolveLoadOptions(const nlohmann::json& load, const nlohmann::json& params, LoadOptions* options);
 
+// A web pair's side of the load block ("check": a TechEmpower test type): the server's database
+// (params "db"), read by the verifier pass and for the statements each request costs.
+struct WebLoad {
+  std::string test;    // json, plaintext, db, queries, fortunes, updates; empty: not a web test
+  std::string db_url;  // params "db"; empty: no database to check against or count in
+};
+WebLoad ResolveWebLoad(const nlohmann::json& load, const nlohmann::json& params);
+
 // The network side of one runtime's lane in the harness.
 class NetworkLane {
  public:
   // `duet_binary` runs idle mode's clients (`duet load --hold`): this executable in `duet run`.
-  explicit NetworkLane(const LoadOptions& options, std::string duet_binary = LoadProcess::kSelfExe)
-      : options_(options), duet_binary_(std::move(duet_binary)) {}
+  explicit NetworkLane(const LoadOptions& options, WebLoad web = {}, std::string duet_binary = LoadProcess::kSelfExe)
+      : options_(options), web_(std::move(web)), duet_binary_(std::move(duet_binary)) {}
 
   // One iteration: the generator runs against state.port while the runtime serves, then
-  // run(state). The sample is the main (serving) thread's wall and CPU time over both; an
+  // run(state). A web test first passes TechEmpower's verifier (CheckTechEmpowerServer, every test
+  // type, updates read back) once per lane. The sample is the main (serving) thread's wall and CPU time over both; an
   // iteration with a load error (a reset, a wrong reply, a timeout) fails. Echo and http run the
   // generator on a thread of this process (the sample's CPU time is the server's alone); idle
   // runs it in a child process, so that the descriptors and RSS growth are the server's alone.
@@ -51,8 +62,17 @@ class NetworkLane {
   static constexpr double kDrainSeconds = 5;
 
  private:
+  // The verifier pass of a web test, while the runtime serves.
+  Status Precheck(Runtime& runtime, int port, const std::string& script);
+
   LoadOptions options_;
+  WebLoad web_;
   std::string duet_binary_;
+  bool prechecked_ = false;
+  std::unique_ptr<SqlDatabase> counter_;  // web: counts the server's statements (pg_stat_statements)
+  bool counting_ = true;                  // false once counting failed: then null, never a guess
+  int64_t statements_ = 0;
+  uint64_t rss_max_ = 0;                  // the process's RSS after an iteration, the largest
   int iterations_ = 0;
   uint64_t completed_ = 0;
   uint64_t unfinished_ = 0;
@@ -60,6 +80,7 @@ class NetworkLane {
   LatencyHistogram latency_;
   std::vector<double> throughput_;       // requests per second, per iteration
   std::vector<double> cpu_per_message_;  // server (main thread) CPU ns per request, per iteration
+  std::vector<double> process_cpu_per_message_;  // every thread but the generator's, per request
   // Idle mode: the largest growth of this process's RSS per connection seen, warmup included
   // (later iterations reuse memory the first one grew, so the first is the one that shows the cost).
   double rss_per_connection_ = 0;

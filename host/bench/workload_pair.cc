@@ -45,6 +45,10 @@ WorkloadPair ReadWorkloadPair(const std::filesystem::path& dir) {
   buffer << in.rdbuf();
   ParseManifest(buffer.str(), &pair);
   if (!pair.problem.ok()) return pair;
+  // "js"/"py": the scripts live elsewhere (the web servers, shared by several pairs), relative to
+  // the folder; ParseManifest kept them as given.
+  if (!pair.js.is_absolute()) pair.js = std::filesystem::weakly_canonical(pair.dir / pair.js);
+  if (!pair.py.is_absolute()) pair.py = std::filesystem::weakly_canonical(pair.dir / pair.py);
   for (const auto& script : {pair.js, pair.py}) {
     if (!std::filesystem::is_regular_file(script)) {
       pair.problem = Status::Error("missing script " + script.filename().string(), manifest, 1);
@@ -144,6 +148,28 @@ void ParseManifest(const std::string& text, WorkloadPair* parsed) {
     }
     pair.sizes = doc["sizes"];
   }
+  for (const char* key : {"js", "py"}) {
+    if (!doc.contains(key)) continue;
+    if (!doc[key].is_string() || doc[key].get<std::string>().empty()) {
+      pair.problem = Status::Error(std::string("\"") + key + "\" must be the script's path, relative to the folder", manifest, 1);
+      return;
+    }
+    (std::string(key) == "js" ? pair.js : pair.py) = doc[key].get<std::string>();
+  }
+  if (doc.contains("web")) {
+    const nlohmann::json& web = doc["web"];
+    if (!web.is_object() || !web.contains("frameworks") || !web["frameworks"].is_object() ||
+        !web["frameworks"].value("js", nlohmann::json()).is_string() ||
+        !web["frameworks"].value("py", nlohmann::json()).is_string()) {
+      pair.problem = Status::Error("\"web\" must be {\"frameworks\": {\"js\": NAME, \"py\": NAME}}", manifest, 1);
+      return;
+    }
+    if (!doc.contains("load") || !doc["load"].is_object() || doc["load"].value("mode", "") != "http") {
+      pair.problem = Status::Error("a \"web\" pair needs a \"load\" block with mode \"http\"", manifest, 1);
+      return;
+    }
+    pair.web = web;
+  }
   if (doc.contains("load")) {
     Status valid = ValidateLoadBlock(doc["load"]);
     if (!valid.ok()) {
@@ -161,6 +187,44 @@ void ApplySize(const std::string& size, WorkloadPair* pair) {
     return;
   }
   for (const auto& [key, value] : pair->sizes[size].items()) pair->params[key] = value;
+}
+
+const std::vector<WebTest>& WebTests() {
+  static const std::vector<WebTest> kTests = {
+      {"json", "json", "/json", 1},
+      {"plaintext", "plaintext", "/plaintext", 16},
+      {"db", "db", "/db", 1},
+      {"queries-1", "queries", "/queries?queries=1", 1},
+      {"queries-5", "queries", "/queries?queries=5", 1},
+      {"queries-20", "queries", "/queries?queries=20", 1},
+      {"fortunes", "fortunes", "/fortunes", 1},
+      {"updates-1", "updates", "/updates?queries=1", 1},
+      {"updates-20", "updates", "/updates?queries=20", 1},
+  };
+  return kTests;
+}
+
+void ExpandWebTests(std::vector<WorkloadPair>* pairs) {
+  std::vector<WorkloadPair> out;
+  for (WorkloadPair& pair : *pairs) {
+    if (!pair.is_web() || !pair.problem.ok()) {
+      out.push_back(std::move(pair));
+      continue;
+    }
+    for (const WebTest& test : WebTests()) {
+      WorkloadPair one = pair;
+      one.name = pair.name + ":" + test.label;
+      one.load["path"] = test.target;
+      one.load["check"] = test.test;
+      if (test.pipeline > 1) one.load["pipeline"] = test.pipeline;
+      one.web["test"] = test.test;
+      one.web["target"] = test.target;
+      one.web["label"] = test.label;
+      one.web["pair"] = pair.name;
+      out.push_back(std::move(one));
+    }
+  }
+  *pairs = std::move(out);
 }
 
 Status DiscoverWorkloads(const std::vector<std::filesystem::path>& roots,
@@ -191,6 +255,7 @@ Status DiscoverWorkloads(const std::vector<std::filesystem::path>& roots,
   std::sort(dirs.begin(), dirs.end());
   dirs.erase(std::unique(dirs.begin(), dirs.end()), dirs.end());
   for (const auto& dir : dirs) pairs->push_back(ReadWorkloadPair(dir));
+  ExpandWebTests(pairs);
   return Status::Ok();
 }
 

@@ -36,12 +36,31 @@ struct WorkloadPair {
   // A network pair's "load" block (docs/json-output.md, workloads/README.md): how the built-in
   // load generator drives the server setup() started; null for every other pair.
   nlohmann::json load;
+  // A web pair (workload.json "web": {"frameworks": {"js": ..., "py": ...}}): one per TechEmpower
+  // test once expanded (ExpandWebTests), with "test", "target" and "label" added; null otherwise.
+  nlohmann::json web;
   // Why the folder cannot be run (bad manifest, missing script); the pair is still reported.
   Status problem;
 
   std::string id() const { return category + "/" + name; }
   bool network() const { return load.is_object(); }
+  bool is_web() const { return web.is_object(); }
 };
+
+// TechEmpower's test types as duet runs them, each a request target (with the ?queries= counts
+// measured) and its pipelining depth: json, plaintext (16 deep), db, queries 1/5/20, fortunes,
+// updates 1/20.
+struct WebTest {
+  const char* label;   // the expanded workload's name suffix: "queries-20"
+  const char* test;    // the check: json, plaintext, db, queries, fortunes, updates
+  const char* target;
+  int pipeline;
+};
+const std::vector<WebTest>& WebTests();
+
+// Replaces every web pair by one pair per WebTests() entry, named "<pair>:<label>", whose load
+// block targets that test with that test's response check and pipelining.
+void ExpandWebTests(std::vector<WorkloadPair>* pairs);
 
 // Finds every folder holding a workload.json under `roots` (a root may itself be a workload
 // folder), sorted by path. A missing root is an error; a broken workload is returned with its

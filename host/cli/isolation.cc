@@ -11,6 +11,8 @@
 
 #include <fmt/format.h>
 
+#include <regex>
+
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -72,6 +74,8 @@ void MeasureIsolated(const std::vector<WorkloadPair>& pairs, const ChildCommand&
     std::vector<std::string> argv = {"duet"};
     argv.insert(argv.end(), command.before_run.begin(), command.before_run.end());
     argv.insert(argv.end(), {"run", pair.dir.string(), "--json", json.string(), "--no-history", "--isolation", "none"});
+    // A web pair's folder holds one workload per test type: the child runs this one only.
+    if (pair.is_web()) argv.insert(argv.end(), {"--filter", "^" + std::regex_replace(pair.id(), std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)") + "$"});
     argv.insert(argv.end(), command.after_run.begin(), command.after_run.end());
     fmt::print(stderr, "{}: in a child process\n", prefix);
     int status = RunChild(argv);

@@ -7,6 +7,7 @@
 
 #include "cli/options.h"
 #include "report/json_report.h"
+#include "load/techempower_check.h"
 #include "report/load_report.h"
 
 namespace duet {
@@ -32,12 +33,27 @@ CLI::App* AddLoadCommand(CLI::App& app, LoadCommandOptions* options) {
                  "idle mode: once every connection is open and has echoed once, print `held N` on a line to stdout "
                  "and keep them all open until stdin reaches EOF (or --duration ends); then close them and finish");
   load->add_option("--path", o.path, "http: the request target (default: /)");
+  load->add_option("--pipeline", o.pipeline,
+                   "http: requests written back to back on a connection before reading their responses, as "
+                   "TechEmpower's plaintext test does with 16 (default: 1)")
+      ->check(WholeNumber(1, 64));
+  load->add_option("--check", options->check,
+                   "http: check every response as this TechEmpower test type wants it (json, plaintext, db, queries, "
+                   "fortunes, updates; ?queries=N in --path sets how many worlds); a wrong one is an error")
+      ->check(CLI::IsMember(TechEmpowerTests()));
   load->add_option("--json", options->json_path, "also write duet-load/1 JSON to FILE ('-' for stdout)");
   return load;
 }
 
 int CommandLoad(LoadCommandOptions options) {
   ParseLoadMode(options.mode, &options.load.mode);
+  if (!options.check.empty()) {
+    if (options.load.mode != LoadMode::kHttp) {
+      fmt::print(stderr, "duet load: --check is for --mode http\n");
+      return 2;
+    }
+    TechEmpowerResponseCheck(options.check, options.load.path, &options.load.check);  // the name is checked above
+  }
   if (options.hold) {
     options.load.held_fd = STDOUT_FILENO;
     options.load.release_fd = STDIN_FILENO;

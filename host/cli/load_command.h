@@ -14,6 +14,7 @@ struct LoadCommandOptions {
   std::string mode = "echo";
   std::string json_path;
   bool hold = false;  // idle: hold the connections open until stdin's end (LoadOptions::release_fd)
+  std::string check;  // http: a TechEmpower test type every response is checked as
 };
 
 // Declares `load` and its flags on `app`, filling `options` when parsed.

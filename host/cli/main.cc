@@ -19,6 +19,7 @@
 #include "cli/bundled_files.h"
 #include "cli/queue_commands.h"
 #include "cli/web_commands.h"
+#include "cli/web_run.h"
 #include "cli/report_commands.h"
 #include "session/environment.h"
 #include "session/session.h"
@@ -32,6 +33,7 @@
 #include "report/claims.h"
 #include "report/json_report.h"
 #include "report/table.h"
+#include "report/web_ranking.h"
 
 namespace duet {
 namespace {
@@ -81,6 +83,7 @@ struct RunOptions {
   size_t js_max_heap_mib = 0;
   size_t py_max_memory_mib = 0;
   std::string isolation = "none";  // or "process"
+  std::string pg_url;              // web pairs: an existing PostgreSQL instead of a private one
 };
 
 // Applies --param KEY=VALUE (VALUE parsed as JSON, else taken as a string) to every workload.
@@ -222,6 +225,7 @@ ChildCommand ChildCommandFor(const EngineOptions& engine, const RunOptions& opti
   if (!options.size.empty()) add({"--size", options.size});
   for (const std::string& param : options.params) add({"--param", param});
   if (options.trace_malloc) add({"--trace-malloc"});
+  if (!options.pg_url.empty()) add({"--pg-url", options.pg_url});
   if (options.js_max_heap_mib > 0) add({"--js-max-heap", std::to_string(options.js_max_heap_mib)});
   if (options.py_max_memory_mib > 0) add({"--py-max-memory", std::to_string(options.py_max_memory_mib)});
   return c;
@@ -236,11 +240,21 @@ int CommandRun(const EngineOptions& engine, const RunOptions& options, const std
     fmt::print(stderr, "duet: {}\n", found.ToString());
     return 2;
   }
+  size_t skipped = SkipWebPairsUnlessAsked(options.filter, options.paths, &pairs);
+  if (skipped > 0) fmt::print(stderr, "duet: {} web tests left out (they take minutes): `duet run --filter web/` or `duet run workloads/web` runs them\n", skipped);
   if (pairs.empty()) {
     fmt::print(stderr, "duet: no workloads matched\n");
     return 1;
   }
+  WebRunDatabase web_database;  // stops a private cluster when the run ends, however it ends
+  // With --isolation process every child starts its own (web_run.h); here only the run's one.
+  Status prepared = options.isolation == "process" ? Status::Ok() : web_database.Prepare(options.pg_url, &pairs);
+  if (!prepared.ok()) {
+    fmt::print(stderr, "duet: {}\n", prepared.ToString());
+    return 1;
+  }
   SessionRecord record;
+  record.web_database = web_database.record();
   std::vector<WorkloadResult> results;
   if (options.isolation == "process") {
     MeasureIsolated(pairs, ChildCommandFor(engine, options), &record, &results,
@@ -256,6 +270,11 @@ int CommandRun(const EngineOptions& engine, const RunOptions& options, const std
   }
   FILE* table_out = options.json_path == "-" ? stderr : stdout;
   std::fputs(FormatTable(results, TableWidth(fileno(table_out))).c_str(), table_out);
+  std::fputs(FormatWebRanking(results, record.web_database).c_str(), table_out);
+  // A web workload that failed because the database went away should say so, once.
+  if (Status alive = web_database.CheckRunning(); !alive.ok()) {
+    fmt::print(stderr, "duet: the web pairs' database stopped during the run: {}\n", alive.ToString());
+  }
   if (options.json_path == "-") WriteJsonFile("-", RunJson(record, results));
   std::fflush(stdout);  // the history line goes to stderr: after the table, never inside it
   RecordRun(options.history, RunJson(record, results));
@@ -483,6 +502,9 @@ int main(int argc, char** argv) {
   run->add_option("--markdown", options.markdown_path, "also write the table as Markdown to FILE");
   AddRobustnessOptions(run, &options, /*isolation=*/true);
   AddHistoryOptions(run, &options.history, true);
+  run->add_option("--pg-url", options.pg_url,
+                  "web pairs: load TechEmpower's tables into this existing PostgreSQL database and serve from it, "
+                  "instead of a private cluster started for the run");
 
   ClaimsOptions claims_options;
   CLI::App* claims = app.add_subcommand("claims", "measure the workloads behind each claim of workloads/claims.json "

@@ -21,6 +21,7 @@
 #include "report/html_report.h"
 #include "report/json_report.h"
 #include "report/table.h"
+#include "report/web_ranking.h"
 
 namespace duet {
 namespace {
@@ -222,6 +223,7 @@ int ReportCommands::Report() const {
     text = RunJson(record, results).dump(2) + "\n";
   } else {
     text = FormatTable(results, output == "-" ? TableWidth(STDOUT_FILENO) : kTableWidth);
+    text += FormatWebRanking(results, record.web_database);  // as `duet run` prints it
   }
   Status written = WriteFileAtomically(output, text);
   if (!written.ok()) return Fail(written);

@@ -10,5 +10,7 @@ namespace duet {
 uint64_t NowNs();
 // CPU time consumed by the calling thread, in nanoseconds. Thread-safe.
 uint64_t ThreadCpuNs();
+// CPU time consumed by every thread of this process, in nanoseconds. Thread-safe.
+uint64_t ProcessCpuNs();
 
 }  // namespace duet

@@ -63,6 +63,18 @@ Status ReadDurability(SqlDatabase* db, nlohmann::json* settings) {
   return Status::Ok();
 }
 
+Status CountStatements(SqlDatabase* db, int64_t* statements) {
+  SqlRows rows;
+  DUET_RETURN_IF_ERROR(db->Query(
+      "SELECT coalesce(sum(calls), 0)::bigint FROM pg_stat_statements WHERE userid = (SELECT oid FROM pg_roles WHERE "
+      "rolname = current_user) AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND query "
+      "NOT LIKE '%pg_stat_statements%'",
+      {}, &rows));
+  if (rows.size() != 1) return Status::Error("pg_stat_statements: no row");
+  *statements = rows[0].Int(0);
+  return Status::Ok();
+}
+
 Status TechEmpowerDb::Start(const TechEmpowerDbOptions& options, std::unique_ptr<TechEmpowerDb>* out) {
   std::unique_ptr<SqlDatabase> db;
   if (!options.pg_url.empty()) {
@@ -73,6 +85,9 @@ Status TechEmpowerDb::Start(const TechEmpowerDbOptions& options, std::unique_ptr
   }
   PrivateClusterOptions cluster_options = options.cluster;
   cluster_options.peer_roles.push_back(kTechEmpowerRole);
+  // pg_stat_statements counts the statements the servers run, exactly and at once (the
+  // cumulative statistics views may lag by seconds): duet run's database statements per request.
+  cluster_options.settings.push_back("shared_preload_libraries=pg_stat_statements");
   std::unique_ptr<PrivateCluster> cluster;
   DUET_RETURN_IF_ERROR(PrivateCluster::Start(cluster_options, &cluster));
   // From here a failure returns and `cluster` going out of scope stops and removes it.
@@ -83,6 +98,7 @@ Status TechEmpowerDb::Start(const TechEmpowerDbOptions& options, std::unique_ptr
   DUET_RETURN_IF_ERROR(admin->Exec(std::string("CREATE DATABASE ") + kTechEmpowerDatabase));
   std::string admin_url = cluster->UrlFor(kTechEmpowerDatabase);
   DUET_RETURN_IF_ERROR(PostgresDatabase::Open(admin_url, &db));
+  DUET_RETURN_IF_ERROR(db->Exec("CREATE EXTENSION pg_stat_statements"));
   DUET_RETURN_IF_ERROR(LoadTechEmpowerTables(db.get(), kTechEmpowerRole));
   std::string app_url = cluster->UrlFor(kTechEmpowerDatabase, kTechEmpowerRole);
   *out = std::make_unique<TechEmpowerDb>(Token{}, std::move(cluster), std::move(app_url), std::move(admin_url));

@@ -36,6 +36,10 @@ Status LoadTechEmpowerTables(SqlDatabase* db, const std::string& grant_to);
 // {"fsync": "on"|"off", "synchronous_commit": "on"|"off"|...}, to be recorded with the results.
 Status ReadDurability(SqlDatabase* db, nlohmann::json* settings);
 
+// Statements `role` has run in the database so far (pg_stat_statements, whose extension a private
+// cluster loads; an existing server may lack it: then an error), the counting query excluded.
+Status CountStatements(SqlDatabase* db, int64_t* statements);
+
 struct TechEmpowerDbOptions {
   // An existing server's database to load the tables into and hand to the servers as it is;
   // empty: a private cluster (below) with database hello_world and role benchmarkdbuser.

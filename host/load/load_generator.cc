@@ -20,11 +20,11 @@
 
 #include "core/clock.h"
 #include "core/memory.h"
+#include "load/http_response_parser.h"
 
 namespace duet {
 namespace {
 
-constexpr size_t kMaxResponseHead = 64 * 1024;
 constexpr size_t kReadBuffer = 64 * 1024;
 constexpr int kMaxConnections = 100000;
 constexpr size_t kMaxSize = 64 * 1024 * 1024;
@@ -33,6 +33,7 @@ constexpr rlim_t kSpareDescriptors = 64;  // for the rest of the process (a serv
 // Idle mode opens connections this many at a time: a server's accept backlog (asyncio's default
 // is 100) must not overflow into SYN retries that take seconds.
 constexpr int kIdleOpening = 64;
+constexpr int kMaxPipeline = 64;
 
 // "localhost", 127.0.0.0/8 and ::1 become an address; anything else is refused.
 Status ResolveLoopback(const std::string& host, int port, sockaddr_storage* addr) {
@@ -73,13 +74,11 @@ Status EnsureDescriptors(uint64_t descriptors, const std::string& what) {
 
 namespace {
 
-// Case-insensitive "does `line` start with `name`".
-bool HeaderIs(std::string_view line, std::string_view name) {
-  if (line.size() < name.size()) return false;
-  for (size_t i = 0; i < name.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(line[i])) != name[i]) return false;
-  }
-  return true;
+// How a wrong response is shown: the reason, then the start of the response.
+std::string DescribeBadResponse(const std::string& why, const HttpResponse* response) {
+  if (response == nullptr) return why;
+  std::string body = response->body.size() > 300 ? response->body.substr(0, 300) + "..." : response->body;
+  return why + " (status " + std::to_string(response->status) + ", body: " + body + ")";
 }
 
 class LoadRun {
@@ -154,10 +153,9 @@ class LoadRun {
     bool send_after_write = false;  // the next request waits for it
     uint64_t started_ns = 0;        // of the connect, then of the request in flight
     size_t received = 0;            // echo: bytes of the current reply so far
-    std::string head;               // http: the response head so far
-    bool in_body = false;
-    uint64_t body_left = 0;
-    int status = 0;
+    int awaiting = 0;               // http: responses still due for the requests written
+    int batch = 1;                  // http: requests in the current write (pipelining)
+    std::optional<HttpResponseParser> parser;  // http
   };
 
   void Open() {
@@ -166,6 +164,8 @@ class LoadRun {
     connections_.push_back(std::move(owned));
     c->run = this;
     c->tcp.data = c->connect.data = c->write.data = c;
+    // Kept whole (head and body) even without a check: a wrong one is shown with its body.
+    if (options_.mode == LoadMode::kHttp) c->parser.emplace(/*keep=*/true);
     c->started_ns = NowNs();
     ++live_;
     ++opened_;
@@ -206,13 +206,16 @@ class LoadRun {
   // Sends the next request on an idle connection, when any is left to send.
   void SendNext(Connection* c) {
     if (stopping_ || issued_ >= options_.requests) return MaybeFinish();
-    ++issued_;
-    ++in_flight_;
+    // http: up to `pipeline` requests at once, never more than are left to send.
+    uint64_t batch = options_.mode == LoadMode::kHttp
+                         ? std::min<uint64_t>(static_cast<uint64_t>(std::max(1, options_.pipeline)), options_.requests - issued_)
+                         : 1;
+    issued_ += batch;
+    in_flight_ += batch;
+    c->batch = c->awaiting = static_cast<int>(batch);
     c->state = Connection::State::kWaiting;
     c->started_ns = NowNs();
     c->received = 0;
-    c->head.clear();
-    c->in_body = false;
     if (c->writing) {
       c->send_after_write = true;
     } else {
@@ -221,11 +224,13 @@ class LoadRun {
   }
 
   void Write(Connection* c) {
-    uv_buf_t buf = uv_buf_init(request_.data(), static_cast<unsigned>(request_.size()));
-    int rc = uv_write(&c->write, reinterpret_cast<uv_stream_t*>(&c->tcp), &buf, 1, OnWrite);
+    // A pipelined batch is the one request's bytes `batch` times (uv_write copies the array).
+    uv_buf_t bufs[kMaxPipeline];
+    for (int i = 0; i < c->batch; ++i) bufs[i] = uv_buf_init(request_.data(), static_cast<unsigned>(request_.size()));
+    int rc = uv_write(&c->write, reinterpret_cast<uv_stream_t*>(&c->tcp), bufs, static_cast<unsigned>(c->batch), OnWrite);
     if (rc != 0) return Fail(c, uv_err_name(rc));
     c->writing = true;
-    result_.bytes_sent += request_.size();
+    result_.bytes_sent += request_.size() * static_cast<uint64_t>(c->batch);
   }
 
   static void OnWrite(uv_write_t* req, int status) {
@@ -264,44 +269,41 @@ class LoadRun {
     if (c->received == request_.size()) Complete(c);
   }
 
-  // A response is a head ending in CRLFCRLF with a Content-Length, then that many body bytes.
+  // Responses are parsed whole (pipelined ones one after the other); each is checked when the
+  // options say how, and completes one of the requests the connection is waiting for.
   void OnHttpBytes(Connection* c, std::string_view data) {
-    if (c->in_body) {
-      if (data.size() > c->body_left) return Fail(c, "bad_response");
-      c->body_left -= data.size();
-    } else {
-      c->head.append(data);
-      size_t end = c->head.find("\r\n\r\n");
-      if (end == std::string::npos) {
-        if (c->head.size() > kMaxResponseHead) Fail(c, "bad_response");
-        return;
+    Status parsed = c->parser->Feed(data, [this, c](const HttpResponse& response) {
+      if (c->state != Connection::State::kWaiting || c->awaiting == 0) {
+        return Status::Error("a response nobody asked for");
       }
-      std::string_view head(c->head.data(), end + 2);
-      if (head.substr(0, 7) != "HTTP/1." || head.size() < 12 || head[8] != ' ') return Fail(c, "bad_response");
-      c->status = std::atoi(std::string(head.substr(9, 3)).c_str());
-      std::optional<uint64_t> length;
-      for (size_t at = head.find("\r\n") + 2; at < head.size();) {
-        size_t eol = head.find("\r\n", at);
-        std::string_view line = head.substr(at, eol - at);
-        if (HeaderIs(line, "content-length:")) length = std::strtoull(std::string(line.substr(15)).c_str(), nullptr, 10);
-        if (HeaderIs(line, "transfer-encoding:")) return Fail(c, "bad_response");  // chunked is not supported
-        at = eol + 2;
+      if (response.status < 200 || response.status > 299) {
+        ++result_.errors["http_" + std::to_string(response.status)];
+        NoteBadResponse("a non-2xx status", &response);
+      } else if (options_.check) {
+        Status checked = options_.check(response);
+        if (!checked.ok()) {
+          ++result_.errors["wrong_response"];
+          NoteBadResponse(checked.message(), nullptr);  // the check's message shows the response
+        }
       }
-      uint64_t extra = c->head.size() - (end + 4);
-      if (!length || extra > *length) return Fail(c, "bad_response");
-      c->in_body = true;
-      c->body_left = *length - extra;
-    }
-    if (c->body_left == 0) {
-      if (c->status < 200 || c->status > 299) ++result_.errors["http_" + std::to_string(c->status)];
       Complete(c);
+      return Status::Ok();
+    });
+    if (!parsed.ok() && c->state != Connection::State::kClosed) {
+      NoteBadResponse("malformed HTTP: " + parsed.message(), nullptr);
+      Fail(c, "bad_response");
     }
+  }
+
+  void NoteBadResponse(const std::string& why, const HttpResponse* response) {
+    if (result_.first_bad_response.empty() && !stopping_) result_.first_bad_response = DescribeBadResponse(why, response);
   }
 
   void Complete(Connection* c) {
     result_.latency.Record(NowNs() - c->started_ns);
     ++result_.completed;
     --in_flight_;
+    if (options_.mode == LoadMode::kHttp && --c->awaiting > 0) return;  // more of a pipelined batch to come
     c->state = Connection::State::kIdle;
     if (options_.mode == LoadMode::kIdle) return HoldIdle();
     SendNext(c);
@@ -347,7 +349,7 @@ class LoadRun {
   void Fail(Connection* c, const std::string& kind) {
     if (c->state == Connection::State::kClosed) return;
     if (!stopping_) ++result_.errors[kind];
-    if (c->state == Connection::State::kWaiting) --in_flight_;
+    if (c->state == Connection::State::kWaiting) in_flight_ -= options_.mode == LoadMode::kHttp ? c->awaiting : 1;
     if (c->state == Connection::State::kConnecting) --connecting_;
     Close(c);
     --live_;
@@ -390,7 +392,7 @@ class LoadRun {
     if (end_ns_ == 0) end_ns_ = NowNs();
     result_.stopped_by = reason;
     for (auto& c : connections_) {
-      if (c->state == Connection::State::kWaiting) ++result_.unfinished;
+      if (c->state == Connection::State::kWaiting) result_.unfinished += options_.mode == LoadMode::kHttp ? c->awaiting : 1;
       if (c->state != Connection::State::kClosed) Close(c.get());
     }
     uv_close(reinterpret_cast<uv_handle_t*>(&deadline_), nullptr);
@@ -474,6 +476,8 @@ Status ValidateLoadOptions(const LoadOptions& o) {
   if (!(o.timeout_s > 0 && o.timeout_s <= kMaxDurationS)) return Status::Error("--timeout must be in (0, 3600] seconds");
   if ((o.held_fd >= 0) != (o.release_fd >= 0)) return Status::Error("a hold needs both held_fd and release_fd");
   if (o.release_fd >= 0 && o.mode != LoadMode::kIdle) return Status::Error("--hold is for --mode idle");
+  if (o.pipeline < 1 || o.pipeline > kMaxPipeline) return Status::Error("--pipeline must be 1-" + std::to_string(kMaxPipeline));
+  if (o.pipeline > 1 && o.mode != LoadMode::kHttp) return Status::Error("--pipeline is for --mode http");
   if (o.path.empty() || o.path[0] != '/' || o.path.find_first_of(" \r\n") != std::string::npos) {
     return Status::Error("--path must start with '/' and hold no spaces or line breaks");
   }

@@ -13,6 +13,7 @@
 
 #include "core/status.h"
 #include "load/histogram.h"
+#include "load/http_client.h"
 
 namespace duet {
 
@@ -39,6 +40,13 @@ struct LoadOptions {
   double timeout_s = 2;         // a request (or connect) older than this is an error and closes its connection
   LoadMode mode = LoadMode::kEcho;
   std::string path = "/";       // http: the request target
+  // http: requests written back to back on a connection before its responses are read
+  // (TechEmpower's plaintext pipelines 16); each response's latency runs from that write.
+  int pipeline = 1;
+  // http: every response is handed to it, whole (head and body), on the generator's thread; a
+  // failed Status counts as a "wrong_response" error and the first one is kept in the result.
+  // Unset: only the status and the framing are checked.
+  std::function<Status(const HttpResponse&)> check;
   // Idle mode, for a client in a process of its own (`duet load --hold`, LoadProcess): once every
   // connection is open and has echoed, write "held N\n" to held_fd and keep them all open until
   // release_fd is at end of file (or the time limit). -1: no hold, the run ends there.
@@ -55,7 +63,8 @@ struct LoadResult {
   uint64_t unfinished = 0;  // requests still waiting when the time limit ended the run: not errors
   // Errors by kind: libuv's name for socket errors (ECONNREFUSED, ECONNRESET, EOF = closed by the
   // server), "timeout", "connect_timeout", "bad_response" (wrong echo bytes, malformed HTTP),
-  // "http_NNN" (a non-2xx status; the request still counts as completed).
+  // "http_NNN" (a non-2xx status; the request still counts as completed), "wrong_response" (the
+  // options' check failed; it counts as completed too).
   std::map<std::string, uint64_t> errors;
   uint64_t bytes_sent = 0;
   uint64_t bytes_received = 0;
@@ -66,6 +75,9 @@ struct LoadResult {
   // Idle mode: the process RSS before the first connect and with every connection open.
   uint64_t rss_start_bytes = 0;
   uint64_t rss_held_bytes = 0;
+  // The first response that was wrong (a check failed, a non-2xx status, malformed HTTP): why,
+  // and the start of it. Empty when none was.
+  std::string first_bad_response;
 
   uint64_t error_count() const;
   double throughput() const;   // completed requests per second of wall time

@@ -246,6 +246,28 @@ Status CheckFortunesResponse(const HttpResponse& response, const std::vector<For
               response);
 }
 
+const std::vector<std::string>& TechEmpowerTests() {
+  static const std::vector<std::string> kTests = {"json", "plaintext", "db", "queries", "fortunes", "updates"};
+  return kTests;
+}
+
+Status TechEmpowerResponseCheck(const std::string& test, const std::string& target,
+                                std::function<Status(const HttpResponse&)>* check) {
+  std::optional<std::string> queries;
+  size_t at = target.find("queries=");
+  if (at != std::string::npos && (target[at - 1] == '?' || target[at - 1] == '&')) {
+    queries = target.substr(at + 8, target.find('&', at) == std::string::npos ? std::string::npos : target.find('&', at) - at - 8);
+  }
+  int count = ClampQueries(queries);
+  if (test == "json") *check = CheckJsonResponse;
+  else if (test == "plaintext") *check = CheckPlaintextResponse;
+  else if (test == "db") *check = CheckDbResponse;
+  else if (test == "queries" || test == "updates") *check = [count](const HttpResponse& r) { return CheckWorldsResponse(r, count); };
+  else if (test == "fortunes") *check = [](const HttpResponse& r) { return CheckFortunesResponse(r, StandardFortunes()); };
+  else return Status::Error("unknown TechEmpower test \"" + test + "\" (json, plaintext, db, queries, fortunes, updates)");
+  return Status::Ok();
+}
+
 std::vector<TechEmpowerCheck> CheckTechEmpowerServer(int port, const TechEmpowerCheckOptions& options) {
   std::vector<TechEmpowerCheck> checks;
   std::vector<FortuneRow> table = StandardFortunes();

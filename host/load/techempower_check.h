@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,6 +37,15 @@ Status CheckFortunesResponse(const HttpResponse& response, const std::vector<For
 // &amp;), so &#34;, &quot; and a bare '"' are the same while a bare '<' in a message is not.
 std::string ExpectedFortunesHtml(const std::vector<FortuneRow>& table);
 std::string CanonicalHtml(const std::string& html);
+
+// The check every response of one test type gets under load, as the load generator takes it
+// (LoadOptions::check): `test` is one of the six names, `target` the request target (its
+// ?queries= sets how many worlds queries and updates must return). Fortunes are compared with
+// StandardFortunes(); updates for shape only (CheckTechEmpowerServer reads them back, once).
+Status TechEmpowerResponseCheck(const std::string& test, const std::string& target,
+                                std::function<Status(const HttpResponse&)>* check);
+// The six names, in TechEmpower's order.
+const std::vector<std::string>& TechEmpowerTests();
 
 struct TechEmpowerCheck {
   std::string test;    // "json", "db", "queries", "fortunes", "updates", "plaintext"

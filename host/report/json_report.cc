@@ -1,5 +1,6 @@
 // duet-run/1 serialisation and its inverse; see json_report.h and docs/json-output.md.
 #include "report/json_report.h"
+#include "report/web_ranking.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -76,6 +77,7 @@ WorkloadResult WorkloadFromJson(const nlohmann::json& w) {
     if (w.at("runtimes").contains(name)) r.runtimes.push_back(RuntimeFromJson(name, w["runtimes"][name]));
   }
   r.process = w.value("process", nlohmann::json::object());
+  r.pair.web = w.value("web", nlohmann::json());
   return r;
 }
 
@@ -89,6 +91,7 @@ Status ResultsFromRunJson(const nlohmann::json& doc, SessionRecord* session, std
     session->environment = doc.value("environment", nlohmann::json::object());
     session->calibration = doc.value("calibration", nlohmann::json::object());
     session->warnings = doc.value("warnings", std::vector<std::string>{});
+    if (doc.contains("web") && doc["web"].is_object()) session->web_database = doc["web"].value("database", nlohmann::json());
     for (const nlohmann::json& w : doc.at("workloads")) results->push_back(WorkloadFromJson(w));
   } catch (const nlohmann::json::exception& e) {
     // Hand-edited or foreign files: name what is wrong rather than crash.
@@ -178,17 +181,23 @@ nlohmann::json WorkloadResultJson(const WorkloadResult& r) {
       {"runtimes", runtimes},
       {"ratio", ratio},
       {"process", r.process.is_null() ? nlohmann::json::object() : r.process},
+      {"web", r.pair.web},
   };
 }
 
 nlohmann::json RunJson(const SessionRecord& session, const std::vector<WorkloadResult>& results) {
   nlohmann::json workloads = nlohmann::json::array();
   for (const WorkloadResult& r : results) workloads.push_back(WorkloadResultJson(r));
-  return {{"schema", kRunSchema},
-          {"environment", session.environment},
-          {"calibration", session.calibration},
-          {"warnings", session.warnings},
-          {"workloads", workloads}};
+  nlohmann::json doc = {{"schema", kRunSchema},
+                        {"environment", session.environment},
+                        {"calibration", session.calibration},
+                        {"warnings", session.warnings},
+                        {"workloads", workloads}};
+  nlohmann::json rankings = WebRankingJson(results);
+  if (!session.web_database.is_null() || !rankings.empty()) {
+    doc["web"] = {{"database", session.web_database}, {"rankings", rankings}};
+  }
+  return doc;
 }
 
 namespace {

@@ -19,6 +19,9 @@ struct SessionRecord {
   nlohmann::json environment;
   nlohmann::json calibration;
   std::vector<std::string> warnings;
+  // Web pairs: the database they ran against (kind, PostgreSQL version, fsync,
+  // synchronous_commit); null when the run had none.
+  nlohmann::json web_database;
 };
 
 nlohmann::json SummaryJson(const Summary& summary);

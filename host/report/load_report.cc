@@ -37,7 +37,8 @@ nlohmann::json LoadJson(const LoadResult& r) {
                       {"path", o.mode == LoadMode::kHttp ? nlohmann::json(o.path) : nlohmann::json(nullptr)}}},
           {"options", {{"connections", o.connections},
                        {"size", o.mode != LoadMode::kHttp ? nlohmann::json(o.size) : nlohmann::json(nullptr)},
-                       {"requests", o.requests}, {"duration_s", o.duration_s}, {"timeout_s", o.timeout_s}}},
+                       {"requests", o.requests}, {"duration_s", o.duration_s}, {"timeout_s", o.timeout_s},
+                       {"pipeline", o.pipeline}}},
           {"completed", r.completed},
           {"unfinished", r.unfinished},
           {"errors", {{"total", r.error_count()}, {"by_kind", r.errors}}},
@@ -47,7 +48,8 @@ nlohmann::json LoadJson(const LoadResult& r) {
           {"latency", latency},
           {"bytes", {{"sent", r.bytes_sent}, {"received", r.bytes_received}}},
           {"client_cpu_ns", r.client_cpu_ns},
-          {"rss", rss}};
+          {"rss", rss},
+          {"first_bad_response", r.first_bad_response.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.first_bad_response)}};
 }
 
 Status LoadResultFromJson(const nlohmann::json& doc, LoadResult* out) {
@@ -122,6 +124,7 @@ std::string FormatLoadSummary(const LoadResult& r) {
     for (const auto& [kind, n] : r.errors) text += fmt::format(" {} {}", kind, n);
     text += "\n";
   }
+  if (!r.first_bad_response.empty()) text += "  first bad response: " + r.first_bad_response + "\n";
   return text;
 }
 

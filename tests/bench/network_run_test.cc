@@ -1,5 +1,5 @@
-// The "load" block of a network pair: validation with reasons, and params overriding the block so
-// that sizes and --param scale the traffic.
+// The "load" block of a network pair: validation with reasons, params overriding the block so
+// that sizes and --param scale the traffic, and a web test's response check and pipelining.
 #include "bench/network_run.h"
 
 #include <gtest/gtest.h>
@@ -30,6 +30,33 @@ TEST(NetworkRunTest, BadBlocksAndParamsAreRefusedWithTheKeyNamed) {
   EXPECT_NE(message({{"mode", "echo"}, {"connections", 0}}, {}).find("\"connections\""), std::string::npos);
   EXPECT_NE(message({{"mode", "echo"}}, {{"message_size", 1.5}}).find("param \"message_size\""), std::string::npos);
   EXPECT_NE(message({{"mode", "echo"}, {"duration", "long"}}, {}).find("\"duration\""), std::string::npos);
+}
+
+TEST(NetworkRunTest, AWebTestsBlockGetsItsResponseCheckAndPipelining) {
+  nlohmann::json load = {{"mode", "http"}, {"path", "/queries?queries=7"}, {"check", "queries"}, {"pipeline", 4}};
+  LoadOptions options;
+  ASSERT_TRUE(ResolveLoadOptions(load, {}, &options).ok());
+  EXPECT_EQ(options.pipeline, 4);
+  ASSERT_TRUE(static_cast<bool>(options.check));
+  // The check wants exactly the 7 worlds the target asks for.
+  HttpResponse response;
+  response.status = 200;
+  response.headers = {{"server", "x"}, {"date", "now"}, {"content-type", "application/json"}};
+  response.body = R"([{"id": 1, "randomNumber": 2}])";
+  EXPECT_NE(options.check(response).message().find("an array of 7 worlds"), std::string::npos) << options.check(response).message();
+  EXPECT_EQ(ResolveWebLoad(load, {{"db", "postgresql:///x"}}).db_url, "postgresql:///x");
+  EXPECT_EQ(ResolveWebLoad(load, {}).test, "queries");
+  EXPECT_TRUE(ResolveWebLoad({{"mode", "http"}}, {{"db", "postgresql:///x"}}).test.empty());
+
+  auto refused = [&](const nlohmann::json& block) {
+    Status s = ResolveLoadOptions(block, {}, &options);
+    EXPECT_FALSE(s.ok()) << block.dump();
+    return s.message();
+  };
+  EXPECT_NE(refused({{"mode", "http"}, {"check", "jsn"}}).find("unknown TechEmpower test \"jsn\""), std::string::npos);
+  EXPECT_NE(refused({{"mode", "echo"}, {"check", "json"}}).find("for mode \"http\""), std::string::npos);
+  EXPECT_NE(refused({{"mode", "http"}, {"pipeline", 65}}).find("\"pipeline\""), std::string::npos);
+  EXPECT_NE(refused({{"mode", "echo"}, {"pipeline", 2}}).find("--pipeline is for --mode http"), std::string::npos);
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
 // The load generator against TestServer (its own thread and loop): exact counts in echo and HTTP
-// mode, monotonic percentiles, bounded runs against a silent server, refused and hung-up
+// mode (pipelined too), every response handed to a check, monotonic percentiles, bounded runs against a silent server, refused and hung-up
 // connections reported as errors, and loopback-only targets.
 #include "load/load_generator.h"
 
@@ -124,12 +124,43 @@ TEST(LoadGeneratorTest, HttpKeepAliveReusesEachConnection) {
   ExpectMonotonicPercentiles(r);
 }
 
+TEST(LoadGeneratorTest, PipelinedRequestsAreAnsweredInBatchesWithExactCounts) {
+  TestServer server(TestServer::Behaviour::kHttp);
+  LoadOptions options = HttpAgainst(server, 3, 100, "/hello");
+  options.pipeline = 16;
+  LoadResult r = RunToEnd(options);
+  EXPECT_EQ(r.completed, 100u);  // not a multiple of 16: the last batches are shorter
+  EXPECT_EQ(r.error_count(), 0u) << r.first_bad_response;
+  EXPECT_EQ(server.connections(), 3u);
+  std::string request = "GET /hello HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(server.port()) + "\r\n\r\n";
+  EXPECT_EQ(server.bytes_received(), 100 * request.size());
+  EXPECT_EQ(r.bytes_received, 100 * std::strlen(TestServer::kHttpHello));
+  ExpectMonotonicPercentiles(r);
+}
+
+TEST(LoadGeneratorTest, EveryResponseGoesThroughTheCheckAndTheFirstWrongOneIsKept) {
+  TestServer server(TestServer::Behaviour::kHttp);
+  LoadOptions options = HttpAgainst(server, 2, 30, "/hello");
+  std::atomic<int> checked{0};
+  options.check = [&](const HttpResponse& response) {
+    ++checked;
+    EXPECT_EQ(response.Header("content-type"), "text/plain");
+    return response.body == "hello!" ? Status::Ok() : Status::Error("expected hello!, got " + response.body);
+  };
+  LoadResult r = RunToEnd(options);
+  EXPECT_EQ(checked.load(), 30);
+  EXPECT_EQ(r.completed, 30u);
+  EXPECT_EQ(r.errors["wrong_response"], 30u);
+  EXPECT_EQ(r.first_bad_response, "expected hello!, got hello");
+}
+
 TEST(LoadGeneratorTest, HttpErrorStatusesAreCountedByCode) {
   TestServer server(TestServer::Behaviour::kHttp);
   LoadResult r = RunToEnd(HttpAgainst(server, 2, 50, "/missing"));
   EXPECT_EQ(r.completed, 50u);
   EXPECT_EQ(r.errors["http_404"], 50u);
   EXPECT_EQ(r.error_count(), 50u);
+  EXPECT_EQ(r.first_bad_response, "a non-2xx status (status 404, body: nope)");
 }
 
 TEST(LoadGeneratorTest, AnswersOfTheWrongProtocolAreBadResponses) {

@@ -31,12 +31,13 @@ export async function setup(params) {
   const pool = te.makePool(params);
   const app = makeApp(pool);
   await app.listen({ port: params.port ?? 0, host: '127.0.0.1' });
-  return { app, pool, port: app.server.address().port };
+  return te.countRequests(app.server, { app, pool, port: app.server.address().port });
 }
 
 export async function teardown(state) {
   await state.app.close();
   await state.pool.end();
 }
+export { run } from './techempower.js';
 
 if (te.isMain(import.meta.url)) await te.runStandalone(setup, teardown);

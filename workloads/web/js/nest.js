@@ -51,12 +51,13 @@ export async function setup(params) {
   express.disable('etag');
   app.use((req, res, next) => { res.set('Server', te.SERVER_NAME); next(); });
   await app.listen(params.port ?? 0, '127.0.0.1');
-  return { app, pool, port: app.getHttpServer().address().port };
+  return te.countRequests(app.getHttpServer(), { app, pool, port: app.getHttpServer().address().port });
 }
 
 export async function teardown(state) {
   await state.app.close();
   await state.pool.end();
 }
+export { run } from './techempower.js';
 
 if (te.isMain(import.meta.url)) await te.runStandalone(setup, teardown);

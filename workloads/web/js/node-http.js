@@ -31,5 +31,6 @@ export async function setup(params) {
 }
 
 export const teardown = te.closeHttp;
+export { run } from './techempower.js';
 
 if (te.isMain(import.meta.url)) await te.runStandalone(setup, teardown);

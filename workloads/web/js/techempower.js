@@ -101,12 +101,27 @@ export function makePool(params) {
   return pool;
 }
 
+// The network-pair contract's run(state) (docs/net-workloads.md): the requests the server took
+// since the last call, counted on the node http.Server every framework here runs on; duet's
+// harness compares the count with its load generator's, and the two runtimes' counts with each other.
+export function countRequests(server, state) {
+  state.requests = 0;
+  server.on('request', () => { state.requests += 1; });
+  return state;
+}
+
+export function run(state) {
+  const requests = state.requests;
+  state.requests = 0;
+  return { requests };
+}
+
 // Serves `handler` (a request listener: a plain function, or an Express app, which is one) on
 // node's http server at 127.0.0.1, as app.listen() would; the state setup() returns.
 export async function listenHttp(handler, pool, params) {
   const server = http.createServer(handler);
   await new Promise((resolve) => server.listen(params.port ?? 0, '127.0.0.1', resolve));
-  return { server, pool, port: server.address().port };
+  return countRequests(server, { server, pool, port: server.address().port });
 }
 
 export async function closeHttp(state) {
@@ -139,4 +154,9 @@ export async function runStandalone(setup, teardown) {
   process.once('SIGTERM', stop);
 }
 
-export const isMain = (url) => process.argv[1] !== undefined && fileURLToPath(url) === process.argv[1];
+// Whether this file is the program (`node FILE`, `duet exec FILE`) rather than imported. `duet run`
+// imports a workload as the main module of its Node environment too (argv[1] is the file), but
+// with an uncaught-exception capture callback installed (host/node/js/workload_main.js): there
+// the harness calls setup() itself.
+export const isMain = (url) => process.argv[1] !== undefined && fileURLToPath(url) === process.argv[1] &&
+  !process.hasUncaughtExceptionCaptureCallback();

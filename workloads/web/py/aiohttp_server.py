@@ -7,7 +7,7 @@ from aiohttp import web
 import techempower as te
 
 
-def make_app(pool):
+def make_app(pool, served):
     async def json_(request):
         return web.json_response({"message": te.HELLO})
 
@@ -28,6 +28,7 @@ def make_app(pool):
 
     @web.middleware
     async def server_header(request, handler):
+        served.add()
         response = await handler(request)
         response.headers["Server"] = te.SERVER_NAME
         return response
@@ -40,16 +41,20 @@ def make_app(pool):
 
 async def setup(params):
     pool = await te.asyncpg_pool(params)
-    runner = web.AppRunner(make_app(pool), access_log=None)
+    served = te.Served()
+    runner = web.AppRunner(make_app(pool, served), access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", params.get("port", 0))
     await site.start()
-    return {"runner": runner, "pool": pool, "port": runner.addresses[0][1]}
+    return {"runner": runner, "pool": pool, "served": served, "port": runner.addresses[0][1]}
 
 
 async def teardown(state):
     await state["runner"].cleanup()
     await state["pool"].close()
+
+
+run = te.run  # the requests served since the last call (duet run's cross-check)
 
 
 if __name__ == "__main__":

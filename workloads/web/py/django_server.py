@@ -9,16 +9,21 @@ from django.conf import settings
 
 import techempower as te
 
-_app = None
 urlpatterns = []
 
 
 def configure(params):
-    """Django's settings for this process (once: Django's settings are global) and the WSGI app."""
-    global _app
-    if _app is not None:
-        return _app
-    name, user, host, port, password = te.url_parts(te.database_url(params))
+    """Django's settings for this process and the WSGI app, once. Django's settings, model registry
+    and URL resolver are process-wide and outlive this module: duet run loads a fresh module for each
+    test type in one process, so the app is kept on the django package itself and reused, for the
+    same database only."""
+    url = te.database_url(params)
+    configured = getattr(django, "_duet_techempower", None)
+    if configured is not None:
+        if configured[0] != url:
+            raise RuntimeError(f"Django is already configured in this process for {configured[0]}, not {url}")
+        return configured[1]
+    name, user, host, port, password = te.url_parts(url)
     settings.configure(
         DEBUG=False, ALLOWED_HOSTS=["*"], ROOT_URLCONF=__name__, INSTALLED_APPS=[], USE_TZ=False,
         # CommonMiddleware, as in every Django project: it also sets Content-Length, without which
@@ -33,8 +38,9 @@ def configure(params):
     urlpatterns = routes()  # ROOT_URLCONF is this module: Django reads it at the first request
     from django.core.wsgi import get_wsgi_application
 
-    _app = get_wsgi_application()
-    return _app
+    app = get_wsgi_application()
+    django._duet_techempower = (url, app)
+    return app
 
 
 def routes():
@@ -107,6 +113,9 @@ def teardown(state):
 
     te.stop_wsgi(state)
     connections.close_all()
+
+
+run = te.run  # the requests served since the last call (duet run's cross-check)
 
 
 if __name__ == "__main__":

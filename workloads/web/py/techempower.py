@@ -156,15 +156,47 @@ def parse_args(argv):
     return params
 
 
+class Served:
+    """Requests a server took since run() last asked: the network-pair contract's run(state)
+    (docs/net-workloads.md), which duet's harness compares with its load generator's count and with
+    the JS twin's. Locked: waitress's threads count concurrently."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._count = 0
+
+    def add(self):
+        with self._lock:
+            self._count += 1
+
+    def take(self):
+        with self._lock:
+            count, self._count = self._count, 0
+        return count
+
+
+def run(state):
+    return {"requests": state["served"].take()}
+
+
 def announce(state):
     """One line `{"port": N}` on stdout once listening: what a test or a script waits for."""
     print(json.dumps({"port": state["port"]}), flush=True)
 
 
 def run_async_standalone(setup, teardown):
-    """`python3 SERVER.py ...` for an asyncio server: setup(), announce, teardown() on SIGINT/SIGTERM."""
+    """`python3 SERVER.py ... [--uvloop]` for an asyncio server: setup(), announce, teardown() on
+    SIGINT/SIGTERM; on uvloop's loop with --uvloop (Debian's python3-uvloop), else the running
+    Python's default (stock asyncio in python3, duet's loop in duet)."""
+    argv = sys.argv[1:]
+    if "--uvloop" in argv:
+        import uvloop
+
+        argv.remove("--uvloop")
+        asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
+
     async def main():
-        state = await setup(parse_args(sys.argv[1:]))
+        state = await setup(parse_args(argv))
         announce(state)
         stop = asyncio.Event()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -181,10 +213,16 @@ def serve_wsgi(app, params):
     from waitress.server import create_server
 
     size = params.get("pool", DEFAULT_POOL_SIZE)
-    server = create_server(app, host="127.0.0.1", port=params.get("port", 0), threads=size, ident=SERVER_NAME)
+    served = Served()
+
+    def counted(environ, start_response):
+        served.add()
+        return app(environ, start_response)
+
+    server = create_server(counted, host="127.0.0.1", port=params.get("port", 0), threads=size, ident=SERVER_NAME)
     thread = threading.Thread(target=server.run, name="waitress", daemon=True)
     thread.start()
-    return {"server": server, "thread": thread, "port": int(server.effective_port)}  # waitress gives a str
+    return {"server": server, "thread": thread, "served": served, "port": int(server.effective_port)}  # waitress gives a str
 
 
 def stop_wsgi(state):

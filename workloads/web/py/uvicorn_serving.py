@@ -14,7 +14,14 @@ async def serve(app, params):
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", params.get("port", 0)))
-    config = uvicorn.Config(app, loop="none", lifespan="off", access_log=False, log_level="warning")
+    served = te.Served()
+
+    async def counted(scope, receive, send):
+        if scope["type"] == "http":
+            served.add()
+        await app(scope, receive, send)
+
+    config = uvicorn.Config(counted, loop="none", lifespan="off", access_log=False, log_level="warning")
     server = uvicorn.Server(config)
     # The caller handles signals (standalone: techempower.run_async_standalone; in duet: duet).
     server.install_signal_handlers = lambda: None
@@ -24,7 +31,7 @@ async def serve(app, params):
             task.result()  # raises what stopped it
             raise RuntimeError("uvicorn stopped before it started")
         await asyncio.sleep(0.01)
-    return {"server": server, "task": task, "port": sock.getsockname()[1]}
+    return {"server": server, "task": task, "served": served, "port": sock.getsockname()[1]}
 
 
 async def stop(state):

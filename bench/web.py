@@ -1,0 +1,173 @@
+#!/usr/bin/python3
+"""The web servers (workloads/web) in duet against the same files standalone, under the same load:
+each JS server in `duet exec` (Node itself, embedded, on duet's loop) and in Debian's node 18; each
+Python server in `duet exec` (duet's loop) and in /usr/bin/python3, the asyncio ones on stock
+asyncio and on uvloop too. Every server gets a fresh process per round and a warm-up, then `duet
+load` drives one TechEmpower test (pipelined 16 deep for plaintext) with every response checked
+(`--check`; a wrong one stops the benchmark with the response shown). Prints per test and server
+the median requests/s, p99 and the server process's CPU time per request (all its threads, exact,
+from /proc/PID/task/*/schedstat), then duet's ratio to standalone per framework and test.
+"""
+
+import argparse
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+WEB = os.path.join(ROOT, "workloads/web")
+LIBNODE = os.path.join(ROOT, "third_party/libnode/usr")
+PYTHON = "/usr/bin/python3"
+# framework -> (file under workloads/web, asyncio or not)
+FRAMEWORKS = {
+    "node-http": ("js/node-http.js", False), "express": ("js/express.js", False), "fastify": ("js/fastify.js", False),
+    "nest": ("js/nest.js", False), "aiohttp": ("py/aiohttp_server.py", True), "starlette": ("py/starlette_server.py", True),
+    "fastapi": ("py/fastapi_server.py", True), "flask": ("py/flask_server.py", False),
+    "django": ("py/django_server.py", False),
+}
+# test -> (path, check, pipeline): the same as duet run's (host/bench/workload_pair.cc WebTests()).
+TESTS = {
+    "json": ("/json", "json", 1), "plaintext": ("/plaintext", "plaintext", 16), "db": ("/db", "db", 1),
+    "queries-1": ("/queries?queries=1", "queries", 1), "queries-5": ("/queries?queries=5", "queries", 1),
+    "queries-20": ("/queries?queries=20", "queries", 1), "fortunes": ("/fortunes", "fortunes", 1),
+    "updates-1": ("/updates?queries=1", "updates", 1), "updates-20": ("/updates?queries=20", "updates", 1),
+}
+
+
+def hosts_for(framework, duet, db):
+    """[(host name, argv, extra env)] for one framework: duet first, then the standalone ones."""
+    path, is_async = FRAMEWORKS[framework]
+    script = os.path.join(WEB, path)
+    args = ["--db", db]
+    if path.startswith("js/"):
+        node = os.path.join(LIBNODE, "bin/node")
+        return [("duet", [duet, "exec", script] + args, {}),
+                ("node18", [node, "--turbo-fast-api-calls", script] + args,
+                 {"LD_LIBRARY_PATH": os.path.join(LIBNODE, "lib/x86_64-linux-gnu")})]
+    hosts = [("duet", [duet, "exec", script] + args, {}), ("python3", [PYTHON, script] + args, {})]
+    if is_async:
+        hosts.append(("uvloop", [PYTHON, script] + args + ["--uvloop"], {}))
+    return hosts
+
+
+def process_cpu_ns(pid):
+    """CPU time of every live thread of the process (schedstat's run time: exact, user + sys)."""
+    total = 0
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{task}/schedstat") as f:
+                total += int(f.read().split()[0])
+        except FileNotFoundError:  # a thread that ended meanwhile
+            pass
+    return total
+
+
+def load(duet, port, test, opts, requests):
+    path, check, pipeline = TESTS[test]
+    argv = [duet, "load", "--port", str(port), "--mode", "http", "--path", path, "--check", check,
+            "--pipeline", str(pipeline), "--connections", str(opts.connections), "--requests", str(requests),
+            "--duration", "120", "--json", "-"]
+    done = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"web: {' '.join(argv)} failed (exit {done.returncode}):\n{done.stderr.strip()}")
+    return json.loads(done.stdout)
+
+
+def one_round(framework, host, argv, env, test, opts):
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True, env=dict(os.environ, **env), cwd=WEB)
+    try:
+        line = proc.stdout.readline()
+        if not line:
+            raise SystemExit(f"web: {framework} in {host} exited before printing its port: {' '.join(argv)}")
+        port = json.loads(line)["port"]
+        load(opts.duet, port, test, opts, max(opts.requests // 10, opts.connections))  # warm up (JIT, pools)
+        cpu0 = process_cpu_ns(proc.pid)
+        result = load(opts.duet, port, test, opts, opts.requests)
+        cpu1 = process_cpu_ns(proc.pid)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    n = result["completed"]
+    return {"per_second": result["throughput_per_s"], "p99_us": result["latency"]["p99_ns"] / 1e3,
+            "cpu_ns": (cpu1 - cpu0) / n, "completed": n}
+
+
+def start_database(duet):
+    """A private PostgreSQL with TechEmpower's tables (`duet pg start --techempower`): its URL and process."""
+    proc = subprocess.Popen([duet, "pg", "start", "--techempower"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    url = proc.stdout.readline().strip()
+    if not url:
+        raise SystemExit(f"web: duet pg start failed:\n{proc.stderr.read()}")
+    return url, proc
+
+
+def main(argv):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duet", default=os.path.join(ROOT, "build/duet"))
+    parser.add_argument("--frameworks", default="node-http,aiohttp", help=f"comma-separated: {','.join(FRAMEWORKS)}")
+    parser.add_argument("--tests", default="json,plaintext,db,fortunes", help=f"comma-separated: {','.join(TESTS)}")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved, the order reversed every other round")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--requests", type=int, default=5000, help="per round and test")
+    parser.add_argument("--pg-url", help="an existing database holding TechEmpower's tables (default: a private cluster)")
+    parser.add_argument("--json", metavar="FILE", help="also write the rounds, medians and ratios as JSON")
+    opts = parser.parse_args(argv)
+    frameworks = [f for f in opts.frameworks.split(",") if f]
+    tests = [t for t in opts.tests.split(",") if t]
+    for name, known in (("framework", FRAMEWORKS), ("test", TESTS)):
+        unknown = [x for x in (frameworks if name == "framework" else tests) if x not in known]
+        if unknown:
+            parser.error(f"unknown {name}(s) {', '.join(unknown)}; choose from {', '.join(known)}")
+
+    database = None
+    url = opts.pg_url
+    if not url:
+        url, database = start_database(opts.duet)
+    try:
+        rounds = {}
+        for test in tests:
+            servers = [(f, h, a, e) for f in frameworks for (h, a, e) in hosts_for(f, opts.duet, url)]
+            for r in range(opts.rounds):
+                for framework, host, args, env in (servers if r % 2 == 0 else servers[::-1]):
+                    rounds.setdefault(test, {}).setdefault(f"{framework}@{host}", []).append(
+                        one_round(framework, host, args, env, test, opts))
+    finally:
+        if database:
+            database.send_signal(signal.SIGINT)  # stops the cluster and removes its directory
+            database.wait(timeout=20)
+
+    keys = ["per_second", "p99_us", "cpu_ns"]
+    medians = {t: {s: {k: statistics.median(x[k] for x in rs) for k in keys} for s, rs in by.items()}
+               for t, by in rounds.items()}
+    ratios = []
+    print(f"web: {opts.connections} connections, {opts.requests} requests per round and test, {opts.rounds} round(s); "
+          "medians; every response checked")
+    for test, by in medians.items():
+        print(f"\n{test} (GET {TESTS[test][0]}{', pipelined 16' if TESTS[test][2] > 1 else ''})")
+        print(f"  {'server':<22} {'req/s':>9} {'p99 µs':>9} {'CPU µs/req':>11}  duet/this req/s  duet/this CPU")
+        for server, m in by.items():
+            framework, host = server.split("@")
+            duet = by.get(f"{framework}@duet")
+            ratio = ""
+            if host != "duet" and duet:
+                rps, cpu = duet["per_second"] / m["per_second"], duet["cpu_ns"] / m["cpu_ns"] if m["cpu_ns"] else None
+                ratios.append({"test": test, "framework": framework, "against": host, "per_second": rps, "cpu_ns": cpu})
+                ratio = f"  {rps:>15.3f}  {cpu:>13.3f}" if cpu else f"  {rps:>15.3f}  {'-':>13}"
+            print(f"  {server:<22} {m['per_second']:>9.0f} {m['p99_us']:>9.0f} {m['cpu_ns'] / 1e3:>11.1f}{ratio}")
+    if opts.json:
+        with open(opts.json, "w") as f:
+            json.dump({"schema": "duet-web-bench/1", "connections": opts.connections, "requests": opts.requests,
+                       "rounds": rounds, "medians": medians, "ratios": ratios}, f, indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

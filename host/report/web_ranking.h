@@ -1,0 +1,23 @@
+// The web pairs' ranking: per TechEmpower test (json, plaintext, db, queries-N, fortunes,
+// updates-N), every framework that ran it, in either runtime, ranked by requests per second, with
+// latency percentiles, server CPU per request, RSS and database statements per request. A side
+// that failed is listed after the ranked ones with its reason, never with a number.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "bench/harness.h"
+
+namespace duet {
+
+// duet-run/1's web.rankings: [{"test", "target", "entries": [...]}] in WebTests() order; empty
+// when no result is a web test's.
+nlohmann::json WebRankingJson(const std::vector<WorkloadResult>& results);
+// The same as terminal tables, one per test; "" when there is none. `database` is
+// SessionRecord::web_database (said in the heading).
+std::string FormatWebRanking(const std::vector<WorkloadResult>& results, const nlohmann::json& database);
+
+}  // namespace duet

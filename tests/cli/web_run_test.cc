@@ -1,0 +1,116 @@
+// The web pairs through `duet run`, at a tiny size, against a real PostgreSQL: a whole pair (both
+// sides, every TechEmpower test type, duet's own private cluster) ranked in the terminal and the
+// JSON with the database statements each request cost; and a server that goes wrong under load
+// reported as a failure showing the bad response, while its twin keeps its numbers.
+#include <set>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/duet_command.h"
+#include "db/postgres_fixture.h"
+
+namespace duet::testing {
+namespace {
+
+nlohmann::json ParseStdout(const Outcome& outcome) {
+  nlohmann::json doc = nlohmann::json::parse(outcome.out, nullptr, /*allow_exceptions=*/false);
+  EXPECT_FALSE(doc.is_discarded()) << "stdout is not JSON:\n" << outcome.out << "\nstderr:\n" << outcome.err;
+  return doc;
+}
+
+const nlohmann::json* Ranking(const nlohmann::json& doc, const std::string& test) {
+  for (const nlohmann::json& ranking : doc["web"]["rankings"]) {
+    if (ranking["test"] == test) return &ranking;
+  }
+  return nullptr;
+}
+
+const nlohmann::json* EntryFor(const nlohmann::json& ranking, const std::string& runtime) {
+  for (const nlohmann::json& entry : ranking["entries"]) {
+    if (entry["runtime"] == runtime) return &entry;
+  }
+  return nullptr;
+}
+
+TEST(WebRunTest, APairRunsEveryTestTypeAgainstItsOwnPrivateClusterAndIsRanked) {
+  Outcome outcome = Duet(std::string("run ") + DUET_WEB_DIR +
+                         "/node-http-aiohttp --size tiny --runs 1 --warmup 0 --no-history --json -");
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
+  nlohmann::json doc = ParseStdout(outcome);
+  ASSERT_TRUE(doc.contains("web")) << outcome.out;
+  EXPECT_EQ(doc["web"]["database"]["kind"], "private PostgreSQL cluster");
+  EXPECT_TRUE(doc["web"]["database"]["fsync"].is_string());
+  EXPECT_TRUE(doc["web"]["database"]["synchronous_commit"].is_string());
+  std::set<std::string> tests;
+  for (const nlohmann::json& ranking : doc["web"]["rankings"]) {
+    tests.insert(ranking["test"].get<std::string>());
+    ASSERT_EQ(ranking["entries"].size(), 2u) << ranking.dump();
+    for (const nlohmann::json& entry : ranking["entries"]) {
+      EXPECT_TRUE(entry["error"].is_null()) << entry.dump();
+      EXPECT_GT(entry.value("throughput_rps", 0.0), 0) << entry.dump();
+      EXPECT_EQ(entry["requests"], 40) << entry.dump();
+      EXPECT_GT(entry["cpu_per_request_ns"].get<double>(), 0) << entry.dump();
+    }
+    EXPECT_EQ(ranking["entries"][0]["rank"], 1);
+    EXPECT_EQ(ranking["entries"][1]["rank"], 2);
+    EXPECT_GE(ranking["entries"][0]["throughput_rps"].get<double>(), ranking["entries"][1]["throughput_rps"].get<double>());
+  }
+  EXPECT_EQ(tests, (std::set<std::string>{"json", "plaintext", "db", "queries-1", "queries-5", "queries-20", "fortunes",
+                                          "updates-1", "updates-20"}));
+  // pg_stat_statements, exact: node-postgres runs one statement per world read and one batched
+  // UPDATE; asyncpg runs at least as many (its pool also resets a connection it takes back).
+  struct Expected {
+    const char* test;
+    double statements;
+  };
+  for (Expected expected : {Expected{"json", 0}, Expected{"db", 1}, Expected{"queries-5", 5}, Expected{"fortunes", 1},
+                            Expected{"updates-20", 21}}) {
+    const nlohmann::json* ranking = Ranking(doc, expected.test);
+    ASSERT_NE(ranking, nullptr) << expected.test;
+    const nlohmann::json* js = EntryFor(*ranking, "v8");
+    const nlohmann::json* py = EntryFor(*ranking, "cpython");
+    ASSERT_TRUE(js && py);
+    EXPECT_EQ((*js)["db_statements_per_request"], expected.statements) << expected.test;
+    EXPECT_GE((*py)["db_statements_per_request"].get<double>(), expected.statements) << expected.test;
+  }
+  // Plaintext was pipelined 16 deep.
+  EXPECT_EQ((*Ranking(doc, "plaintext"))["pipeline"], 16);
+  EXPECT_NE(outcome.err.find("web: TechEmpower's test types, ranked by requests/s"), std::string::npos) << outcome.err;
+  EXPECT_NE(outcome.err.find("queries-20 (GET /queries?queries=20)"), std::string::npos) << outcome.err;
+  EXPECT_NE(outcome.err.find("plaintext (GET /plaintext, pipelined 16 deep)"), std::string::npos) << outcome.err;
+}
+
+// The database this test starts (--pg-url), shared with nothing else.
+class WebRunWithDatabaseTest : public TechEmpowerTest {};
+
+TEST_F(WebRunWithDatabaseTest, AServerThatGoesWrongUnderLoadFailsWithItsBadResponseAndItsTwinKeepsItsNumbers) {
+  Outcome outcome = Duet(std::string("run ") + DUET_TEST_FIXTURES + "/web/turns-wrong --filter ':json$' --runs 2 " +
+                         "--warmup 0 --no-history --json - --pg-url '" + db_->admin_url() + "'");
+  EXPECT_EQ(outcome.exit_code, 1) << outcome.err;
+  nlohmann::json doc = ParseStdout(outcome);
+  ASSERT_EQ(doc["workloads"].size(), 1u);
+  const nlohmann::json& workload = doc["workloads"][0];
+  EXPECT_EQ(workload["name"], "turns-wrong:json");
+  std::string error = workload["error"]["message"].get<std::string>();
+  EXPECT_EQ(workload["error"]["runtime"], "v8");
+  EXPECT_NE(error.find("wrong_response"), std::string::npos) << error;
+  EXPECT_NE(error.find("Hello, World?"), std::string::npos) << error;
+  EXPECT_EQ(doc["web"]["database"]["kind"], "--pg-url");
+  const nlohmann::json* ranking = Ranking(doc, "json");
+  ASSERT_NE(ranking, nullptr);
+  const nlohmann::json* js = EntryFor(*ranking, "v8");
+  const nlohmann::json* py = EntryFor(*ranking, "cpython");
+  ASSERT_TRUE(js && py);
+  // The wrong side has a reason and no number; the right one is ranked first.
+  EXPECT_TRUE((*js)["rank"].is_null());
+  EXPECT_FALSE(js->contains("throughput_rps")) << js->dump();
+  EXPECT_NE((*js)["error"].get<std::string>().find("Hello, World?"), std::string::npos);
+  EXPECT_EQ((*py)["rank"], 1) << py->dump();
+  EXPECT_GT((*py)["throughput_rps"].get<double>(), 0);
+  EXPECT_NE(outcome.err.find("FAILED: "), std::string::npos) << outcome.err;
+}
+
+}  // namespace
+}  // namespace duet::testing
