@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "core/text.h"
-#include "report/load_report.h"
+#include "load/load_json.h"
 
 extern char** environ;
 

@@ -7,9 +7,9 @@
 
 #include "bench/statistics.h"
 #include "core/clock.h"
+#include "core/file_io.h"
 #include "core/text.h"
-#include "report/json_report.h"
-#include "report/table.h"
+#include "core/units.h"
 
 namespace duet {
 namespace {

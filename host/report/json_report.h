@@ -1,5 +1,5 @@
 // The duet-run/1 JSON document (docs/json-output.md, docs/duet-run.schema.json): what other
-// tools read, so its shape only ever grows. Files are written atomically (temp file + rename).
+// tools read, so its shape only ever grows. Files go through core/file_io.h (written atomically).
 #pragma once
 
 #include <filesystem>
@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bench/harness.h"
+#include "core/file_io.h"
 
 namespace duet {
 
@@ -30,12 +31,7 @@ nlohmann::json RunJson(const SessionRecord& session, const std::vector<WorkloadR
 // The inverse of RunJson: what other commands (report, compare, history) read back. Statistics
 // are recomputed from the samples (the bootstrap is seeded, so they come out the same).
 Status ResultsFromRunJson(const nlohmann::json& doc, SessionRecord* session, std::vector<WorkloadResult>* results);
-// Reads and parses any JSON file; errors name the file and, for bad JSON, the line.
-Status ReadJsonFile(const std::filesystem::path& path, nlohmann::json* doc);
 // Reads and parses a duet-run/1 file; errors name the file and, for bad JSON, the line.
 Status ReadRunJson(const std::filesystem::path& path, nlohmann::json* doc);
-// Writes `text` to `path` ("-" for stdout) so that a reader never sees half a file.
-Status WriteFileAtomically(const std::filesystem::path& path, const std::string& text);
-Status WriteJsonFile(const std::filesystem::path& path, const nlohmann::json& doc);
 
 }  // namespace duet

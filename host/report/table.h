@@ -9,13 +9,10 @@
 #include <vector>
 
 #include "bench/harness.h"
+#include "core/units.h"
 
 namespace duet {
 
-// "1.23 ms", "456.0 µs", "2.10 s".
-std::string FormatDuration(uint64_t ns);
-// "12 KiB", "3.4 MiB".
-std::string FormatBytes(double bytes);
 // The width a table is laid out for when its stream is not a terminal.
 constexpr size_t kTableWidth = 150;
 // The columns a table written to `fd` may take: the terminal's width, else kTableWidth.

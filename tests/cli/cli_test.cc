@@ -167,6 +167,26 @@ TEST(CliTest, ExecRunsPlainScriptsWithArgumentsAndExitCodes) {
   }
 }
 
+// A script runs as runpy.run_path(path, run_name="__main__") runs it, without importing runpy
+// (nor pkgutil, typing, re: a bare start-up pays for none of them); a file that holds compiled
+// code (runpy checks for the magic number first) runs as that code.
+TEST(CliTest, ExecRunsAFileAsMainAsRunpyWouldWithoutImportingIt) {
+  const std::string expected =
+      "name __main__\nis_main_module True\nfile_is_argv0 True\n"
+      "spec None loader None cached None package ''\nimported []\n";
+  std::string script = (kFixtures / "runtime" / "exec_main_state.py").string();
+  Outcome source = Duet("exec " + script);
+  EXPECT_EQ(source.exit_code, 0) << source.err;
+  EXPECT_EQ(source.out, expected);
+
+  auto compiled_file = std::filesystem::path(::testing::TempDir()) / "exec_main_state_compiled.py";
+  Outcome compiled = Shell("/usr/bin/python3 -c \"import py_compile, sys; py_compile.compile(sys.argv[1], sys.argv[2], "
+                           "doraise=True)\" " + script + " " + compiled_file.string() + " && " + DUET_BINARY +
+                           " exec " + compiled_file.string());
+  EXPECT_EQ(compiled.exit_code, 0) << compiled.err;
+  EXPECT_EQ(compiled.out, expected);
+}
+
 TEST(CliTest, ExecPrintsNonAsciiTextAsUtf8InAnyLocale) {
   for (const char* locale : {"C.UTF-8", "C"}) {
     setenv("LC_ALL", locale, 1);  // duet inherits it through the shell

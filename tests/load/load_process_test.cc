@@ -13,7 +13,7 @@
 #include <thread>
 
 #include "load/test_server.h"
-#include "report/load_report.h"
+#include "load/load_json.h"
 
 namespace duet {
 namespace {
