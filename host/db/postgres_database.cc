@@ -9,16 +9,8 @@ namespace duet {
 namespace {
 
 Status Library(const PostgresLibrary** library) {
-  static const PostgresLibrary* loaded = nullptr;
-  static Status status = [] {
-    const HostLibraryStamp* table = nullptr;
-    Status found = LoadHostLibrary("libduet_pg.so", "duet_pg_library", PostgresLibrary::kInterfaceVersion, &table);
-    if (!found.ok()) return Status::Error("cannot load duet's PostgreSQL client: " + found.message());
-    loaded = reinterpret_cast<const PostgresLibrary*>(table);  // the stamp is its first member
-    return found;
-  }();
-  *library = loaded;
-  return status;
+  Status status = LoadHostLibraryOnce("libduet_pg.so", "duet_pg_library", library);
+  return status.ok() ? status : Status::Error("cannot load duet's PostgreSQL client: " + status.message());
 }
 
 }  // namespace

@@ -5,7 +5,6 @@
 
 #include <memory>
 #include <string>
-#include <type_traits>
 
 #include "core/host_library.h"
 #include "db/sql_database.h"
@@ -20,7 +19,6 @@ struct PostgresLibrary {
   // PQping: whether a server there accepts connections now.
   bool (*accepts_connections)(const std::string& conninfo);
 };
-static_assert(std::is_standard_layout_v<PostgresLibrary>);
 
 }  // namespace duet
 

@@ -9,7 +9,6 @@
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <type_traits>
 #include <vector>
 
 #include "core/host_library.h"
@@ -33,8 +32,6 @@ struct NodeLibrary {
   // arguments), on a loop of its own: returns node's exit code.
   int (*run_command_line)(const std::vector<std::string>& argv);
 };
-
-static_assert(std::is_standard_layout_v<NodeLibrary>);
 
 }  // namespace duet
 

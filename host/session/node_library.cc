@@ -6,16 +6,8 @@
 namespace duet {
 
 Status LoadNodeLibrary(const NodeLibrary** library) {
-  static const NodeLibrary* loaded = nullptr;
-  static Status status = [] {
-    const HostLibraryStamp* table = nullptr;
-    Status found = LoadHostLibrary("libduet_node.so", "duet_node_library", NodeLibrary::kInterfaceVersion, &table);
-    if (!found.ok()) return Status::Error("cannot load Node: " + found.message());
-    loaded = reinterpret_cast<const NodeLibrary*>(table);  // the stamp is its first member
-    return found;
-  }();
-  *library = loaded;
-  return status;
+  Status status = LoadHostLibraryOnce("libduet_node.so", "duet_node_library", library);
+  return status.ok() ? status : Status::Error("cannot load Node: " + status.message());
 }
 
 }  // namespace duet

@@ -187,6 +187,17 @@ TEST(CliTest, ExecRunsAFileAsMainAsRunpyWouldWithoutImportingIt) {
   EXPECT_EQ(compiled.out, expected);
 }
 
+// A script for one runtime does not pay for the other: a .py script never maps libnode (or
+// libpq), a .js script maps Node's libraries and still not libpq.
+TEST(CliTest, ExecMapsOnlyTheLibrariesTheScriptNeeds) {
+  Outcome python = Duet("exec " + (kFixtures / "runtime" / "mapped_libraries.py").string());
+  EXPECT_EQ(python.exit_code, 0) << python.err;
+  EXPECT_EQ(python.out, "libnode.so.108 False\nlibduet_node.so False\nlibpq.so.5 False\nlibduet_pg.so False\n");
+  Outcome node = Duet("exec " + (kFixtures / "runtime" / "mapped_libraries.js").string());
+  EXPECT_EQ(node.exit_code, 0) << node.err;
+  EXPECT_EQ(node.out, "libnode.so.108 True\nlibduet_node.so True\nlibpq.so.5 False\nlibduet_pg.so False\n");
+}
+
 TEST(CliTest, ExecPrintsNonAsciiTextAsUtf8InAnyLocale) {
   for (const char* locale : {"C.UTF-8", "C"}) {
     setenv("LC_ALL", locale, 1);  // duet inherits it through the shell
