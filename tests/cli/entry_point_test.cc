@@ -143,11 +143,17 @@ TEST(InstallTest, AnInstalledDuetRunsFromThePathWithTheFilesBesideIt) {
   Outcome relative = duet("run mine --runs 3 --warmup 1 --no-history");
   EXPECT_EQ(relative.exit_code, 0) << relative.err;
 
-  // libnode, when the bootstrap unpacked it, is the copy installed beside the binary.
+  // The libraries duet loads on demand are installed in lib/duet, and the executable links
+  // neither libnode nor libpq itself.
+  EXPECT_TRUE(fs::exists(prefix / "lib" / "duet" / "libduet_node.so"));
+  EXPECT_TRUE(fs::exists(prefix / "lib" / "duet" / "libduet_pg.so"));
+  Outcome exe_ldd = Shell("ldd " + Quoted(prefix / "bin" / "duet"));
+  EXPECT_EQ(exe_ldd.out.find("libnode"), std::string::npos) << exe_ldd.out;
+  EXPECT_EQ(exe_ldd.out.find("libpq"), std::string::npos) << exe_ldd.out;
+  // libnode, when the bootstrap unpacked it, is the copy installed beside the Node adapter.
   if (fs::exists(prefix / "lib" / "duet" / "libnode.so.108")) {
-    Outcome ldd = Shell("ldd " + Quoted(prefix / "bin" / "duet"));
-    EXPECT_NE(ldd.out.find("libnode.so.108 => " + (prefix / "bin" / ".." / "lib" / "duet").string()), std::string::npos)
-        << ldd.out;
+    Outcome ldd = Shell("ldd " + Quoted(prefix / "lib" / "duet" / "libduet_node.so"));
+    EXPECT_NE(ldd.out.find("libnode.so.108 => " + (prefix / "lib" / "duet").string()), std::string::npos) << ldd.out;
   }
 }
 
