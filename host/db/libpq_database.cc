@@ -112,6 +112,8 @@ constexpr PostgresLibrary kLibrary = {{PostgresLibrary::kInterfaceVersion, kDuet
 }  // namespace
 }  // namespace duet
 
-extern "C" __attribute__((visibility("default"))) const duet::PostgresLibrary* duet_pg_library() {
-  return &duet::kLibrary;
+// Typed as core/host_library.h calls it (UBSan checks the function type): the stamp, which is
+// the table's first member.
+extern "C" __attribute__((visibility("default"))) const duet::HostLibraryStamp* duet_pg_library() {
+  return &duet::kLibrary.stamp;
 }

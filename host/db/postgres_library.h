@@ -22,4 +22,5 @@ struct PostgresLibrary {
 
 }  // namespace duet
 
-extern "C" const duet::PostgresLibrary* duet_pg_library();
+// Returns the table's stamp (its first member), as core/host_library.h expects of every library.
+extern "C" const duet::HostLibraryStamp* duet_pg_library();

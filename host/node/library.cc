@@ -47,6 +47,8 @@ constexpr NodeLibrary kLibrary = {{NodeLibrary::kInterfaceVersion, kDuetGitCommi
 }  // namespace
 }  // namespace duet
 
-extern "C" __attribute__((visibility("default"))) const duet::NodeLibrary* duet_node_library() {
-  return &duet::kLibrary;
+// Typed as core/host_library.h calls it (UBSan checks the function type): the stamp, which is
+// the table's first member.
+extern "C" __attribute__((visibility("default"))) const duet::HostLibraryStamp* duet_node_library() {
+  return &duet::kLibrary.stamp;
 }

@@ -35,4 +35,5 @@ struct NodeLibrary {
 
 }  // namespace duet
 
-extern "C" const duet::NodeLibrary* duet_node_library();
+// Returns the table's stamp (its first member), as core/host_library.h expects of every library.
+extern "C" const duet::HostLibraryStamp* duet_node_library();
