@@ -416,6 +416,7 @@ Status NodeRuntime::RunOnce(Sample* sample) {
   if (env_ == nullptr) return Status::Error("run: no workload is loaded");
   v8::Context::Scope context_scope(context_.Get(isolate_));
   v8::Local<v8::Value> result;
+  result_.Reset();  // as in python/runtime.cc: the last result is not kept alive through this run
   uv_update_time(loop_->get());  // timers started by this iteration count from now
 
   uint64_t cpu0 = ThreadCpuNs();
