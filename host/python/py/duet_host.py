@@ -11,7 +11,7 @@ import os, sys
 
 _loop = None
 _loop_kind = "uv"  # "asyncio": leave asyncio's stock selector loop as the default (--py-loop)
-_DUET_ASYNCIO_SOURCE = None  # set by the host: py/duet_asyncio.py
+_DUET_ASYNCIO_CODE = None  # set by the host: py/duet_asyncio.py, marshalled at build time
 
 def specialisation(code):
     """(specialised, total): how many of code's instructions the adaptive interpreter has
@@ -63,7 +63,8 @@ class _DuetAsyncioLoader:
         return None
     @staticmethod
     def exec_module(module):
-        exec(compile(_DUET_ASYNCIO_SOURCE, "<duet_asyncio>", "exec"), module.__dict__)
+        import marshal
+        exec(marshal.loads(_DUET_ASYNCIO_CODE), module.__dict__)
 
 sys.meta_path.insert(0, AsyncioHook)
 
@@ -258,7 +259,7 @@ def _run_file_as_main(path):
             code = marshal.load(f)
     if code is None:
         with io.open_code(decoded) as f:
-            code = compile(f.read(), path, "exec")
+            code = compile_source(f.read(), path)  # set by the host: compile(..., "exec") in C
     main = type(sys)("__main__")
     main.__dict__.update(__name__="__main__", __file__=path, __cached__=None, __doc__=None,
                          __loader__=None, __package__="", __spec__=None)
