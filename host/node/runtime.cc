@@ -158,6 +158,7 @@ void NodeRuntime::FreeEnvironment() {
   import_workload_.Reset();
   prepared_for_.clear();
   namespace_.Reset();
+  run_.Reset();
   state_.Reset();
   result_.Reset();
   callback_resource_.Reset();
@@ -346,6 +347,7 @@ Status NodeRuntime::Load(const std::filesystem::path& script, const nlohmann::js
   };
   exports_ = {exported("setup"), exported("run"), exported("verify"), exported("teardown")};
   if (!exports_.run) return Status::Error("the module does not export a function named run", script_.string(), 1);
+  run_.Reset(isolate_, ns.As<v8::Object>()->Get(context, v8rt::Str(isolate_, "run")).ToLocalChecked().As<v8::Function>());
   return Status::Ok();
 }
 
@@ -363,18 +365,25 @@ Status NodeRuntime::AwaitPromise(v8::Local<v8::Promise> promise, const char* wha
 Status NodeRuntime::Call(const char* name, std::vector<v8::Local<v8::Value>> args, v8::Local<v8::Value>* result) {
   if (env_ == nullptr || namespace_.IsEmpty()) return Status::Error(std::string(name) + ": no workload is loaded");
   if (Failing()) return TerminationStatus(name);
-  v8::Local<v8::Context> context = context_.Get(isolate_);
   v8::Local<v8::Value> fn;
-  if (!namespace_.Get(isolate_)->Get(context, v8rt::Str(isolate_, name)).ToLocal(&fn) || !fn->IsFunction()) {
+  if (!namespace_.Get(isolate_)->Get(context_.Get(isolate_), v8rt::Str(isolate_, name)).ToLocal(&fn) ||
+      !fn->IsFunction()) {
     return Status::Error(fmt::format("the module does not export a function named {}", name), script_.string(), 1);
   }
+  return CallFunction(fn.As<v8::Function>(), name, std::move(args), result);
+}
+
+Status NodeRuntime::CallFunction(v8::Local<v8::Function> fn, const char* name,
+                                 std::vector<v8::Local<v8::Value>> args, v8::Local<v8::Value>* result) {
+  if (Failing()) return TerminationStatus(name);
+  v8::Local<v8::Context> context = context_.Get(isolate_);
   v8::Local<v8::Value> value;
   Status threw;
   {
     node::CallbackScope callback_scope(isolate_, callback_resource_.Get(isolate_), {0, 0});
     // Innermost, so the error is the call's failure rather than node's uncaught exception.
     v8::TryCatch try_catch(isolate_);
-    if (!fn.As<v8::Function>()->Call(context, v8::Undefined(isolate_), static_cast<int>(args.size()), args.data())
+    if (!fn->Call(context, v8::Undefined(isolate_), static_cast<int>(args.size()), args.data())
              .ToLocal(&value)) {
       if (!try_catch.HasTerminated()) threw = v8rt::StatusFromTryCatch(isolate_, context, try_catch, name);
     } else if (value->IsPromise()) {
@@ -413,15 +422,17 @@ Status NodeRuntime::Setup() {
 
 Status NodeRuntime::RunOnce(Sample* sample) {
   v8::HandleScope scope(isolate_);
-  if (env_ == nullptr) return Status::Error("run: no workload is loaded");
+  if (env_ == nullptr || run_.IsEmpty()) return Status::Error("run: no workload is loaded");
   v8::Context::Scope context_scope(context_.Get(isolate_));
   v8::Local<v8::Value> result;
+  v8::Local<v8::Function> run = run_.Get(isolate_);
+  v8::Local<v8::Value> state = State();
   result_.Reset();  // as in python/runtime.cc: the last result is not kept alive through this run
   uv_update_time(loop_->get());  // timers started by this iteration count from now
 
   uint64_t cpu0 = ThreadCpuNs();
   uint64_t wall0 = NowNs();
-  Status status = Call("run", {State()}, &result);
+  Status status = CallFunction(run, "run", {state}, &result);
   uint64_t wall1 = NowNs();
   uint64_t cpu1 = ThreadCpuNs();
 
