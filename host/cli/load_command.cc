@@ -13,9 +13,9 @@
 namespace duet {
 
 CLI::App* AddLoadCommand(CLI::App& app, LoadCommandOptions* options) {
+  return AddCommand(app, "load", "drive a loopback server with N connections of echo or HTTP/1.1 keep-alive traffic (bounded)",
+                    [options](CLI::App* load) {
   LoadOptions& o = options->load;
-  CLI::App* load = app.add_subcommand(
-      "load", "drive a loopback server with N connections of echo or HTTP/1.1 keep-alive traffic (bounded)");
   load->add_option("--port", o.port, "the server's port")->required()->check(WholeNumber(1, 65535));
   load->add_option("--host", o.host, "127.0.0.0/8, ::1 or localhost: loopback only (default: 127.0.0.1)");
   load->add_option("--connections,-c", o.connections, "concurrent connections, one request in flight on each (default: 10)");
@@ -42,7 +42,7 @@ CLI::App* AddLoadCommand(CLI::App& app, LoadCommandOptions* options) {
                    "fortunes, updates; ?queries=N in --path sets how many worlds); a wrong one is an error")
       ->check(CLI::IsMember(TechEmpowerTests()));
   load->add_option("--json", options->json_path, "also write duet-load/1 JSON to FILE ('-' for stdout)");
-  return load;
+  });
 }
 
 int CommandLoad(LoadCommandOptions options) {

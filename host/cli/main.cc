@@ -476,65 +476,69 @@ int main(int argc, char** argv) {
     cmd->add_option("paths", options.paths, "workload folders, or folders to search (default: the bundled suite)");
     cmd->add_option("--filter", options.filter, "only workloads whose category/name matches this regex");
   };
-  CLI::App* run = app.add_subcommand("run", "measure workload pairs in both runtimes, interleaved");
-  add_selection(run);
-  auto* runs = run->add_option("--runs", options.runs,
-                                "timed iterations per runtime (default: workload.json's runs, else --time-budget)")
-                   ->check(WholeNumber(0));
-  run->add_option("--time-budget", options.time_budget_s,
-                  "seconds of sampling per runtime and workload (default: workload.json, else 1)")
-      ->check(Number(0, /*inclusive=*/false))
-      ->excludes(runs);
-  run->add_option("--warmup", options.warmup,
-                  "untimed iterations first: a count, or 'auto' = until the last 5 show no downward trend "
-                  "(default: workload.json, else auto)")
-      ->check(WholeNumber(0, LLONG_MAX, "auto"));
-  run->add_option("--blocks", options.blocks, "sampling blocks per runtime, interleaved JS/Python (default: 5)")
-      ->check(WholeNumber(1));
-  run->add_option("--size", options.size,
-                  "a named parameter set from each workload.json's \"sizes\" (e.g. tiny, full); default: \"params\"");
-  run->add_option("--param", options.params, "override a workload parameter: KEY=VALUE (VALUE as JSON); repeatable")
-      ->allow_extra_args(false);  // one KEY=VALUE per --param, so paths may follow
-  run->add_flag("--trace-malloc", options.trace_malloc,
-                "record CPython's peak traced memory (tracemalloc; slows Python down)");
-  run->add_option("--json", options.json_path, "also write duet-run/1 JSON to FILE ('-' for stdout)");
-  run->add_option("--csv", options.csv_path, "also write one CSV row per workload and runtime to FILE");
-  run->add_option("--markdown", options.markdown_path, "also write the table as Markdown to FILE");
-  AddRobustnessOptions(run, &options, /*isolation=*/true);
-  AddHistoryOptions(run, &options.history, true);
-  run->add_option("--pg-url", options.pg_url,
-                  "web pairs: load TechEmpower's tables into this existing PostgreSQL database and serve from it, "
-                  "instead of a private cluster started for the run");
+  CLI::App* run = AddCommand(app, "run", "measure workload pairs in both runtimes, interleaved", [&](CLI::App* run) {
+    add_selection(run);
+    auto* runs = run->add_option("--runs", options.runs,
+                                 "timed iterations per runtime (default: workload.json's runs, else --time-budget)")
+                     ->check(WholeNumber(0));
+    run->add_option("--time-budget", options.time_budget_s,
+                    "seconds of sampling per runtime and workload (default: workload.json, else 1)")
+        ->check(Number(0, /*inclusive=*/false))
+        ->excludes(runs);
+    run->add_option("--warmup", options.warmup,
+                    "untimed iterations first: a count, or 'auto' = until the last 5 show no downward trend "
+                    "(default: workload.json, else auto)")
+        ->check(WholeNumber(0, LLONG_MAX, "auto"));
+    run->add_option("--blocks", options.blocks, "sampling blocks per runtime, interleaved JS/Python (default: 5)")
+        ->check(WholeNumber(1));
+    run->add_option("--size", options.size,
+                    "a named parameter set from each workload.json's \"sizes\" (e.g. tiny, full); default: \"params\"");
+    run->add_option("--param", options.params, "override a workload parameter: KEY=VALUE (VALUE as JSON); repeatable")
+        ->allow_extra_args(false);  // one KEY=VALUE per --param, so paths may follow
+    run->add_flag("--trace-malloc", options.trace_malloc,
+                  "record CPython's peak traced memory (tracemalloc; slows Python down)");
+    run->add_option("--json", options.json_path, "also write duet-run/1 JSON to FILE ('-' for stdout)");
+    run->add_option("--csv", options.csv_path, "also write one CSV row per workload and runtime to FILE");
+    run->add_option("--markdown", options.markdown_path, "also write the table as Markdown to FILE");
+    AddRobustnessOptions(run, &options, /*isolation=*/true);
+    AddHistoryOptions(run, &options.history, true);
+    run->add_option("--pg-url", options.pg_url,
+                    "web pairs: load TechEmpower's tables into this existing PostgreSQL database and serve from it, "
+                    "instead of a private cluster started for the run");
+  });
 
   ClaimsOptions claims_options;
-  CLI::App* claims = app.add_subcommand("claims", "measure the workloads behind each claim of workloads/claims.json "
-                                                  "and print the verdict each earned on this machine");
-  claims->add_option("paths", options.paths, "folders holding the claims' workloads (default: the bundled suite)");
-  claims->add_option("--size", options.size, "quick (default: each workload's \"params\"), full, or tiny (for tests)");
-  claims->add_option("--filter", claims_options.filter, "only claims whose id matches this regex");
-  claims->add_option("--claims", claims_options.claims_path, "the claims file (default: workloads/claims.json)");
-  claims->add_option("--from", claims_options.from, "judge a recorded run (JSON file or history id) instead of measuring");
-  auto* claim_runs = claims->add_option("--runs", options.runs, "timed iterations per runtime")->check(WholeNumber(0));
-  claims->add_option("--time-budget", options.time_budget_s, "seconds of sampling per runtime and workload")
-      ->check(Number(0, /*inclusive=*/false))
-      ->excludes(claim_runs);
-  claims->add_option("--warmup", options.warmup, "untimed iterations first: a count, or 'auto'")
-      ->check(WholeNumber(0, LLONG_MAX, "auto"));
-  AddRobustnessOptions(claims, &options, /*isolation=*/false);
-  claims->add_option("--json", claims_options.json_path, "also write the verdicts and the run as JSON to FILE ('-' for stdout)");
-  claims->add_option("--html", claims_options.html_path, "also write a self-contained page of the verdicts, charts and code to FILE");
-  AddHistoryOptions(claims, &options.history, true);
+  CLI::App* claims = AddCommand(app, "claims",
+                                "measure the workloads behind each claim of workloads/claims.json and print the verdict "
+                                "each earned on this machine",
+                                [&](CLI::App* claims) {
+    claims->add_option("paths", options.paths, "folders holding the claims' workloads (default: the bundled suite)");
+    claims->add_option("--size", options.size, "quick (default: each workload's \"params\"), full, or tiny (for tests)");
+    claims->add_option("--filter", claims_options.filter, "only claims whose id matches this regex");
+    claims->add_option("--claims", claims_options.claims_path, "the claims file (default: workloads/claims.json)");
+    claims->add_option("--from", claims_options.from, "judge a recorded run (JSON file or history id) instead of measuring");
+    auto* claim_runs = claims->add_option("--runs", options.runs, "timed iterations per runtime")->check(WholeNumber(0));
+    claims->add_option("--time-budget", options.time_budget_s, "seconds of sampling per runtime and workload")
+        ->check(Number(0, /*inclusive=*/false))
+        ->excludes(claim_runs);
+    claims->add_option("--warmup", options.warmup, "untimed iterations first: a count, or 'auto'")
+        ->check(WholeNumber(0, LLONG_MAX, "auto"));
+    AddRobustnessOptions(claims, &options, /*isolation=*/false);
+    claims->add_option("--json", claims_options.json_path, "also write the verdicts and the run as JSON to FILE ('-' for stdout)");
+    claims->add_option("--html", claims_options.html_path, "also write a self-contained page of the verdicts, charts and code to FILE");
+    AddHistoryOptions(claims, &options.history, true);
+  });
 
   ReportCommands report_commands(app);
   QueueCommands queue_commands(app);
   WebCommands web_commands(app);
 
-  CLI::App* list = app.add_subcommand("list", "list the workloads `run` would measure");
-  add_selection(list);
+  CLI::App* list = AddCommand(app, "list", "list the workloads `run` would measure", add_selection);
 
   std::string script;
-  CLI::App* exec = app.add_subcommand("exec", "run one script like `node FILE` / `python3 FILE`");
-  exec->add_option("file", script, "a .js/.mjs or .py file")->required();
+  CLI::App* exec = AddCommand(app, "exec", "run one script like `node FILE` / `python3 FILE`", [&](CLI::App* exec) {
+    exec->add_option("file", script, "a .js/.mjs or .py file")->required();
+  });
   exec->prefix_command();  // everything after FILE belongs to the script
 
   LoadCommandOptions load_options;

@@ -1,10 +1,12 @@
-// Number checks and the empty-value argv fix-up; see options.h.
+// Number checks, commands with options built on demand and the empty-value argv fix-up; see
+// options.h.
 #include "cli/options.h"
 
 #include <fmt/format.h>
 
 #include <charconv>
 #include <cmath>
+#include <map>
 #include <optional>
 #include <string_view>
 
@@ -52,6 +54,32 @@ CLI::Validator Number(double min, bool inclusive, double max) {
 
 namespace {
 
+// The option builders of the commands AddCommand made that no command line has selected yet.
+std::map<const CLI::App*, std::function<void(CLI::App*)>>& PendingOptions() {
+  static std::map<const CLI::App*, std::function<void(CLI::App*)>> pending;
+  return pending;
+}
+
+void AddPendingOptions(CLI::App* command) {
+  auto found = PendingOptions().find(command);
+  if (found == PendingOptions().end()) return;
+  std::function<void(CLI::App*)> add_options = std::move(found->second);
+  PendingOptions().erase(found);
+  add_options(command);
+}
+
+}  // namespace
+
+CLI::App* AddCommand(CLI::App& parent, const std::string& name, const std::string& description,
+                     std::function<void(CLI::App*)> add_options) {
+  CLI::App* command = parent.add_subcommand(name, description);
+  PendingOptions().emplace(command, std::move(add_options));
+  command->preparse_callback([command](size_t) { AddPendingOptions(command); });
+  return command;
+}
+
+namespace {
+
 // The subcommand of `app` named `word`, if there is one.
 CLI::App* Subcommand(CLI::App* app, const std::string& word) {
   auto found = app->get_subcommands([&](CLI::App* sub) { return sub->check_name(word); });
@@ -88,6 +116,7 @@ void ParseKeepingEmptyValues(CLI::App& app, int argc, char** argv) {
     } else if (CLI::App* sub = Subcommand(command, arg)) {
       out.push_back(arg);
       command = sub;
+      AddPendingOptions(command);  // TakesValue looks at its options next
     } else {
       out.push_back(arg);
       if (command->get_prefix_command()) {  // the file to run: what follows is its own

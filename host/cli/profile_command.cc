@@ -34,8 +34,9 @@ Status FindWorkload(const std::string& wanted, const std::vector<std::filesystem
 }  // namespace
 
 CLI::App* AddProfileCommand(CLI::App& app, ProfileCommandOptions* options) {
-  CLI::App* profile = app.add_subcommand(
-      "profile", "run one workload under both runtimes' sampling profilers; write .cpuprofile and .trace.json files");
+  CLI::App* profile = AddCommand(
+      app, "profile", "run one workload under both runtimes' sampling profilers; write .cpuprofile and .trace.json files",
+      [options](CLI::App* profile) {
   profile->add_option("workload", options->workload, "a workload folder, or a workload's name (fib, cpu/fib)")->required();
   profile->add_option("--runtime", options->runtime, "js, py or both (default: both)")
       ->check(CLI::IsMember({"js", "py", "both"}));
@@ -57,6 +58,7 @@ CLI::App* AddProfileCommand(CLI::App& app, ProfileCommandOptions* options) {
       ->check(WholeNumber(1));
   profile->add_option("--overhead-runs", options->overhead_runs, "--bench-overhead: iterations per block, and at least 0.25 s (default: 10)")
       ->check(WholeNumber(1));
+      });
   // Engine flags are global options; let them follow the subcommand too.
   profile->fallthrough();
   return profile;

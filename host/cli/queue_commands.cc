@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "cli/options.h"
 #include "core/text.h"
 #include "report/job_queue.h"
 #include "report/json_report.h"
@@ -70,24 +71,30 @@ std::string DescribeWait(int status) {
 QueueCommands::QueueCommands(CLI::App& app) {
   CLI::App* queue = app.add_subcommand("queue", "the job queue in a PostgreSQL history: add run requests, list them");
   queue->require_subcommand(1);
-  add_ = queue->add_subcommand("add", "enqueue a `duet run` request: duet queue add [--repeat N] -- RUN ARGS...");
-  add_->add_option("--repeat", repeat_, "enqueue it N times (default: 1)")->check(CLI::PositiveNumber);
-  add_->add_option("run-arguments", run_arguments_, "the arguments of `duet run`, after --")->required();
-  AddHistoryOptions(add_, &history_options_, false);
-  status_ = queue->add_subcommand("status", "list the jobs with their state, attempts, worker and stored run");
-  status_->add_flag("--json", json_, "print the list as JSON");
-  AddHistoryOptions(status_, &history_options_, false);
+  add_ = AddCommand(*queue, "add", "enqueue a `duet run` request: duet queue add [--repeat N] -- RUN ARGS...",
+                    [this](CLI::App* add) {
+    add->add_option("--repeat", repeat_, "enqueue it N times (default: 1)")->check(CLI::PositiveNumber);
+    add->add_option("run-arguments", run_arguments_, "the arguments of `duet run`, after --")->required();
+    AddHistoryOptions(add, &history_options_, false);
+  });
+  status_ = AddCommand(*queue, "status", "list the jobs with their state, attempts, worker and stored run",
+                       [this](CLI::App* status) {
+    status->add_flag("--json", json_, "print the list as JSON");
+    AddHistoryOptions(status, &history_options_, false);
+  });
 
-  worker_ = app.add_subcommand("worker", "claim queued jobs one at a time, run them and store their results");
-  worker_->add_option("--max-jobs", max_jobs_, "stop after N jobs (default: no limit)")->check(CLI::NonNegativeNumber);
-  worker_->add_option("--idle-exit", idle_exit_s_, "stop after S seconds without a job (default: wait forever)")
-      ->check(CLI::NonNegativeNumber);
-  worker_->add_option("--lease", lease_s_, "seconds a claim holds without renewal before another worker may take "
-                                           "the job over (default: 60; renewed every third of it)")
-      ->check(CLI::Range(1, 86400));
-  worker_->add_option("--results", results_dir_, "where each job's JSON is written; kept when it cannot be stored "
-                                                 "(default: $TMPDIR)");
-  AddHistoryOptions(worker_, &history_options_, false);
+  worker_ = AddCommand(app, "worker", "claim queued jobs one at a time, run them and store their results",
+                       [this](CLI::App* worker) {
+    worker->add_option("--max-jobs", max_jobs_, "stop after N jobs (default: no limit)")->check(CLI::NonNegativeNumber);
+    worker->add_option("--idle-exit", idle_exit_s_, "stop after S seconds without a job (default: wait forever)")
+        ->check(CLI::NonNegativeNumber);
+    worker->add_option("--lease", lease_s_, "seconds a claim holds without renewal before another worker may take "
+                                            "the job over (default: 60; renewed every third of it)")
+        ->check(CLI::Range(1, 86400));
+    worker->add_option("--results", results_dir_, "where each job's JSON is written; kept when it cannot be stored "
+                                                  "(default: $TMPDIR)");
+    AddHistoryOptions(worker, &history_options_, false);
+  });
 }
 
 std::optional<int> QueueCommands::Dispatch() const {

@@ -153,42 +153,51 @@ Status WriteClaimsPage(const std::string& path, const std::string& claims_path, 
 std::string DefaultClaimsPath() { return (BundledWorkloads() / "claims.json").string(); }
 
 ReportCommands::ReportCommands(CLI::App& app) {
-  report_ = app.add_subcommand("report", "write a report of a run: HTML with charts, or an export other tools read");
-  report_->add_option("run", run_, "a duet-run/1 JSON file, or a history id ('latest' for the newest)")->required();
-  report_->add_option("-o,--output", output_, "where to write it (default: report.html for html, else stdout; '-' is stdout)");
-  report_->add_option("--export", format_,
-                      "html (default), markdown (a PR comment), csv, gbench (Google Benchmark JSON for its compare.py), "
-                      "json (duet-run/1) or table")
-      ->check(CLI::IsMember({"html", "markdown", "csv", "gbench", "json", "table"}));
-  report_->add_option("--claims", claims_, "the claims file the HTML report judges (default: workloads/claims.json)");
-  AddHistoryOptions(report_, &history_options_, false);
+  report_ = AddCommand(app, "report", "write a report of a run: HTML with charts, or an export other tools read",
+                       [this](CLI::App* report) {
+    report->add_option("run", run_, "a duet-run/1 JSON file, or a history id ('latest' for the newest)")->required();
+    report->add_option("-o,--output", output_, "where to write it (default: report.html for html, else stdout; '-' is stdout)");
+    report->add_option("--export", format_,
+                       "html (default), markdown (a PR comment), csv, gbench (Google Benchmark JSON for its compare.py), "
+                       "json (duet-run/1) or table")
+        ->check(CLI::IsMember({"html", "markdown", "csv", "gbench", "json", "table"}));
+    report->add_option("--claims", claims_, "the claims file the HTML report judges (default: workloads/claims.json)");
+    AddHistoryOptions(report, &history_options_, false);
+  });
 
-  history_ = app.add_subcommand("history", "list the runs recorded in the history");
-  history_->add_option("--workload", workload_regex_, "only runs holding a workload (category/name) matching this regex, "
-                                                      "with its medians and ratio");
-  history_->add_option("--machine", machine_, "only runs on the machine with this fingerprint (or a prefix of it; "
-                                              "'this' for the machine duet runs on)");
-  history_->add_flag("--json", json_, "print the list as JSON");
-  AddHistoryOptions(history_, &history_options_, false);
-  export_ = history_->add_subcommand("export", "write runs of the history to a duet-history/1 JSON file");
-  export_->add_option("ids", export_ids_, "the runs to export (default: all)");
-  export_->add_option("-o,--output", output_, "where to write it (default: stdout)");
-  AddHistoryOptions(export_, &history_options_, false);
-  import_ = history_->add_subcommand("import", "append the runs of a duet-history/1 file to the history, in one transaction");
-  import_->add_option("file", import_file_, "a file `duet history export` wrote")->required();
-  AddHistoryOptions(import_, &history_options_, false);
+  history_ = AddCommand(app, "history", "list the runs recorded in the history", [this](CLI::App* history) {
+    history->add_option("--workload", workload_regex_, "only runs holding a workload (category/name) matching this regex, "
+                                                       "with its medians and ratio");
+    history->add_option("--machine", machine_, "only runs on the machine with this fingerprint (or a prefix of it; "
+                                               "'this' for the machine duet runs on)");
+    history->add_flag("--json", json_, "print the list as JSON");
+    AddHistoryOptions(history, &history_options_, false);
+  });
+  export_ = AddCommand(*history_, "export", "write runs of the history to a duet-history/1 JSON file",
+                       [this](CLI::App* exporting) {
+    exporting->add_option("ids", export_ids_, "the runs to export (default: all)");
+    exporting->add_option("-o,--output", output_, "where to write it (default: stdout)");
+    AddHistoryOptions(exporting, &history_options_, false);
+  });
+  import_ = AddCommand(*history_, "import", "append the runs of a duet-history/1 file to the history, in one transaction",
+                       [this](CLI::App* importing) {
+    importing->add_option("file", import_file_, "a file `duet history export` wrote")->required();
+    AddHistoryOptions(importing, &history_options_, false);
+  });
 
-  compare_ = app.add_subcommand("compare", "compare two runs per workload and runtime, with a significance test");
-  compare_->add_option("a", run_a_, "the baseline: a history id, 'latest' or a duet-run/1 JSON file")->required();
-  compare_->add_option("b", run_b_, "the candidate: a history id, 'latest' or a duet-run/1 JSON file")->required();
-  compare_->add_option("--threshold", threshold_percent_, "a change counts when the median moved more than this many percent (default: 5)")
-      ->check(Number(0, /*inclusive=*/true));
-  compare_->add_option("--alpha", alpha_, "significance level of the Mann-Whitney U test (default: 0.05)")
-      ->check(Number(0, /*inclusive=*/true, 1));
-  compare_->add_flag("--fail-on-regression", fail_on_regression_, "exit 1 when any workload regressed or newly fails (for CI)");
-  compare_->add_option("--json", compare_json_, "also write the comparison as JSON to FILE ('-' for stdout)");
-  compare_->add_flag("--cross-machine", cross_machine_, "compare runs taken on machines with different fingerprints");
-  AddHistoryOptions(compare_, &history_options_, false);
+  compare_ = AddCommand(app, "compare", "compare two runs per workload and runtime, with a significance test",
+                        [this](CLI::App* compare) {
+    compare->add_option("a", run_a_, "the baseline: a history id, 'latest' or a duet-run/1 JSON file")->required();
+    compare->add_option("b", run_b_, "the candidate: a history id, 'latest' or a duet-run/1 JSON file")->required();
+    compare->add_option("--threshold", threshold_percent_, "a change counts when the median moved more than this many percent (default: 5)")
+        ->check(Number(0, /*inclusive=*/true));
+    compare->add_option("--alpha", alpha_, "significance level of the Mann-Whitney U test (default: 0.05)")
+        ->check(Number(0, /*inclusive=*/true, 1));
+    compare->add_flag("--fail-on-regression", fail_on_regression_, "exit 1 when any workload regressed or newly fails (for CI)");
+    compare->add_option("--json", compare_json_, "also write the comparison as JSON to FILE ('-' for stdout)");
+    compare->add_flag("--cross-machine", cross_machine_, "compare runs taken on machines with different fingerprints");
+    AddHistoryOptions(compare, &history_options_, false);
+  });
 }
 
 std::optional<int> ReportCommands::Dispatch() const {

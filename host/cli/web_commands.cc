@@ -27,24 +27,31 @@ int Fail(const Status& status) {
 WebCommands::WebCommands(CLI::App& app) {
   CLI::App* pg = app.add_subcommand("pg", "a private PostgreSQL 15 for development (see `duet pg start --help`)");
   pg->require_subcommand(1);
-  pg_start_ = pg->add_subcommand(
-      "start", "start a private PostgreSQL 15 that only this OS user can reach (Unix socket, peer authentication), "
-               "print its URL and keep it until Ctrl-C; then stop it and remove its directory");
-  pg_start_->add_flag("--techempower", techempower_,
-                      "load TechEmpower's World and Fortune tables (database hello_world, role benchmarkdbuser) and "
-                      "print the URL the web servers connect with");
-  pg_start_->add_option("--pg-url", pg_url_,
-                        "with --techempower: load the tables into this existing database instead, print it and exit");
-  pg_start_->add_option("--dir", directory_, "the cluster's directory, which must not exist (default: a new one in $TMPDIR)");
+  pg_start_ = AddCommand(
+      *pg, "start",
+      "start a private PostgreSQL 15 that only this OS user can reach (Unix socket, peer authentication), print its URL "
+      "and keep it until Ctrl-C; then stop it and remove its directory",
+      [this](CLI::App* start) {
+        start->add_flag("--techempower", techempower_,
+                        "load TechEmpower's World and Fortune tables (database hello_world, role benchmarkdbuser) and "
+                        "print the URL the web servers connect with");
+        start->add_option("--pg-url", pg_url_,
+                          "with --techempower: load the tables into this existing database instead, print it and exit");
+        start->add_option("--dir", directory_,
+                          "the cluster's directory, which must not exist (default: a new one in $TMPDIR)");
+      });
 
-  web_check_ = app.add_subcommand(
-      "web", "web servers of TechEmpower's test types (workloads/web)")->require_subcommand(1)->add_subcommand(
-      "check", "check a running server's answers to all six TechEmpower test types as their verifier does");
-  web_check_->add_option("--port", port_, "the server's port on 127.0.0.1")->required()->check(WholeNumber(1, 65535));
-  web_check_->add_option("--db", db_url_,
-                         "the server's database, read to check fortunes and that updates are stored (without it: "
-                         "fortunes against the standard rows, updates for shape only)");
-  web_check_->add_option("--repeat", repeat_, "requests per target (default: 2)")->check(WholeNumber(1, 1000));
+  CLI::App* web = app.add_subcommand("web", "web servers of TechEmpower's test types (workloads/web)");
+  web->require_subcommand(1);
+  web_check_ = AddCommand(
+      *web, "check", "check a running server's answers to all six TechEmpower test types as their verifier does",
+      [this](CLI::App* check) {
+        check->add_option("--port", port_, "the server's port on 127.0.0.1")->required()->check(WholeNumber(1, 65535));
+        check->add_option("--db", db_url_,
+                          "the server's database, read to check fortunes and that updates are stored (without it: "
+                          "fortunes against the standard rows, updates for shape only)");
+        check->add_option("--repeat", repeat_, "requests per target (default: 2)")->check(WholeNumber(1, 1000));
+      });
 }
 
 std::optional<int> WebCommands::Dispatch() const {
