@@ -58,7 +58,8 @@ nlohmann::json Calibrate(const std::vector<Runtime*>& runtimes) {
       status = runtime->RunOnce(&sample);
       if (i >= kEmptyWarmup) samples.Add(sample);
     }
-    runtime->Teardown();
+    Status torn_down = runtime->Teardown();
+    if (status.ok()) status = torn_down;
     overhead[std::string(runtime->name())] =
         status.ok() ? nlohmann::json(samples.MedianWallNs()) : nlohmann::json(nullptr);
   }

@@ -129,7 +129,7 @@ bool Iterate(Lane& lane, Sample* sample) {
     return lane.alive();
   }
   lane.result->error = lane.Guarded("a cold start", [&] {
-    lane.runtime->Teardown();
+    DUET_RETURN_IF_ERROR(lane.runtime->Teardown());  // the last cold start's workload
     // The engine's own set-up (a Node environment) is cold_start_ns's business, not the workload's.
     DUET_RETURN_IF_ERROR(lane.runtime->Prepare(lane.script()));
     uint64_t cpu0 = ThreadCpuNs();

@@ -52,7 +52,11 @@ int CommandLoad(LoadCommandOptions options) {
       fmt::print(stderr, "duet load: --check is for --mode http\n");
       return 2;
     }
-    TechEmpowerResponseCheck(options.check, options.load.path, &options.load.check);  // the name is checked above
+    Status known = TechEmpowerResponseCheck(options.check, options.load.path, &options.load.check);
+    if (!known.ok()) {  // CLI11 checked the name already; this is the one place that knows the tests
+      fmt::print(stderr, "duet load: {}\n", known.ToString());
+      return 2;
+    }
   }
   if (options.hold) {
     options.load.held_fd = STDOUT_FILENO;

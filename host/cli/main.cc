@@ -275,7 +275,10 @@ int CommandRun(const EngineOptions& engine, const RunOptions& options, const std
   if (Status alive = web_database.CheckRunning(); !alive.ok()) {
     fmt::print(stderr, "duet: the web pairs' database stopped during the run: {}\n", alive.ToString());
   }
-  if (options.json_path == "-") WriteJsonFile("-", RunJson(record, results));
+  if (options.json_path == "-") {
+    Status written = WriteJsonFile("-", RunJson(record, results));
+    if (!written.ok()) fmt::print(stderr, "duet: {}\n", written.ToString());  // as WriteExports does
+  }
   std::fflush(stdout);  // the history line goes to stderr: after the table, never inside it
   RecordRun(options.history, RunJson(record, results));
   for (const auto& r : results) {

@@ -101,7 +101,7 @@ int WebCommands::PgStart() const {
     timespec tick{0, 200'000'000};
     if (sigtimedwait(&stop_signals, nullptr, &tick) > 0) break;
     if (Status running = cluster->CheckRunning(); !running.ok()) {
-      cluster->Stop();
+      (void)cluster->Stop();  // the server is gone: its exit is the error; Stop removes what is left
       return Fail(running);
     }
   }

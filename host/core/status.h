@@ -7,7 +7,7 @@
 
 namespace duet {
 
-class Status {
+class [[nodiscard]] Status {
  public:
   Status() = default;  // OK
   static Status Ok() { return Status(); }

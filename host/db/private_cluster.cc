@@ -13,6 +13,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
+
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -289,6 +291,10 @@ Status PrivateCluster::Stop() {
   return status;
 }
 
-PrivateCluster::~PrivateCluster() { Stop(); }
+PrivateCluster::~PrivateCluster() {
+  // Nothing else will hear of it: what could not be stopped or removed is named here.
+  Status stopped = Stop();
+  if (!stopped.ok()) fmt::print(stderr, "duet: {}\n", stopped.ToString());
+}
 
 }  // namespace duet

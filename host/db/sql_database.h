@@ -44,7 +44,9 @@ class SqlDatabase {
   // concurrent writers wait instead of failing half way.
   virtual Status BeginWrite() = 0;
   Status Commit() { return Exec("COMMIT"); }
-  void Rollback() { Exec("ROLLBACK"); }
+  // After a failure, which is the error worth reporting; a ROLLBACK that fails too leaves no
+  // transaction open either way.
+  void Rollback() { (void)Exec("ROLLBACK"); }
 
   // The schema version recorded in the database (0 for a new one), and setting it inside the
   // current transaction. PostgreSQL's reading also serialises concurrent migrations.

@@ -171,7 +171,7 @@ TEST(TechEmpowerDbStart, AServerKilledMidRunIsAClearError) {
   EXPECT_TRUE(checks["/json"].ok()) << checks["/json"].ToString();
   EXPECT_TRUE(Contains(checks["/db"].ToString(), "status 500, not 200"));
   std::filesystem::path directory = db->cluster()->directory();
-  db->Stop();
+  (void)db->Stop();  // whether it reports the crash is not this test's question; the cleanup is
   EXPECT_FALSE(std::filesystem::exists(directory)) << "the directory is removed after a crash too";
 }
 

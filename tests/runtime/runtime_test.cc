@@ -123,7 +123,7 @@ TEST_P(RuntimeTest, ExecPassesArgumentsAndReturnsTheExitCode) {
 
 TEST_P(RuntimeTest, RuntimeStaysUsableAfterAFailure) {
   ASSERT_FALSE(LoadAndRun("throws").ok());
-  runtime_->Teardown();
+  (void)runtime_->Teardown();  // what a failed workload's teardown says is not the question here
   Status ran = LoadAndRun("ok", {{"n", 1}});
   EXPECT_TRUE(ran.ok()) << ran.ToString();
 }
