@@ -7,6 +7,7 @@ usage: embed_python_code.py INPUT OUTPUT NAME FILENAME
 """
 import importlib.util
 import marshal
+import os
 import sys
 
 
@@ -17,6 +18,7 @@ def main(source_path, output_path, name, filename):
     magic = int.from_bytes(importlib.util.MAGIC_NUMBER, "little")
     rows = ",\n".join(
         "  " + ", ".join(str(b) for b in data[i:i + 24]) for i in range(0, len(data), 24))
+    os.makedirs(os.path.dirname(output_path), exist_ok=True)  # a fresh build tree has none yet
     with open(output_path, "w", encoding="utf-8") as out:
         out.write(f"// Generated from {source_path} by cmake/embed_python_code.py; edit that file.\n"
                   "#pragma once\n#include <cstddef>\nnamespace duet {\n"
