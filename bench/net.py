@@ -4,7 +4,8 @@ node:net in duet vs Debian's node 18 (the same V8), asyncio in duet vs python3 +
 asyncio. Every server is the workload's own file, started by bench/net/serve.{mjs,py}. Prints per
 server the median throughput, p99 latency and the serving (main) thread's CPU time per request,
 user+sys and user, read from /proc/PID/task/PID (the same thread in every runtime), then the ratios
-the targets are stated in (docs/net-workloads.md). For tcp-echo and http-hello it also runs `floor`,
+the targets are stated in (docs/net-workloads.md): the ratio of the medians, with its verdict, and
+beside it the median and range of the same ratio taken round by round. For tcp-echo and http-hello it also runs `floor`,
 a libuv server in C answering the same way (bench/net/floor_server.c): the user time this machine
 charges for the syscalls alone, so each server's own work per message is its figure minus the floor's.
 """
@@ -167,22 +168,37 @@ def main(argv):
               f"{m['user_ns']:>12.0f}" + (f" {m['user_above_floor_ns']:>12.0f}" if floor else ""))
     ratios = []
 
-    def add_ratio(label, num_value, den_value, op, target):
+    def quotient(num_value, den_value):
         # A run too short for one clock tick of user time has no user ratio (null, "n/a").
-        value = num_value / den_value if den_value > 0 else None
+        return num_value / den_value if den_value > 0 else None
+
+    def in_round(name, key, i):
+        if key == "user_above_floor_ns":
+            return rounds[name][i]["user_ns"] - rounds["floor"][i]["user_ns"]
+        return rounds[name][i][key]
+
+    def add_ratio(label, num, den, key, op, target):
+        value = quotient(medians[num][key], medians[den][key])
         met = value is not None and (value <= target if op == "<=" else value >= target)
+        # The same ratio round by round: the two servers of a round run back to back, so a drift
+        # of the machine's speed over minutes (±30% seen on this VM) cancels within each pair.
+        paired = [q for q in (quotient(in_round(num, key, i), in_round(den, key, i)) for i in range(opts.rounds))
+                  if q is not None]
         ratios.append({"ratio": label, "value": value, "target": f"{op} {target}",
-                       "verdict": "n/a" if value is None else "met" if met else "missed"})
+                       "verdict": "n/a" if value is None else "met" if met else "missed",
+                       "per_round": {"median": statistics.median(paired), "min": min(paired), "max": max(paired),
+                                     "rounds": len(paired)} if paired else None})
 
     for num, den, key, op, target in TARGETS:
         if num in medians and den in medians:
-            add_ratio(f"{num}/{den} {key}", medians[num][key], medians[den][key], op, target)
+            add_ratio(f"{num}/{den} {key}", num, den, key, op, target)
             if key == "user_ns" and floor:  # the same ratio on the servers' own work
-                add_ratio(f"{num}/{den} user above floor", medians[num]["user_above_floor_ns"],
-                          medians[den]["user_above_floor_ns"], op, target)
+                add_ratio(f"{num}/{den} user above floor", num, den, "user_above_floor_ns", op, target)
     for r in ratios:
         shown = "-" if r["value"] is None else f"{r['value']:.3f}"
-        print(f"  {r['ratio']:<34} {shown:>6}  {r['target']:<7} {r['verdict']}")
+        pr = r["per_round"]
+        paired = f"  per round: median {pr['median']:.3f}, {pr['min']:.3f}-{pr['max']:.3f}" if pr else ""
+        print(f"  {r['ratio']:<34} {shown:>6}  {r['target']:<7} {r['verdict']:<6}{paired}")
     if opts.json:
         with open(opts.json, "w") as f:
             json.dump({"schema": "duet-net-bench/1", "workload": opts.workload, "mode": opts.mode,

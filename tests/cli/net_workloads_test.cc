@@ -192,6 +192,11 @@ TEST(NetBenchTest, ANodeHttpServerIsMeasuredInDuetAndNode18UnderDuetLoadAndWrk) 
       EXPECT_GT(round["cpu_ns"].get<double>(), 0);
     }
     EXPECT_EQ(doc["ratios"].size(), 2u) << doc["ratios"].dump();  // duet-js/node18: throughput, CPU per request
+    for (const auto& ratio : doc["ratios"]) {  // one round: its own ratio is the ratio of the medians
+      ASSERT_FALSE(ratio["per_round"].is_null()) << ratio.dump();
+      EXPECT_EQ(ratio["per_round"]["rounds"], 1);
+      EXPECT_DOUBLE_EQ(ratio["per_round"]["median"].get<double>(), ratio["value"].get<double>()) << ratio.dump();
+    }
   }
 }
 
