@@ -37,27 +37,27 @@ CLI::App* AddProfileCommand(CLI::App& app, ProfileCommandOptions* options) {
   CLI::App* profile = AddCommand(
       app, "profile", "run one workload under both runtimes' sampling profilers; write .cpuprofile and .trace.json files",
       [options](CLI::App* profile) {
-  profile->add_option("workload", options->workload, "a workload folder, or a workload's name (fib, cpu/fib)")->required();
-  profile->add_option("--runtime", options->runtime, "js, py or both (default: both)")
-      ->check(CLI::IsMember({"js", "py", "both"}));
-  profile->add_option("--interval-us", options->profile.interval_us,
-                      fmt::format("sampling interval in microseconds (default: {})", ProfileOptions::kDefaultIntervalUs))
-      ->check(WholeNumber(50, 1000000));
-  profile->add_option("--out", options->out_dir, "folder for the output files (default: .)");
-  auto* runs = profile->add_option("--runs", options->profile.runs, "measured iterations (default: workload.json, else --time-budget)")
-      ->check(WholeNumber(1));
-  profile->add_option("--time-budget", options->profile.time_budget_s, "seconds of profiled iterations per runtime (default: 1)")
-      ->check(Number(0, /*inclusive=*/false))
-      ->excludes(runs);
-  profile->add_option("--warmup", options->profile.warmup, "untimed iterations before profiling (default: workload.json, else 3)")
-      ->check(WholeNumber(0));
-  profile->add_flag("--bench-overhead", options->bench_overhead,
-                    "instead of writing profiles: print each runtime's median slowdown under the profiler and the "
-                    "sample rate achieved (alternating blocks with and without it)");
-  profile->add_option("--overhead-blocks", options->overhead_blocks, "--bench-overhead: blocks per condition (default: 5)")
-      ->check(WholeNumber(1));
-  profile->add_option("--overhead-runs", options->overhead_runs, "--bench-overhead: iterations per block, and at least 0.25 s (default: 10)")
-      ->check(WholeNumber(1));
+      profile->add_option("workload", options->workload, "a workload folder, or a workload's name (fib, cpu/fib)")->required();
+      profile->add_option("--runtime", options->runtime, "js, py or both (default: both)")
+          ->check(CLI::IsMember({"js", "py", "both"}));
+      profile->add_option("--interval-us", options->profile.interval_us,
+                          fmt::format("sampling interval in microseconds (default: {})", ProfileOptions::kDefaultIntervalUs))
+          ->check(WholeNumber(50, 1000000));
+      profile->add_option("--out", options->out_dir, "folder for the output files (default: .)");
+      auto* runs = profile->add_option("--runs", options->profile.runs, "measured iterations (default: workload.json, else --time-budget)")
+          ->check(WholeNumber(1));
+      profile->add_option("--time-budget", options->profile.time_budget_s, "seconds of profiled iterations per runtime (default: 1)")
+          ->check(Number(0, /*inclusive=*/false))
+          ->excludes(runs);
+      profile->add_option("--warmup", options->profile.warmup, "untimed iterations before profiling (default: workload.json, else 3)")
+          ->check(WholeNumber(0));
+      profile->add_flag("--bench-overhead", options->bench_overhead,
+                        "instead of writing profiles: print each runtime's median slowdown under the profiler and the "
+                        "sample rate achieved (alternating blocks with and without it)");
+      profile->add_option("--overhead-blocks", options->overhead_blocks, "--bench-overhead: blocks per condition (default: 5)")
+          ->check(WholeNumber(1));
+      profile->add_option("--overhead-runs", options->overhead_runs, "--bench-overhead: iterations per block, and at least 0.25 s (default: 10)")
+          ->check(WholeNumber(1));
       });
   // Engine flags are global options; let them follow the subcommand too.
   profile->fallthrough();
