@@ -341,13 +341,17 @@ Status NodeRuntime::Load(const std::filesystem::path& script, const nlohmann::js
   }
   namespace_.Reset(isolate_, ns.As<v8::Object>());
   callback_resource_.Reset(isolate_, v8::Object::New(isolate_));
+  // The exported function `name`, or an empty handle.
   auto exported = [&](const char* name) {
     v8::Local<v8::Value> value;
-    return ns.As<v8::Object>()->Get(context, v8rt::Str(isolate_, name)).ToLocal(&value) && value->IsFunction();
+    bool found = ns.As<v8::Object>()->Get(context, v8rt::Str(isolate_, name)).ToLocal(&value) && value->IsFunction();
+    return found ? value.As<v8::Function>() : v8::Local<v8::Function>();
   };
-  exports_ = {exported("setup"), exported("run"), exported("verify"), exported("teardown")};
-  if (!exports_.run) return Status::Error("the module does not export a function named run", script_.string(), 1);
-  run_.Reset(isolate_, ns.As<v8::Object>()->Get(context, v8rt::Str(isolate_, "run")).ToLocalChecked().As<v8::Function>());
+  v8::Local<v8::Function> run = exported("run");
+  exports_ = {!exported("setup").IsEmpty(), !run.IsEmpty(), !exported("verify").IsEmpty(),
+              !exported("teardown").IsEmpty()};
+  if (run.IsEmpty()) return Status::Error("the module does not export a function named run", script_.string(), 1);
+  run_.Reset(isolate_, run);
   return Status::Ok();
 }
 
