@@ -35,8 +35,12 @@ class PythonRuntime final : public Runtime, private LoopParticipant {
   explicit PythonRuntime(Loop* loop);
   ~PythonRuntime() override;
 
+  // What the interpreter starts for. kHarness: workloads under the watchdog, in a session with
+  // Node, whose libuv may make stdout and stderr non-blocking. kScript: one script alone
+  // (`duet exec x.py`), with python3's own stdout and stderr and no watchdog signal handler.
+  enum class Use { kHarness, kScript };
   // Initialises the interpreter (once per process); must succeed before anything else.
-  Status Init();
+  Status Init(Use use = Use::kHarness);
 
   std::string_view name() const override { return "cpython"; }
   std::string version() const override;

@@ -26,7 +26,7 @@ Status Session::Init(const SessionLimits& limits, Engines engines, const std::ve
   }
   started = NowNs();
   python_ = std::make_unique<PythonRuntime>(&loop_);
-  DUET_RETURN_IF_ERROR(python_->Init());
+  DUET_RETURN_IF_ERROR(python_->Init(engines == Engines::kBoth ? PythonRuntime::Use::kHarness : PythonRuntime::Use::kScript));
   if (limits.py_max_memory_bytes > 0) PythonRuntime::SetMaxMemory(limits.py_max_memory_bytes);
   cold_start_.cpython_ns = NowNs() - started;
   return Status::Ok();

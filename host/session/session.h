@@ -32,6 +32,8 @@ class Session {
   Session& operator=(const Session&) = delete;
 
   // Which engines a session starts: a script for one runtime does not pay for the other.
+  // kPythonOnly is `duet exec x.py`: CPython starts as python3 runs a script
+  // (PythonRuntime::Use::kScript).
   enum class Engines { kBoth, kPythonOnly };
   // Initialises the loop, then the JavaScript runtime, then CPython; fails on the first that
   // cannot start. `node_options` are node's own options and V8 flags, for Node's start-up.
