@@ -27,7 +27,6 @@
 namespace duet {
 namespace {
 
-
 // The run `which` names, parsed into results; the claims file is read when `claims_path` is set.
 Status LoadResults(const std::string& which, const HistoryOptions& options, SessionRecord* record,
                    std::vector<WorkloadResult>* results, std::string* title) {
