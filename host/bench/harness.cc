@@ -95,8 +95,8 @@ struct Lane {
       std::string allowed = extra_s > 0 ? fmt::format("{:g} s (--timeout {:g} s + {:g} s for the load)", timeout_s + extra_s,
                                                       timeout_s, extra_s)
                                         : fmt::format("{:g} s (--timeout)", timeout_s);
-      return Status::Error(fmt::format("timed out: {} was still running after {}", what, allowed), status.file(),
-                           status.line(), status.detail());
+      return Status::Timeout(fmt::format("timed out: {} was still running after {}", what, allowed), status.file(),
+                             status.line(), status.detail());
     }
     if (!status.ok()) return OneLine(status);
     return check_stdio ? CheckStdio() : status;
@@ -106,8 +106,8 @@ struct Lane {
   static Status OneLine(const Status& status) {
     size_t eol = status.message().find('\n');
     if (eol == std::string::npos) return status;
-    return Status::Error(status.message().substr(0, eol), status.file(), status.line(),
-                         status.message() + (status.detail().empty() ? "" : "\n" + status.detail()));
+    return Status::WithCode(status.code(), status.message().substr(0, eol), status.file(), status.line(),
+                            status.message() + (status.detail().empty() ? "" : "\n" + status.detail()));
   }
   // Out of the timed path (once per call, or per block of iterations): duet's own output must
   // survive a workload that closed fd 1 or 2.
@@ -193,7 +193,7 @@ WorkloadResult RunWorkload(const WorkloadPair& pair, const RunPlan& asked,
     LoadOptions load;
     Status resolved = ResolveLoadOptions(pair.load, pair.params, &load);
     if (!resolved.ok()) {
-      out.error = Status::Error("\"load\": " + resolved.message(), pair.manifest.string(), 1);
+      out.error = Status::ScriptError("\"load\": " + resolved.message(), pair.manifest.string(), 1);
       return out;
     }
     WebLoad web = ResolveWebLoad(pair.load, pair.params);
@@ -298,14 +298,14 @@ WorkloadResult RunWorkload(const WorkloadPair& pair, const RunPlan& asked,
   for (const RuntimeResult& r : out.runtimes) {
     if (r.verified == false) {
       out.error_runtime = r.runtime;
-      out.error = Status::Error("verify() rejected the result " + r.result->dump());
+      out.error = Status::ScriptError("verify() rejected the result " + r.result->dump());
       return out;
     }
   }
   if (out.runtimes.size() == 2 && out.runtimes[0].result && out.runtimes[1].result) {
     out.results_match = *out.runtimes[0].result == *out.runtimes[1].result;
     if (!*out.results_match) {
-      out.error = Status::Error("results differ: " + out.runtimes[0].runtime + " returned " +
+      out.error = Status::ScriptError("results differ: " + out.runtimes[0].runtime + " returned " +
                                 out.runtimes[0].result->dump() + ", " + out.runtimes[1].runtime +
                                 " returned " + out.runtimes[1].result->dump());
     }

@@ -37,8 +37,8 @@ WorkloadPair ReadWorkloadPair(const std::filesystem::path& dir) {
   std::ifstream in(pair.manifest, std::ios::binary);
   if (!in) {
     pair.problem = std::filesystem::exists(pair.manifest)
-                       ? Status::Error("cannot read workload.json", manifest, 0)
-                       : Status::Error("missing workload.json in " + pair.dir.string() + " (every workload folder needs one)");
+                       ? Status::ScriptError("cannot read workload.json", manifest, 0)
+                       : Status::ScriptError("missing workload.json in " + pair.dir.string() + " (every workload folder needs one)");
     return pair;
   }
   std::stringstream buffer;
@@ -51,7 +51,7 @@ WorkloadPair ReadWorkloadPair(const std::filesystem::path& dir) {
   if (!pair.py.is_absolute()) pair.py = std::filesystem::weakly_canonical(pair.dir / pair.py);
   for (const auto& script : {pair.js, pair.py}) {
     if (!std::filesystem::is_regular_file(script)) {
-      pair.problem = Status::Error("missing script " + script.filename().string(), manifest, 1);
+      pair.problem = Status::ScriptError("missing script " + script.filename().string(), manifest, 1);
       return pair;
     }
   }
@@ -67,7 +67,7 @@ void ParseManifest(const std::string& text, WorkloadPair* parsed) {
   } catch (const nlohmann::json::parse_error& e) {
     // nlohmann counts bytes read (1-based); the reader wants a line and a column.
     TextPosition at = PositionOf(text, e.byte == 0 ? 0 : e.byte - 1);
-    pair.problem = Status::Error(fmt::format("invalid JSON at line {}, column {}: {}", at.line, at.column, e.what()),
+    pair.problem = Status::ScriptError(fmt::format("invalid JSON at line {}, column {}: {}", at.line, at.column, e.what()),
                                  manifest, at.line);
     return;
   } catch (const nlohmann::json::out_of_range& e) {
@@ -76,18 +76,18 @@ void ParseManifest(const std::string& text, WorkloadPair* parsed) {
     size_t quote = what.find('\'');
     std::string number = quote == std::string::npos ? "" : what.substr(quote + 1, what.rfind('\'') - quote - 1);
     size_t at = number.empty() ? std::string::npos : text.find(number);
-    pair.problem = Status::Error("invalid JSON: " + what, manifest, at == std::string::npos ? 1 : PositionOf(text, at).line);
+    pair.problem = Status::ScriptError("invalid JSON: " + what, manifest, at == std::string::npos ? 1 : PositionOf(text, at).line);
     return;
   }
   if (!doc.is_object()) {
-    pair.problem = Status::Error("workload.json must hold an object", manifest, 1);
+    pair.problem = Status::ScriptError("workload.json must hold an object", manifest, 1);
     return;
   }
   // Typed fields: a wrong type is reported, never silently ignored.
   auto text_field = [&](const char* key, std::string* out) {
     if (!doc.contains(key)) return true;
     if (!doc[key].is_string()) {
-      pair.problem = Status::Error(std::string("\"") + key + "\" must be a string", manifest, 1);
+      pair.problem = Status::ScriptError(std::string("\"") + key + "\" must be a string", manifest, 1);
       return false;
     }
     *out = doc[key].get<std::string>();
@@ -97,7 +97,7 @@ void ParseManifest(const std::string& text, WorkloadPair* parsed) {
     if (!doc.contains(key)) return true;
     if (!doc[key].is_number_integer() || doc[key].get<int64_t>() < 0 ||
         doc[key].get<int64_t>() > std::numeric_limits<int>::max()) {
-      pair.problem = Status::Error(std::string("\"") + key + "\" must be a non-negative integer", manifest, 1);
+      pair.problem = Status::ScriptError(std::string("\"") + key + "\" must be a non-negative integer", manifest, 1);
       return false;
     }
     *out = doc[key].get<int>();
@@ -112,37 +112,37 @@ void ParseManifest(const std::string& text, WorkloadPair* parsed) {
   pair.warmup_auto = warmup_is_auto;
   if (doc.contains("startup")) {
     if (!doc["startup"].is_boolean()) {
-      pair.problem = Status::Error("\"startup\" must be true or false", manifest, 1);
+      pair.problem = Status::ScriptError("\"startup\" must be true or false", manifest, 1);
       return;
     }
     pair.startup = doc["startup"].get<bool>();
   }
   if (doc.contains("time_budget")) {
     if (!doc["time_budget"].is_number() || doc["time_budget"].get<double>() <= 0) {
-      pair.problem = Status::Error("\"time_budget\" must be a positive number of seconds", manifest, 1);
+      pair.problem = Status::ScriptError("\"time_budget\" must be a positive number of seconds", manifest, 1);
       return;
     }
     pair.time_budget_s = doc["time_budget"].get<double>();
   }
   if (doc.contains("params")) {
     if (!doc["params"].is_object()) {
-      pair.problem = Status::Error("\"params\" must be an object", manifest, 1);
+      pair.problem = Status::ScriptError("\"params\" must be an object", manifest, 1);
       return;
     }
     pair.params = doc["params"];
   }
   if (doc.contains("sizes")) {
     if (!doc["sizes"].is_object()) {
-      pair.problem = Status::Error("\"sizes\" must map size names to parameter objects", manifest, 1);
+      pair.problem = Status::ScriptError("\"sizes\" must map size names to parameter objects", manifest, 1);
       return;
     }
     for (const auto& [name, overrides] : doc["sizes"].items()) {
       if (name.empty()) {  // --size "" means the plain params: such a size could never apply
-        pair.problem = Status::Error("\"sizes\" has a size without a name", manifest, 1);
+        pair.problem = Status::ScriptError("\"sizes\" has a size without a name", manifest, 1);
         return;
       }
       if (!overrides.is_object()) {
-        pair.problem = Status::Error("\"sizes\".\"" + name + "\" must be an object", manifest, 1);
+        pair.problem = Status::ScriptError("\"sizes\".\"" + name + "\" must be an object", manifest, 1);
         return;
       }
     }
@@ -151,7 +151,7 @@ void ParseManifest(const std::string& text, WorkloadPair* parsed) {
   for (const char* key : {"js", "py"}) {
     if (!doc.contains(key)) continue;
     if (!doc[key].is_string() || doc[key].get<std::string>().empty()) {
-      pair.problem = Status::Error(std::string("\"") + key + "\" must be the script's path, relative to the folder", manifest, 1);
+      pair.problem = Status::ScriptError(std::string("\"") + key + "\" must be the script's path, relative to the folder", manifest, 1);
       return;
     }
     (std::string(key) == "js" ? pair.js : pair.py) = doc[key].get<std::string>();
@@ -161,11 +161,11 @@ void ParseManifest(const std::string& text, WorkloadPair* parsed) {
     if (!web.is_object() || !web.contains("frameworks") || !web["frameworks"].is_object() ||
         !web["frameworks"].value("js", nlohmann::json()).is_string() ||
         !web["frameworks"].value("py", nlohmann::json()).is_string()) {
-      pair.problem = Status::Error("\"web\" must be {\"frameworks\": {\"js\": NAME, \"py\": NAME}}", manifest, 1);
+      pair.problem = Status::ScriptError("\"web\" must be {\"frameworks\": {\"js\": NAME, \"py\": NAME}}", manifest, 1);
       return;
     }
     if (!doc.contains("load") || !doc["load"].is_object() || doc["load"].value("mode", "") != "http") {
-      pair.problem = Status::Error("a \"web\" pair needs a \"load\" block with mode \"http\"", manifest, 1);
+      pair.problem = Status::ScriptError("a \"web\" pair needs a \"load\" block with mode \"http\"", manifest, 1);
       return;
     }
     pair.web = web;
@@ -173,7 +173,7 @@ void ParseManifest(const std::string& text, WorkloadPair* parsed) {
   if (doc.contains("load")) {
     Status valid = ValidateLoadBlock(doc["load"]);
     if (!valid.ok()) {
-      pair.problem = Status::Error("\"load\": " + valid.message(), manifest, 1);
+      pair.problem = Status::ScriptError("\"load\": " + valid.message(), manifest, 1);
       return;
     }
     pair.load = doc["load"];
@@ -183,7 +183,7 @@ void ParseManifest(const std::string& text, WorkloadPair* parsed) {
 void ApplySize(const std::string& size, WorkloadPair* pair) {
   if (size.empty() || !pair->problem.ok()) return;
   if (!pair->sizes.contains(size)) {
-    pair->problem = Status::Error("no size \"" + size + "\" in workload.json", pair->manifest.string(), 1);
+    pair->problem = Status::ScriptError("no size \"" + size + "\" in workload.json", pair->manifest.string(), 1);
     return;
   }
   for (const auto& [key, value] : pair->sizes[size].items()) pair->params[key] = value;
@@ -233,7 +233,7 @@ Status DiscoverWorkloads(const std::vector<std::filesystem::path>& roots,
   for (const auto& root : roots) {
     std::error_code ec;
     if (!std::filesystem::is_directory(root, ec)) {
-      return Status::Error("no such workload folder: " + root.string());
+      return Status::Usage("no such workload folder: " + root.string());
     }
     if (std::filesystem::exists(root / "workload.json") || LooksLikeWorkload(root)) {
       dirs.push_back(root);
@@ -250,7 +250,7 @@ Status DiscoverWorkloads(const std::vector<std::filesystem::path>& roots,
         dirs.push_back(it->path());  // reported as broken: its manifest is missing
       }
     }
-    if (ec) return Status::Error("cannot list " + root.string() + ": " + ec.message());
+    if (ec) return Status::Io("cannot list " + root.string() + ": " + ec.message());
   }
   std::sort(dirs.begin(), dirs.end());
   dirs.erase(std::unique(dirs.begin(), dirs.end()), dirs.end());

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/exit_codes.h"
 #include "cli/options.h"
 #include "report/json_report.h"
 #include "load/techempower_check.h"
@@ -48,15 +49,11 @@ CLI::App* AddLoadCommand(CLI::App& app, LoadCommandOptions* options) {
 int CommandLoad(LoadCommandOptions options) {
   ParseLoadMode(options.mode, &options.load.mode);
   if (!options.check.empty()) {
-    if (options.load.mode != LoadMode::kHttp) {
-      fmt::print(stderr, "duet load: --check is for --mode http\n");
-      return 2;
-    }
+    if (options.load.mode != LoadMode::kHttp) return Fail(Status::Usage("--check is for --mode http"), "duet load");
     Status known = TechEmpowerResponseCheck(options.check, options.load.path, &options.load.check);
-    if (!known.ok()) {  // CLI11 checked the name already; this is the one place that knows the tests
-      fmt::print(stderr, "duet load: {}\n", known.ToString());
-      return 2;
-    }
+    // CLI11 checked the name already; this is the one place that knows the tests, and what it
+    // refuses is the command line's.
+    if (!known.ok()) return Fail(Status::Usage(known.message(), known.file(), known.line()), "duet load");
   }
   if (options.hold) {
     options.load.held_fd = STDOUT_FILENO;
@@ -64,20 +61,15 @@ int CommandLoad(LoadCommandOptions options) {
   }
   LoadResult result;
   Status ran = RunLoad(options.load, &result);
-  if (!ran.ok()) {
-    fmt::print(stderr, "duet load: {}\n", ran.ToString());
-    return 2;
-  }
+  if (!ran.ok()) return Fail(ran, "duet load");
   std::string summary = FormatLoadSummary(result);
   std::fputs(summary.c_str(), options.json_path == "-" ? stderr : stdout);
   if (!options.json_path.empty()) {
     Status written = WriteJsonFile(options.json_path, LoadJson(result));
-    if (!written.ok()) {
-      fmt::print(stderr, "duet load: {}\n", written.ToString());
-      return 1;
-    }
+    if (!written.ok()) return Fail(written, "duet load");
   }
-  return result.error_count() == 0 && result.completed > 0 ? 0 : 1;
+  // Errors on the wire are the load's result, reported in it, as a failed workload's are.
+  return result.error_count() == 0 && result.completed > 0 ? 0 : kExitWorkloadFailed;
 }
 
 }  // namespace duet

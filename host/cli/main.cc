@@ -1,8 +1,7 @@
 // The duet command line: `run` measures workload pairs side by side, `claims` measures the
 // workloads behind each claim and judges it, `exec` runs one plain script, `list` shows what `run`
 // would measure; report/history/compare live in report_commands, `load` in load_command, `profile`
-// in profile_command. Exit codes: 0 ok, 1 something failed, 2 usage, 3 a workload could not be
-// stopped (bench/watchdog.h).
+// in profile_command. Exit codes come from one table, cli/exit_codes.h.
 #include <unistd.h>
 #include <uv.h>
 
@@ -17,6 +16,7 @@
 #include "bench/workload_pair.h"
 #include "bindings/plugin.h"
 #include "cli/bundled_files.h"
+#include "cli/exit_codes.h"
 #include "cli/queue_commands.h"
 #include "cli/web_commands.h"
 #include "cli/web_run.h"
@@ -55,14 +55,14 @@ struct EngineOptions {
   }
 };
 
-// Starts the runtimes as the engine options say; prints why not and returns false on failure.
-bool StartSession(const EngineOptions& engine, Session* session, const SessionLimits& limits = {},
-                  Session::Engines engines = Session::Engines::kBoth) {
+// Starts the runtimes as the engine options say.
+Status StartSession(const EngineOptions& engine, Session* session, const SessionLimits& limits = {},
+                    Session::Engines engines = Session::Engines::kBoth) {
   PythonRuntime::SetXOptions(engine.py_options);
   Status started = session->Init(limits, engines, engine.NodeOptionWords());
   if (started.ok()) started = session->python().SetAsyncioLoop(engine.py_loop);
-  if (!started.ok()) fmt::print(stderr, "duet: cannot start the runtimes: {}\n", started.ToString());
-  return started.ok();
+  if (started.ok()) return started;
+  return Status::WithCode(started.code(), "cannot start the runtimes: " + started.ToString());
 }
 
 struct RunOptions {
@@ -90,11 +90,11 @@ struct RunOptions {
 Status ApplyParams(const std::vector<std::string>& overrides, std::vector<WorkloadPair>* pairs) {
   for (const std::string& item : overrides) {
     size_t eq = item.find('=');
-    if (eq == std::string::npos || eq == 0) return Status::Error("--param wants KEY=VALUE, got '" + item + "'");
+    if (eq == std::string::npos || eq == 0) return Status::Usage("--param wants KEY=VALUE, got '" + item + "'");
     try {  // params travel as JSON (runtimes, reports, history), whose text is UTF-8
       (void)nlohmann::json(item).dump();
     } catch (const nlohmann::json::type_error&) {
-      return Status::Error("--param is not valid UTF-8: " + nlohmann::json(item).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+      return Status::Usage("--param is not valid UTF-8: " + nlohmann::json(item).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     }
     nlohmann::json value = nlohmann::json::parse(item.substr(eq + 1), nullptr, /*allow_exceptions=*/false);
     if (value.is_discarded()) value = item.substr(eq + 1);
@@ -117,7 +117,7 @@ Status SelectWorkloads(const std::vector<std::string>& paths, const std::string&
   try {
     re = std::regex(filter.empty() ? ".*" : filter);
   } catch (const std::regex_error& e) {
-    return Status::Error("--filter: invalid regular expression '" + filter + "': " + e.what());
+    return Status::Usage("--filter: invalid regular expression '" + filter + "': " + e.what());
   }
   for (auto& pair : all) {
     if (std::regex_search(pair.id(), re)) selected->push_back(std::move(pair));
@@ -132,17 +132,24 @@ std::string ProgressLine(const std::string& prefix, const Progress& p) {
   return fmt::format("{} {}: {} {}{}", prefix, p.runtime, p.phase, count, eta);
 }
 
-void WriteExports(const RunOptions& options, const SessionRecord& record, const std::vector<WorkloadResult>& results) {
+// Rewrites the --json, --csv and --markdown files; a file that cannot be written is reported and the
+// others are still written. Returns the first failure: the run's exit code says the results are not
+// where they were asked for.
+Status WriteExports(const RunOptions& options, const SessionRecord& record, const std::vector<WorkloadResult>& results) {
   std::vector<std::pair<std::string, std::string>> files;
   if (!options.json_path.empty() && options.json_path != "-") {
     files.emplace_back(options.json_path, RunJson(record, results).dump(2) + "\n");
   }
   if (!options.csv_path.empty()) files.emplace_back(options.csv_path, FormatCsv(results));
   if (!options.markdown_path.empty()) files.emplace_back(options.markdown_path, FormatMarkdown(results));
+  Status first_failure;
   for (const auto& [path, text] : files) {
     Status written = WriteFileAtomically(path, text);
-    if (!written.ok()) fmt::print(stderr, "duet: {}\n", written.ToString());
+    if (written.ok()) continue;
+    fmt::print(stderr, "duet: {}\n", written.ToString());
+    if (first_failure.ok()) first_failure = written;
   }
+  return first_failure;
 }
 
 // The sampling plan the command line asks for.
@@ -157,13 +164,14 @@ RunPlan PlanFrom(const RunOptions& options) {
 }
 
 // Measures `pairs` in one session: the header, a progress line per workload, the exports
-// rewritten after every workload. False when the runtimes cannot start.
-bool MeasurePairs(const EngineOptions& engine, const std::vector<WorkloadPair>& pairs, const RunOptions& options,
-                  const std::vector<std::string>& command_line, SessionRecord* record_out,
-                  std::vector<WorkloadResult>* results_out) {
+// rewritten after every workload (`*exported`: how the last rewrite went). Fails only when the
+// runtimes cannot start: a workload's failure is in its result.
+Status MeasurePairs(const EngineOptions& engine, const std::vector<WorkloadPair>& pairs, const RunOptions& options,
+                    const std::vector<std::string>& command_line, SessionRecord* record_out,
+                    std::vector<WorkloadResult>* results_out, Status* exported) {
   RunPlan plan = PlanFrom(options);
   Session session;
-  if (!StartSession(engine, &session, {options.js_max_heap_mib << 20, options.py_max_memory_mib << 20})) return false;
+  DUET_RETURN_IF_ERROR(StartSession(engine, &session, {options.js_max_heap_mib << 20, options.py_max_memory_mib << 20}));
   session.python().set_trace_malloc(options.trace_malloc);
   SessionRecord& record = *record_out;
   record.environment = CollectEnvironment(session, command_line);
@@ -204,10 +212,10 @@ bool MeasurePairs(const EngineOptions& engine, const std::vector<WorkloadPair>& 
     // Which BLAS numpy loaded is known only once a workload has imported it.
     record.environment["blas"] = LoadedBlas();
     // Written after every workload, so a crash later loses nothing measured before it.
-    WriteExports(options, record, results);
+    *exported = WriteExports(options, record, results);
   }
   std::fflush(stderr);
-  return true;
+  return Status::Ok();
 }
 
 // What a child of --isolation=process is started with: the same engine and sampling options.
@@ -236,37 +244,31 @@ int CommandRun(const EngineOptions& engine, const RunOptions& options, const std
   Status found = SelectWorkloads(options.paths, options.filter, &pairs);
   for (WorkloadPair& pair : pairs) ApplySize(options.size, &pair);
   if (found.ok()) found = ApplyParams(options.params, &pairs);
-  if (!found.ok()) {
-    fmt::print(stderr, "duet: {}\n", found.ToString());
-    return 2;
-  }
+  if (!found.ok()) return Fail(found);
   size_t skipped = SkipWebPairsUnlessAsked(options.filter, options.paths, &pairs);
   if (skipped > 0) fmt::print(stderr, "duet: {} web tests left out (they take minutes): `duet run --filter web/` or `duet run workloads/web` runs them\n", skipped);
-  if (pairs.empty()) {
-    fmt::print(stderr, "duet: no workloads matched\n");
-    return 1;
-  }
+  // As `duet claims` with no matching claim: the command line selected nothing to measure.
+  if (pairs.empty()) return Fail(Status::Usage("no workloads matched"));
   WebRunDatabase web_database;  // stops a private cluster when the run ends, however it ends
   // With --isolation process every child starts its own (web_run.h); here only the run's one.
   Status prepared = options.isolation == "process" ? Status::Ok() : web_database.Prepare(options.pg_url, &pairs);
-  if (!prepared.ok()) {
-    fmt::print(stderr, "duet: {}\n", prepared.ToString());
-    return 1;
-  }
+  if (!prepared.ok()) return Fail(prepared);
   SessionRecord record;
   record.web_database = web_database.record();
   std::vector<WorkloadResult> results;
+  Status exported;
   if (options.isolation == "process") {
     MeasureIsolated(pairs, ChildCommandFor(engine, options), &record, &results,
-                    [&] { WriteExports(options, record, results); });
+                    [&] { exported = WriteExports(options, record, results); });
     if (record.environment.is_null()) {  // no child got as far as a result: describe this machine
       Session session;
-      if (!StartSession(engine, &session)) return 1;
+      if (Status started = StartSession(engine, &session); !started.ok()) return Fail(started);
       record.environment = CollectEnvironment(session, command_line);
     }
-    WriteExports(options, record, results);
-  } else if (!MeasurePairs(engine, pairs, options, command_line, &record, &results)) {
-    return 1;
+    exported = WriteExports(options, record, results);
+  } else if (Status measured = MeasurePairs(engine, pairs, options, command_line, &record, &results, &exported);
+             !measured.ok()) {
+    return Fail(measured);
   }
   FILE* table_out = options.json_path == "-" ? stderr : stdout;
   std::fputs(FormatTable(results, TableWidth(fileno(table_out))).c_str(), table_out);
@@ -278,11 +280,15 @@ int CommandRun(const EngineOptions& engine, const RunOptions& options, const std
   if (options.json_path == "-") {
     Status written = WriteJsonFile("-", RunJson(record, results));
     if (!written.ok()) fmt::print(stderr, "duet: {}\n", written.ToString());  // as WriteExports does
+    if (exported.ok()) exported = written;
   }
   std::fflush(stdout);  // the history line goes to stderr: after the table, never inside it
   RecordRun(options.history, RunJson(record, results));
+  // Before a failed workload: one the table reports, while a missing export would go unnoticed
+  // by whatever reads it next.
+  if (!exported.ok()) return ExitCode(exported.code());
   for (const auto& r : results) {
-    if (r.failed()) return 1;
+    if (r.failed()) return kExitWorkloadFailed;
   }
   return 0;
 }
@@ -307,18 +313,14 @@ int CommandClaims(const EngineOptions& engine, const RunOptions& options, const 
   try {
     re = std::regex(claims_options.filter.empty() ? ".*" : claims_options.filter);
   } catch (const std::regex_error& e) {
-    status = Status::Error("--filter: invalid regular expression '" + claims_options.filter + "': " + e.what());
+    status = Status::Usage("--filter: invalid regular expression '" + claims_options.filter + "': " + e.what());
   }
-  if (!status.ok()) {
-    fmt::print(stderr, "duet: {}\n", status.ToString());
-    return 2;
-  }
+  if (!status.ok()) return Fail(status);
   for (auto& claim : all) {
     if (std::regex_search(claim.id, re)) claims.push_back(std::move(claim));
   }
   if (claims.empty()) {
-    fmt::print(stderr, "duet: no claim in {} matches '{}'\n", path, claims_options.filter);
-    return 2;
+    return Fail(Status::Usage("no claim in " + path + " matches '" + claims_options.filter + "'"));
   }
   SessionRecord record;
   std::vector<WorkloadResult> results;
@@ -327,10 +329,7 @@ int CommandClaims(const EngineOptions& engine, const RunOptions& options, const 
     std::string title;
     status = LoadRun(claims_options.from, options.history, &doc, &title);
     if (status.ok()) status = ResultsFromRunJson(doc, &record, &results);
-    if (!status.ok()) {
-      fmt::print(stderr, "duet: {}\n", status.ToString());
-      return 1;
-    }
+    if (!status.ok()) return Fail(status);
   } else {
     std::vector<WorkloadPair> available, pairs;
     status = DiscoverWorkloads(WorkloadRoots(options.paths), &available);
@@ -338,7 +337,7 @@ int CommandClaims(const EngineOptions& engine, const RunOptions& options, const 
       if (!status.ok()) break;
       auto pair = std::find_if(available.begin(), available.end(), [&](const WorkloadPair& p) { return p.id() == m.workload; });
       if (pair == available.end()) {
-        status = Status::Error("claims name workload '" + m.workload + "', which is not in the workload folders", path);
+        status = Status::Usage("claims name workload '" + m.workload + "', which is not in the workload folders", path);
         break;
       }
       WorkloadPair measured = *pair;
@@ -346,11 +345,12 @@ int CommandClaims(const EngineOptions& engine, const RunOptions& options, const 
       for (const auto& [key, value] : m.params.items()) measured.params[key] = value;
       pairs.push_back(std::move(measured));
     }
-    if (!status.ok()) {
-      fmt::print(stderr, "duet: {}\n", status.ToString());
-      return 2;
+    if (!status.ok()) return Fail(status);
+    Status exported;  // claims write no --json/--csv/--markdown exports of the run
+    if (Status measured = MeasurePairs(engine, pairs, options, command_line, &record, &results, &exported);
+        !measured.ok()) {
+      return Fail(measured);
     }
-    if (!MeasurePairs(engine, pairs, options, command_line, &record, &results)) return 1;
     std::fputs(FormatTable(results, TableWidth(STDERR_FILENO)).c_str(), stderr);
     RecordRun(options.history, RunJson(record, results));
   }
@@ -367,13 +367,10 @@ int CommandClaims(const EngineOptions& engine, const RunOptions& options, const 
     std::vector<WorkloadPair> pairs;
     Status written = DiscoverWorkloads(WorkloadRoots(options.paths), &pairs);
     if (written.ok()) written = WriteClaimsPage(claims_options.html_path, path, verdicts, record, options.size, pairs);
-    if (!written.ok()) {
-      fmt::print(stderr, "duet: {}\n", written.ToString());
-      return 1;
-    }
+    if (!written.ok()) return Fail(written);
   }
   for (const auto& r : results) {
-    if (r.failed()) return 1;
+    if (r.failed()) return kExitWorkloadFailed;
   }
   return 0;
 }
@@ -381,10 +378,7 @@ int CommandClaims(const EngineOptions& engine, const RunOptions& options, const 
 int CommandList(const RunOptions& options) {
   std::vector<WorkloadPair> pairs;
   Status found = SelectWorkloads(options.paths, options.filter, &pairs);
-  if (!found.ok()) {
-    fmt::print(stderr, "duet: {}\n", found.ToString());
-    return 2;
-  }
+  if (!found.ok()) return Fail(found);
   for (const auto& pair : pairs) {
     fmt::print("{:<28} {}\n", pair.id(), pair.problem.ok() ? pair.claim : "BROKEN: " + pair.problem.ToString());
   }
@@ -397,14 +391,8 @@ int CommandExec(const EngineOptions& engine, const std::string& script, const st
                 const std::string& argv0) {
   std::string extension = std::filesystem::path(script).extension().string();
   bool javascript = extension == ".js" || extension == ".mjs" || extension == ".cjs";
-  if (!javascript && extension != ".py") {
-    fmt::print(stderr, "duet: {}: not a .js, .mjs, .cjs or .py file\n", script);
-    return 2;
-  }
-  if (!std::filesystem::is_regular_file(script)) {
-    fmt::print(stderr, "duet: {}: no such file\n", script);
-    return 2;
-  }
+  if (!javascript && extension != ".py") return Fail(Status::Usage(script + ": not a .js, .mjs, .cjs or .py file"));
+  if (!std::filesystem::is_regular_file(script)) return Fail(Status::Usage(script + ": no such file"));
   if (javascript) {
     std::vector<std::string> argv = {argv0};
     for (std::string& word : engine.NodeOptionWords()) argv.push_back(std::move(word));
@@ -413,7 +401,10 @@ int CommandExec(const EngineOptions& engine, const std::string& script, const st
     return CommandNode(argv);
   }
   Session session;
-  if (!StartSession(engine, &session, {}, Session::Engines::kPythonOnly)) return 1;
+  if (Status started = StartSession(engine, &session, {}, Session::Engines::kPythonOnly); !started.ok()) {
+    return Fail(started);
+  }
+  // From here the script's own exit code, as python3 gives it: not the table's.
   Runtime* runtime = session.ForScript(script);
   int exit_code = 0;
   Status status = runtime->Exec(script, args, &exit_code);
@@ -561,14 +552,10 @@ int main(int argc, char** argv) {
     ParseKeepingEmptyValues(app, argc, argv);
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);  // prints help, version or the usage error
-    return code == 0 ? 0 : 2;
+    return code == 0 ? 0 : ExitCode(StatusCode::kUsage);
   }
   for (const std::string& plugin : plugins) {
-    Status loaded = LoadPlugin(plugin);
-    if (!loaded.ok()) {
-      fmt::print(stderr, "duet: {}\n", loaded.ToString());
-      return 1;
-    }
+    if (Status loaded = LoadPlugin(plugin); !loaded.ok()) return Fail(loaded);
   }
   if (run->parsed()) return CommandRun(engine, options, command_line);
   if (claims->parsed()) return CommandClaims(engine, options, claims_options, command_line);
@@ -581,5 +568,5 @@ int main(int argc, char** argv) {
   if (profile->parsed()) {
     return CommandProfile(profile_options, WorkloadRoots({}), [&](Session* s) { return StartSession(engine, s); });
   }
-  return 2;
+  return ExitCode(StatusCode::kUsage);
 }

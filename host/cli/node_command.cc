@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "cli/exit_codes.h"
 #include "session/node_library.h"
 
 namespace duet {
@@ -45,12 +46,8 @@ std::vector<std::string> SplitOptionWords(const std::string& text) {
 
 int CommandNode(const std::vector<std::string>& argv) {
   const NodeLibrary* node = nullptr;
-  Status status = LoadNodeLibrary(&node);
-  if (!status.ok()) {
-    fmt::print(stderr, "duet: {}\n", status.ToString());
-    return 1;
-  }
-  return node->run_command_line(argv);
+  if (Status loaded = LoadNodeLibrary(&node); !loaded.ok()) return Fail(loaded);
+  return node->run_command_line(argv);  // node's own exit code, not the table's
 }
 
 }  // namespace duet

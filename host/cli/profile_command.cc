@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/exit_codes.h"
 #include "cli/options.h"
 #include "python/runtime.h"
 
@@ -16,7 +17,7 @@ Status FindWorkload(const std::string& wanted, const std::vector<std::filesystem
     return Status::Ok();
   }
   if (std::filesystem::exists(wanted)) {
-    return Status::Error(wanted + " is not a workload folder (it has no workload.json)");
+    return Status::Usage(wanted + " is not a workload folder (it has no workload.json)");
   }
   std::vector<WorkloadPair> all;
   DUET_RETURN_IF_ERROR(DiscoverWorkloads(roots, &all));
@@ -25,8 +26,8 @@ Status FindWorkload(const std::string& wanted, const std::vector<std::filesystem
     if (pair.id() == wanted || pair.name == wanted) matches.push_back(std::move(pair));
   }
   std::string where = roots.empty() ? "" : roots.front().string();
-  if (matches.empty()) return Status::Error("no workload folder or workload named '" + wanted + "' (looked in " + where + ")");
-  if (matches.size() > 1) return Status::Error("'" + wanted + "' names several workloads; use category/name");
+  if (matches.empty()) return Status::Usage("no workload folder or workload named '" + wanted + "' (looked in " + where + ")");
+  if (matches.size() > 1) return Status::Usage("'" + wanted + "' names several workloads; use category/name");
   *out = std::move(matches.front());
   return Status::Ok();
 }
@@ -65,16 +66,13 @@ CLI::App* AddProfileCommand(CLI::App& app, ProfileCommandOptions* options) {
 }
 
 int CommandProfile(const ProfileCommandOptions& options, const std::vector<std::filesystem::path>& roots,
-                   const std::function<bool(Session*)>& start) {
+                   const std::function<Status(Session*)>& start) {
   WorkloadPair pair;
   Status found = FindWorkload(options.workload, roots, &pair);
   if (found.ok() && !pair.problem.ok()) found = pair.problem;
-  if (!found.ok()) {
-    fmt::print(stderr, "duet: profile: {}\n", found.ToString());
-    return 2;
-  }
+  if (!found.ok()) return Fail(found, "duet: profile");
   Session session;
-  if (!start(&session)) return 1;
+  if (Status started = start(&session); !started.ok()) return Fail(started);
   std::vector<Runtime*> runtimes;
   if (options.runtime != "py") runtimes.push_back(&session.js());
   if (options.runtime != "js") runtimes.push_back(&session.python());
@@ -83,7 +81,7 @@ int CommandProfile(const ProfileCommandOptions& options, const std::vector<std::
     auto figures = MeasureProfilerOverhead(pair, options.profile, runtimes, options.overhead_blocks, options.overhead_runs);
     fmt::print("{}", FormatOverhead(pair, options.profile.interval_us, figures));
     for (const auto& f : figures) {
-      if (!f.error.ok()) return 1;
+      if (!f.error.ok()) return kExitWorkloadFailed;
     }
     return 0;
   }
@@ -94,12 +92,9 @@ int CommandProfile(const ProfileCommandOptions& options, const std::vector<std::
   fmt::print("duet profile {} (sampling every {} µs)\n{}", pair.id(), options.profile.interval_us,
              FormatProfileSummary(result));
   for (const auto& path : written) fmt::print("wrote {}\n", path.string());
-  if (!status.ok()) {
-    fmt::print(stderr, "duet: profile: {}\n", status.ToString());
-    return 1;
-  }
+  if (!status.ok()) return Fail(status, "duet: profile");
   for (const RuntimeProfile& r : result.runtimes) {
-    if (!r.error.ok()) return 1;
+    if (!r.error.ok()) return kExitWorkloadFailed;
   }
   return 0;
 }

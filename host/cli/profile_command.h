@@ -27,9 +27,8 @@ struct ProfileCommandOptions {
 // Declares `profile` and its flags on `app`, filling `options` when parsed.
 CLI::App* AddProfileCommand(CLI::App& app, ProfileCommandOptions* options);
 // `roots`: where a workload name is looked up; `start`: starts the session's engines as the
-// global options say (false, with the reason printed, when they cannot start).
-// Exit codes: 0 profiled, 1 a runtime failed, 2 bad options or no such workload.
+// global options say. Exit codes: cli/exit_codes.h (a runtime that failed: a failed workload).
 int CommandProfile(const ProfileCommandOptions& options, const std::vector<std::filesystem::path>& roots,
-                   const std::function<bool(Session*)>& start);
+                   const std::function<Status(Session*)>& start);
 
 }  // namespace duet

@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "cli/exit_codes.h"
 #include "cli/options.h"
 #include "core/text.h"
 #include "report/job_queue.h"
@@ -26,11 +27,6 @@ namespace duet {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-int Fail(const duet::Status& status, int code = 1) {
-  fmt::print(stderr, "duet: {}\n", status.ToString());
-  return code;
-}
 
 std::string WorkerName() {
   char host[256] = {};
@@ -180,8 +176,10 @@ int QueueCommands::Worker() const {
     }
     nlohmann::json run;
     duet::Status measured = child > 0 ? ReadRunJson(json_path, &run) : duet::Status::Error("cannot start duet run");
-    // Exit code 1 is a run with failed workloads: a result like any other, stored with them.
-    if (measured.ok() && WIFEXITED(wait_status) && WEXITSTATUS(wait_status) <= 1) {
+    // A run with failed workloads is a result like any other, stored with them.
+    bool ran = WIFEXITED(wait_status) &&
+               (WEXITSTATUS(wait_status) == 0 || WEXITSTATUS(wait_status) == duet::kExitWorkloadFailed);
+    if (measured.ok() && ran) {
       int64_t run_id = 0;
       status = queue->Complete(*job, name, run, &run_id);
       if (!status.ok()) {

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "cli/bundled_files.h"
+#include "cli/exit_codes.h"
 #include "cli/options.h"
 #include "session/environment.h"
 #include "report/claims.h"
@@ -26,18 +27,13 @@
 namespace duet {
 namespace {
 
-int Fail(const Status& status, int code = 1) {
-  fmt::print(stderr, "duet: {}\n", status.ToString());
-  return code;
-}
-
 // The run `which` names, parsed into results; the claims file is read when `claims_path` is set.
 Status LoadResults(const std::string& which, const HistoryOptions& options, SessionRecord* record,
                    std::vector<WorkloadResult>* results, std::string* title) {
   nlohmann::json doc;
   DUET_RETURN_IF_ERROR(LoadRun(which, options, &doc, title));
   Status parsed = ResultsFromRunJson(doc, record, results);
-  if (!parsed.ok()) return Status::Error(*title + ": " + parsed.message());
+  if (!parsed.ok()) return Status::WithCode(parsed.code(), *title + ": " + parsed.message());
   return Status::Ok();
 }
 
@@ -247,7 +243,7 @@ int ReportCommands::HistoryList() const {
   HistoryFilter filter{workload_regex_, machine_ == "this" ? MachineFingerprint({{"machine", CollectMachine()}}) : machine_};
   std::vector<HistoryRun> runs;
   Status listed = history->List(filter, &runs);
-  if (!listed.ok()) return Fail(listed, 2);
+  if (!listed.ok()) return Fail(listed);
   if (json_) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& run : runs) {
@@ -329,7 +325,7 @@ int ReportCommands::Compare() const {
                "duet: {} ran on machine {} and {} on machine {}; their timings are not comparable:\n{}"
                "pass --cross-machine to compare them anyway\n",
                title_a, machine_a, title_b, machine_b, notes);
-    return 2;
+    return ExitCode(StatusCode::kUsage);
   }
   CompareOptions options{threshold_percent_ / 100, alpha_};
   std::vector<Change> changes = CompareRuns(a, b, options);
@@ -343,7 +339,8 @@ int ReportCommands::Compare() const {
     Status written = WriteJsonFile(compare_json_, ComparisonJson(changes, options));
     if (!written.ok()) return Fail(written);
   }
-  return fail_on_regression_ && CountRegressions(changes) > 0 ? 1 : 0;
+  // A regression fails CI as a failed workload does.
+  return fail_on_regression_ && CountRegressions(changes) > 0 ? kExitWorkloadFailed : 0;
 }
 
 }  // namespace duet

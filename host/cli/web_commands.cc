@@ -9,20 +9,13 @@
 
 #include <fmt/format.h>
 
+#include "cli/exit_codes.h"
 #include "cli/options.h"
 #include "db/postgres_database.h"
 #include "db/techempower_db.h"
 #include "load/techempower_check.h"
 
 namespace duet {
-namespace {
-
-int Fail(const Status& status) {
-  fmt::print(stderr, "duet: {}\n", status.ToString());
-  return 1;
-}
-
-}  // namespace
 
 WebCommands::WebCommands(CLI::App& app) {
   CLI::App* pg = app.add_subcommand("pg", "a private PostgreSQL 15 for development (see `duet pg start --help`)");
@@ -61,7 +54,7 @@ std::optional<int> WebCommands::Dispatch() const {
 }
 
 int WebCommands::PgStart() const {
-  if (!pg_url_.empty() && !techempower_) return Fail(Status::Error("--pg-url needs --techempower"));
+  if (!pg_url_.empty() && !techempower_) return Fail(Status::Usage("--pg-url needs --techempower"));
   // Blocked before the server starts so Ctrl-C during start-up is taken in order after it.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
@@ -124,7 +117,8 @@ int WebCommands::WebCheck() const {
     failed += !check.status.ok();
     fmt::print("{:<10} {:<28} {}\n", check.test, check.target, check.status.ok() ? "ok" : check.status.ToString());
   }
-  return failed == 0 ? 0 : 1;
+  // A check that fails is the server's result, as a failed workload is the run's.
+  return failed == 0 ? 0 : kExitWorkloadFailed;
 }
 
 }  // namespace duet

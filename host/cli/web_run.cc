@@ -36,7 +36,9 @@ Status WebRunDatabase::Prepare(const std::string& pg_url, std::vector<WorkloadPa
   TechEmpowerDbOptions options;
   options.pg_url = pg_url;
   Status status = TechEmpowerDb::Start(options, &db_);
-  if (!status.ok()) return Status::Error("the web pairs' database: " + status.message(), status.file(), status.line());
+  if (!status.ok()) {
+    return Status::WithCode(status.code(), "the web pairs' database: " + status.message(), status.file(), status.line());
+  }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   record_ = {{"kind", pg_url.empty() ? "private PostgreSQL cluster" : "--pg-url"}};
   std::unique_ptr<SqlDatabase> admin;
@@ -45,7 +47,9 @@ Status WebRunDatabase::Prepare(const std::string& pg_url, std::vector<WorkloadPa
   status = PostgresDatabase::Open(db_->admin_url(), &admin);
   if (status.ok()) status = ReadDurability(admin.get(), &durability);
   if (status.ok()) status = admin->Query("SHOW server_version", {}, &version);
-  if (!status.ok()) return Status::Error("the web pairs' database: cannot read its settings: " + status.message());
+  if (!status.ok()) {
+    return Status::WithCode(status.code(), "the web pairs' database: cannot read its settings: " + status.message());
+  }
   record_.update(durability);
   record_["server_version"] = version.empty() ? nlohmann::json() : nlohmann::json(version[0].Text(0));
   record_["ready_s"] = seconds;

@@ -31,14 +31,14 @@ bool WriteAll(int fd, const std::string& text) {
 
 Status ReadJsonFile(const std::filesystem::path& path, nlohmann::json* doc) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::Error("cannot read " + path.string());
+  if (!in) return Status::Io("cannot read " + path.string());
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   try {
     *doc = nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
     size_t end = std::min<size_t>(e.byte, text.size());
     int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(end), '\n'));
-    return Status::Error("invalid JSON: " + std::string(e.what()), path.string(), line);
+    return Status::ScriptError("invalid JSON: " + std::string(e.what()), path.string(), line);
   }
   return Status::Ok();
 }
@@ -54,11 +54,11 @@ Status WriteFileAtomically(const std::filesystem::path& path, const std::string&
   struct stat st;
   if (stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
     int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
-    if (fd < 0) return Status::Error("cannot write " + path.string() + ": " + std::strerror(errno));
+    if (fd < 0) return Status::Io("cannot write " + path.string() + ": " + std::strerror(errno));
     bool written = WriteAll(fd, text);
     int saved_errno = errno;
     close(fd);
-    if (!written) return Status::Error("cannot write " + path.string() + ": " + std::strerror(saved_errno));
+    if (!written) return Status::Io("cannot write " + path.string() + ": " + std::strerror(saved_errno));
     return Status::Ok();
   }
   // A sibling temporary file, flushed to disk, then renamed over the target: a reader (or a
@@ -66,17 +66,17 @@ Status WriteFileAtomically(const std::filesystem::path& path, const std::string&
   std::filesystem::path tmp = path;
   tmp += ".tmp." + std::to_string(getpid());
   int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return Status::Error("cannot write " + tmp.string() + ": " + std::strerror(errno));
+  if (fd < 0) return Status::Io("cannot write " + tmp.string() + ": " + std::strerror(errno));
   bool written = WriteAll(fd, text) && fsync(fd) == 0;
   int saved_errno = errno;
   close(fd);
   if (!written) {
     std::filesystem::remove(tmp);
-    return Status::Error("cannot write " + tmp.string() + ": " + std::strerror(saved_errno));
+    return Status::Io("cannot write " + tmp.string() + ": " + std::strerror(saved_errno));
   }
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);
-  if (ec) return Status::Error("cannot rename " + tmp.string() + " to " + path.string() + ": " + ec.message());
+  if (ec) return Status::Io("cannot rename " + tmp.string() + " to " + path.string() + ": " + ec.message());
   return Status::Ok();
 }
 

@@ -223,8 +223,8 @@ Status PrivateCluster::Start(const PrivateClusterOptions& options, std::unique_p
   if (!WaitUntil(initdb, deadline, &status)) {
     kill(initdb, SIGKILL);
     waitpid(initdb, &status, 0);
-    return Status::Error("PostgreSQL: initdb did not finish within " + std::to_string(options.start_timeout.count()) +
-                         " ms");
+    return Status::Timeout("PostgreSQL: initdb did not finish within " + std::to_string(options.start_timeout.count()) +
+                           " ms");
   }
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     return Status::Error("PostgreSQL: initdb failed (" + DescribeExit(status) + " as " +
@@ -250,8 +250,8 @@ Status PrivateCluster::Start(const PrivateClusterOptions& options, std::unique_p
                            cluster->LogTail());
     }
     if (Clock::now() >= deadline) {
-      return Status::Error("PostgreSQL: the server did not accept connections within " +
-                           std::to_string(options.start_timeout.count()) + " ms:\n" + cluster->LogTail());
+      return Status::Timeout("PostgreSQL: the server did not accept connections within " +
+                             std::to_string(options.start_timeout.count()) + " ms:\n" + cluster->LogTail());
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }

@@ -21,11 +21,11 @@ Status SqliteDatabase::Error(const std::string& what) const {
 Status SqliteDatabase::Open(const std::filesystem::path& path, std::unique_ptr<SqlDatabase>* out) {
   std::error_code ec;
   if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
-  if (ec) return Status::Error("cannot create " + path.parent_path().string() + ": " + ec.message());
+  if (ec) return Status::Io("cannot create " + path.parent_path().string() + ": " + ec.message());
   sqlite3* raw = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
   auto db = std::make_unique<SqliteDatabase>(Token{}, path.string(), raw);  // owns `raw` even when the open failed
-  if (rc != SQLITE_OK) return Status::Error("cannot open " + path.string() + ": " + sqlite3_errmsg(raw));
+  if (rc != SQLITE_OK) return Status::Io("cannot open " + path.string() + ": " + sqlite3_errmsg(raw));
   // Two duet processes may write at once (parallel test runs, a CI matrix on one machine).
   sqlite3_busy_timeout(raw, 10'000);
   DUET_RETURN_IF_ERROR(db->Exec("PRAGMA foreign_keys = ON"));

@@ -47,9 +47,9 @@ Status ResolveLoopback(const std::string& host, int port, sockaddr_storage* addr
   } else if (uv_ip6_addr(name.c_str(), port, v6) == 0) {
     if (IN6_IS_ADDR_LOOPBACK(&v6->sin6_addr)) return Status::Ok();
   } else {
-    return Status::Error("--host '" + host + "' is not an IP address (use 127.0.0.1, ::1 or localhost)");
+    return Status::Usage("--host '" + host + "' is not an IP address (use 127.0.0.1, ::1 or localhost)");
   }
-  return Status::Error("--host '" + host + "' is not a loopback address: duet load only drives 127.0.0.0/8 and ::1");
+  return Status::Usage("--host '" + host + "' is not a loopback address: duet load only drives 127.0.0.0/8 and ::1");
 }
 
 }  // namespace
@@ -464,22 +464,22 @@ bool ParseStopReason(std::string_view name, StopReason* reason) {
 }
 
 Status ValidateLoadOptions(const LoadOptions& o) {
-  if (o.port < 1 || o.port > 65535) return Status::Error("--port must be 1-65535, got " + std::to_string(o.port));
+  if (o.port < 1 || o.port > 65535) return Status::Usage("--port must be 1-65535, got " + std::to_string(o.port));
   if (o.connections < 1 || o.connections > kMaxConnections) {
-    return Status::Error("--connections must be 1-" + std::to_string(kMaxConnections));
+    return Status::Usage("--connections must be 1-" + std::to_string(kMaxConnections));
   }
   if (o.mode != LoadMode::kHttp && (o.size < 1 || o.size > kMaxSize)) {
-    return Status::Error("--size must be 1-" + std::to_string(kMaxSize) + " bytes");
+    return Status::Usage("--size must be 1-" + std::to_string(kMaxSize) + " bytes");
   }
-  if (o.requests < 1) return Status::Error("--requests must be at least 1");
-  if (!(o.duration_s > 0 && o.duration_s <= kMaxDurationS)) return Status::Error("--duration must be in (0, 3600] seconds");
-  if (!(o.timeout_s > 0 && o.timeout_s <= kMaxDurationS)) return Status::Error("--timeout must be in (0, 3600] seconds");
+  if (o.requests < 1) return Status::Usage("--requests must be at least 1");
+  if (!(o.duration_s > 0 && o.duration_s <= kMaxDurationS)) return Status::Usage("--duration must be in (0, 3600] seconds");
+  if (!(o.timeout_s > 0 && o.timeout_s <= kMaxDurationS)) return Status::Usage("--timeout must be in (0, 3600] seconds");
   if ((o.held_fd >= 0) != (o.release_fd >= 0)) return Status::Error("a hold needs both held_fd and release_fd");
-  if (o.release_fd >= 0 && o.mode != LoadMode::kIdle) return Status::Error("--hold is for --mode idle");
-  if (o.pipeline < 1 || o.pipeline > kMaxPipeline) return Status::Error("--pipeline must be 1-" + std::to_string(kMaxPipeline));
-  if (o.pipeline > 1 && o.mode != LoadMode::kHttp) return Status::Error("--pipeline is for --mode http");
+  if (o.release_fd >= 0 && o.mode != LoadMode::kIdle) return Status::Usage("--hold is for --mode idle");
+  if (o.pipeline < 1 || o.pipeline > kMaxPipeline) return Status::Usage("--pipeline must be 1-" + std::to_string(kMaxPipeline));
+  if (o.pipeline > 1 && o.mode != LoadMode::kHttp) return Status::Usage("--pipeline is for --mode http");
   if (o.path.empty() || o.path[0] != '/' || o.path.find_first_of(" \r\n") != std::string::npos) {
-    return Status::Error("--path must start with '/' and hold no spaces or line breaks");
+    return Status::Usage("--path must start with '/' and hold no spaces or line breaks");
   }
   sockaddr_storage addr;
   return ResolveLoopback(o.host, o.port, &addr);

@@ -179,9 +179,9 @@ Status LoadProcess::Join(LoadResult* result) {
   stdout_.reset();
   stderr_.reset();
   if (killed_) {
-    return Status::Error(fmt::format("the load generator's child process ({} load) outlived its --duration and "
-                                     "{:g} s more, and was killed{}",
-                                     binary_, kMarginSeconds, LastLine(err_)));
+    return Status::Timeout(fmt::format("the load generator's child process ({} load) outlived its --duration and "
+                                       "{:g} s more, and was killed{}",
+                                       binary_, kMarginSeconds, LastLine(err_)));
   }
   if (WIFSIGNALED(wait_status_)) {
     return Status::Error(fmt::format("the load generator's child process ({} load) died of {}{}", binary_,

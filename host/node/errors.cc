@@ -91,7 +91,7 @@ Status FromMessage(v8::Isolate* isolate, v8::Local<v8::Context> context,
   std::string text = ToUtf8(isolate, exception);
   std::string headline = std::string(what) + ": " + text;
   Location where = Locate(isolate, context, exception, message);
-  if (where.file.empty()) return Status::Error(headline, {}, 0, text);
+  if (where.file.empty()) return Status::ScriptError(headline, {}, 0, text);
 
   std::string detail = where.file + ":" + std::to_string(where.line) + "\n";
   if (!where.source_line.empty()) {
@@ -99,7 +99,7 @@ Status FromMessage(v8::Isolate* isolate, v8::Local<v8::Context> context,
               std::string(where.end_column - where.start_column, '^') + "\n";
   }
   detail += !stack.IsEmpty() && stack->IsString() ? ToUtf8(isolate, stack) : text;
-  return Status::Error(headline, where.file, where.line, detail);
+  return Status::ScriptError(headline, where.file, where.line, detail);
 }
 
 }  // namespace

@@ -151,7 +151,7 @@ Status WriteProfileFiles(const ProfileResult& result, const std::filesystem::pat
                          std::vector<std::filesystem::path>* written) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
-  if (ec) return Status::Error("cannot create " + dir.string() + ": " + ec.message());
+  if (ec) return Status::Io("cannot create " + dir.string() + ": " + ec.message());
   for (const RuntimeProfile& r : result.runtimes) {
     if (r.profile.samples().empty() && !r.error.ok()) continue;
     std::filesystem::path path = dir / fmt::format("{}.{}.cpuprofile", result.pair.name, ShortName(r.runtime));

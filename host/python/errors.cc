@@ -28,14 +28,14 @@ Status StatusFromPyErr(const char* what, const std::string& script) {
   PyRef info = PythonRuntime::CallHostHelper("describe", {exc.get(), script_text.get()});
   if (!info || !PyTuple_Check(info.get()) || PyTuple_GET_SIZE(info.get()) != 4) {
     PyErr_Clear();
-    return Status::Error(std::string(what) + ": an exception that could not be described");
+    return Status::ScriptError(std::string(what) + ": an exception that could not be described");
   }
   auto text = [&](int i) {
     const char* utf8 = PyUnicode_AsUTF8(PyTuple_GET_ITEM(info.get(), i));
     return std::string(utf8 ? utf8 : "?");
   };
   long line = PyLong_AsLong(PyTuple_GET_ITEM(info.get(), 2));
-  return Status::Error(std::string(what) + ": " + text(0), text(1), static_cast<int>(line), text(3));
+  return Status::ScriptError(std::string(what) + ": " + text(0), text(1), static_cast<int>(line), text(3));
 }
 
 }  // namespace duet::pyrt

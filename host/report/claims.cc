@@ -247,14 +247,16 @@ Status LoadClaims(const std::filesystem::path& path, std::vector<ClaimSpec>* cla
                   std::vector<UntestableClaim>* untestable) {
   nlohmann::json doc;
   DUET_RETURN_IF_ERROR(ReadJsonFile(path, &doc));
+  // The claims file says what `duet claims` measures, as its command line does: one that is
+  // wrong is a usage error (exit 2), which the command has always answered.
   std::string schema = doc.is_object() ? doc.value("schema", "") : "";
   if ((schema != "duet-claims/1" && schema != "duet-claims/2") || !doc.value("claims", nlohmann::json()).is_array()) {
-    return Status::Error("not a duet-claims/2 document (\"schema\" and a \"claims\" array)", path.string(), 1);
+    return Status::Usage("not a duet-claims/2 document (\"schema\" and a \"claims\" array)", path.string(), 1);
   }
   for (const nlohmann::json& c : doc["claims"]) {
     ClaimSpec spec;
     Status read = ReadClaim(c, &spec);
-    if (!read.ok()) return Status::Error(read.message(), path.string());
+    if (!read.ok()) return Status::Usage(read.message(), path.string());
     claims->push_back(std::move(spec));
   }
   if (untestable == nullptr) return Status::Ok();
@@ -262,7 +264,7 @@ Status LoadClaims(const std::filesystem::path& path, std::vector<ClaimSpec>* cla
     UntestableClaim item{u.value("claim", ""), u.value("reason", ""), {}};
     Status read = ReadSources(u, &item.sources);
     if (!read.ok() || item.claim.empty() || item.reason.empty()) {
-      return Status::Error("an untestable claim needs \"claim\", \"reason\" and its \"sources\"", path.string());
+      return Status::Usage("an untestable claim needs \"claim\", \"reason\" and its \"sources\"", path.string());
     }
     untestable->push_back(std::move(item));
   }

@@ -71,7 +71,7 @@ Status History::Open(const std::string& location, std::unique_ptr<History>* out)
   std::unique_ptr<SqlDatabase> db;
   Status opened = OpenSqlDatabase(location, &db);
   if (opened.ok()) opened = MigrateHistory(*db);
-  if (!opened.ok()) return Status::Error("history: " + opened.message());
+  if (!opened.ok()) return Status::WithCode(opened.code(), "history: " + opened.message());
   *out = std::make_unique<History>(Token{}, std::move(db));
   return Status::Ok();
 }
@@ -84,7 +84,7 @@ Status History::Append(const nlohmann::json& run, int64_t* id) {
 }
 
 Status History::AppendAll(const std::vector<nlohmann::json>& runs, std::vector<int64_t>* ids) {
-  auto failed = [&](const Status& status) { return Status::Error("history: " + status.message()); };
+  auto failed = [&](const Status& status) { return Status::WithCode(status.code(), "history: " + status.message()); };
   if (Status begun = db_->BeginWrite(); !begun.ok()) return failed(begun);
   for (const nlohmann::json& run : runs) {
     int64_t id = 0;
@@ -169,7 +169,7 @@ Status History::List(const HistoryFilter& filter, std::vector<HistoryRun>* runs)
   try {
     re = std::regex(filter.workload_regex.empty() ? ".*" : filter.workload_regex);
   } catch (const std::regex_error& e) {
-    return Status::Error("--workload: invalid regular expression '" + filter.workload_regex + "': " + e.what());
+    return Status::Usage("--workload: invalid regular expression '" + filter.workload_regex + "': " + e.what());
   }
   SqlRows rows;
   Status listed = db_->Query(
@@ -178,7 +178,7 @@ Status History::List(const HistoryFilter& filter, std::vector<HistoryRun>* runs)
       "(SELECT median_ns FROM statistics WHERE workload_id = w.id AND runtime = 'cpython') "
       "FROM runs r LEFT JOIN workloads w ON w.run_id = r.id ORDER BY r.id, w.position",
       {}, &rows);
-  if (!listed.ok()) return Status::Error("history: " + listed.message());
+  if (!listed.ok()) return Status::WithCode(listed.code(), "history: " + listed.message());
   std::vector<HistoryRun> all;
   for (const SqlRow& row : rows) {
     if (all.empty() || all.back().id != row.Int(0)) {
@@ -200,7 +200,7 @@ Status History::List(const HistoryFilter& filter, std::vector<HistoryRun>* runs)
 }
 
 Status History::Load(int64_t id, nlohmann::json* run) {
-  auto failed = [&](const Status& status) { return Status::Error("history: " + status.message()); };
+  auto failed = [&](const Status& status) { return Status::WithCode(status.code(), "history: " + status.message()); };
   SqlRows head;
   Status read = db_->Query("SELECT schema, environment, calibration, warnings FROM runs WHERE id = $1", {id}, &head);
   if (!read.ok()) return failed(read);
@@ -249,7 +249,7 @@ Status History::LatestId(int64_t* id) {
 Status History::Ids(std::vector<int64_t>* ids) {
   SqlRows rows;
   Status read = db_->Query("SELECT id FROM runs ORDER BY id", {}, &rows);
-  if (!read.ok()) return Status::Error("history: " + read.message());
+  if (!read.ok()) return Status::WithCode(read.code(), "history: " + read.message());
   for (const SqlRow& row : rows) ids->push_back(row.Int(0));
   return Status::Ok();
 }

@@ -240,6 +240,28 @@ TEST(CliTest, UsageErrorsExitTwo) {
   Outcome help = Duet("--help");
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_NE(help.out.find("exec"), std::string::npos);
+  // A --filter that selects nothing, as a claims --filter that matches no claim: nothing to measure.
+  Outcome nothing = Duet("run " + (kFixtures / "workloads" / "good").string() + " --filter no-such-workload --no-history");
+  EXPECT_EQ(nothing.exit_code, 2) << nothing.err;
+  EXPECT_EQ(nothing.err, "duet: no workloads matched\n");
+  Outcome bad_regex = Duet("list --filter '('");
+  EXPECT_EQ(bad_regex.exit_code, 2) << bad_regex.err;
+  EXPECT_NE(bad_regex.err.find("--filter: invalid regular expression '('"), std::string::npos) << bad_regex.err;
+}
+
+// The exports are the run's record: one that cannot be written fails the run with the I/O exit code
+// (cli/exit_codes.h), after the table, even though every workload passed.
+TEST(CliTest, AnExportThatCannotBeWrittenExitsWithTheIoCode) {
+  std::string unwritable = (Scratch("io") / "no-such-folder" / "run.json").string();
+  Outcome outcome = Duet("run " + (kFixtures / "workloads" / "good" / "double").string() +
+                         " --runs 3 --warmup 0 --no-history --json " + unwritable);
+  EXPECT_EQ(outcome.exit_code, 4) << outcome.err;
+  EXPECT_NE(outcome.err.find("duet: cannot write " + unwritable), std::string::npos) << outcome.err;
+  EXPECT_NE(outcome.out.find("good/double"), std::string::npos) << outcome.out;  // the table is still printed
+  // A file that is not there to read is I/O too, where `duet report` reads a run.
+  Outcome missing = Duet("report " + (Scratch("io") / "absent.json").string() + " --export table");
+  EXPECT_EQ(missing.exit_code, 4) << missing.err;
+  EXPECT_NE(missing.err.find("cannot read"), std::string::npos) << missing.err;
 }
 
 }  // namespace
