@@ -109,16 +109,22 @@ std::vector<std::filesystem::path> WorkloadRoots(const std::vector<std::string>&
   return {BundledWorkloads()};
 }
 
+// `--filter` as a regular expression searched for in an id; empty selects everything.
+Status CompileFilter(const std::string& filter, std::regex* re) {
+  try {
+    *re = std::regex(filter.empty() ? ".*" : filter);
+  } catch (const std::regex_error& e) {
+    return Status::Usage("--filter: invalid regular expression '" + filter + "': " + e.what());
+  }
+  return Status::Ok();
+}
+
 Status SelectWorkloads(const std::vector<std::string>& paths, const std::string& filter,
                        std::vector<WorkloadPair>* selected) {
   std::vector<WorkloadPair> all;
   DUET_RETURN_IF_ERROR(DiscoverWorkloads(WorkloadRoots(paths), &all));
   std::regex re;
-  try {
-    re = std::regex(filter.empty() ? ".*" : filter);
-  } catch (const std::regex_error& e) {
-    return Status::Usage("--filter: invalid regular expression '" + filter + "': " + e.what());
-  }
+  DUET_RETURN_IF_ERROR(CompileFilter(filter, &re));
   for (auto& pair : all) {
     if (std::regex_search(pair.id(), re)) selected->push_back(std::move(pair));
   }
@@ -310,11 +316,7 @@ int CommandClaims(const EngineOptions& engine, const RunOptions& options, const 
   std::vector<ClaimSpec> all, claims;
   Status status = LoadClaims(path, &all);
   std::regex re;
-  try {
-    re = std::regex(claims_options.filter.empty() ? ".*" : claims_options.filter);
-  } catch (const std::regex_error& e) {
-    status = Status::Usage("--filter: invalid regular expression '" + claims_options.filter + "': " + e.what());
-  }
+  if (Status compiled = CompileFilter(claims_options.filter, &re); !compiled.ok()) status = compiled;
   if (!status.ok()) return Fail(status);
   for (auto& claim : all) {
     if (std::regex_search(claim.id, re)) claims.push_back(std::move(claim));

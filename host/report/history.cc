@@ -46,6 +46,9 @@ std::string SampleInsert(size_t rows) {
   return sql;
 }
 
+// A database failure as the history reports it: its kind kept (an unwritable file stays I/O).
+Status HistoryError(const Status& status) { return Status::WithCode(status.code(), "history: " + status.message()); }
+
 Status ParseColumn(const std::string& text, const std::string& what, nlohmann::json* out) {
   *out = nlohmann::json::parse(text, nullptr, false);
   if (out->is_discarded()) return Status::Error("history: a stored " + what + " is not valid JSON");
@@ -71,7 +74,7 @@ Status History::Open(const std::string& location, std::unique_ptr<History>* out)
   std::unique_ptr<SqlDatabase> db;
   Status opened = OpenSqlDatabase(location, &db);
   if (opened.ok()) opened = MigrateHistory(*db);
-  if (!opened.ok()) return Status::WithCode(opened.code(), "history: " + opened.message());
+  if (!opened.ok()) return HistoryError(opened);
   *out = std::make_unique<History>(Token{}, std::move(db));
   return Status::Ok();
 }
@@ -84,18 +87,17 @@ Status History::Append(const nlohmann::json& run, int64_t* id) {
 }
 
 Status History::AppendAll(const std::vector<nlohmann::json>& runs, std::vector<int64_t>* ids) {
-  auto failed = [&](const Status& status) { return Status::WithCode(status.code(), "history: " + status.message()); };
-  if (Status begun = db_->BeginWrite(); !begun.ok()) return failed(begun);
+  if (Status begun = db_->BeginWrite(); !begun.ok()) return HistoryError(begun);
   for (const nlohmann::json& run : runs) {
     int64_t id = 0;
     Status appended = AppendOne(run, &id);
     if (!appended.ok()) {
       db_->Rollback();
-      return failed(appended);
+      return HistoryError(appended);
     }
     ids->push_back(id);
   }
-  if (Status committed = db_->Commit(); !committed.ok()) return failed(committed);
+  if (Status committed = db_->Commit(); !committed.ok()) return HistoryError(committed);
   return Status::Ok();
 }
 
@@ -178,7 +180,7 @@ Status History::List(const HistoryFilter& filter, std::vector<HistoryRun>* runs)
       "(SELECT median_ns FROM statistics WHERE workload_id = w.id AND runtime = 'cpython') "
       "FROM runs r LEFT JOIN workloads w ON w.run_id = r.id ORDER BY r.id, w.position",
       {}, &rows);
-  if (!listed.ok()) return Status::WithCode(listed.code(), "history: " + listed.message());
+  if (!listed.ok()) return HistoryError(listed);
   std::vector<HistoryRun> all;
   for (const SqlRow& row : rows) {
     if (all.empty() || all.back().id != row.Int(0)) {
@@ -200,10 +202,9 @@ Status History::List(const HistoryFilter& filter, std::vector<HistoryRun>* runs)
 }
 
 Status History::Load(int64_t id, nlohmann::json* run) {
-  auto failed = [&](const Status& status) { return Status::WithCode(status.code(), "history: " + status.message()); };
   SqlRows head;
   Status read = db_->Query("SELECT schema, environment, calibration, warnings FROM runs WHERE id = $1", {id}, &head);
-  if (!read.ok()) return failed(read);
+  if (!read.ok()) return HistoryError(read);
   if (head.empty()) return Status::Error("history: no run " + std::to_string(id) + " in " + location());
   nlohmann::json environment, calibration, warnings;
   DUET_RETURN_IF_ERROR(ParseColumn(head[0].Text(1), "environment", &environment));
@@ -216,7 +217,7 @@ Status History::Load(int64_t id, nlohmann::json* run) {
           {"workloads", nlohmann::json::array()}};
   SqlRows workloads;
   read = db_->Query("SELECT id, document FROM workloads WHERE run_id = $1 ORDER BY position", {id}, &workloads);
-  if (!read.ok()) return failed(read);
+  if (!read.ok()) return HistoryError(read);
   for (const SqlRow& row : workloads) {
     nlohmann::json w;
     DUET_RETURN_IF_ERROR(ParseColumn(row.Text(1), "workload", &w));
@@ -227,7 +228,7 @@ Status History::Load(int64_t id, nlohmann::json* run) {
     SqlRows samples;
     read = db_->Query("SELECT runtime, wall_ns, cpu_ns FROM samples WHERE workload_id = $1 ORDER BY runtime, idx",
                       {row.Int(0)}, &samples);
-    if (!read.ok()) return failed(read);
+    if (!read.ok()) return HistoryError(read);
     for (const SqlRow& sample : samples) {
       nlohmann::json& r = w["runtimes"][sample.Text(0)];
       r["samples_ns"].push_back(static_cast<uint64_t>(sample.Int(1)));
@@ -249,7 +250,7 @@ Status History::LatestId(int64_t* id) {
 Status History::Ids(std::vector<int64_t>* ids) {
   SqlRows rows;
   Status read = db_->Query("SELECT id FROM runs ORDER BY id", {}, &rows);
-  if (!read.ok()) return Status::WithCode(read.code(), "history: " + read.message());
+  if (!read.ok()) return HistoryError(read);
   for (const SqlRow& row : rows) ids->push_back(row.Int(0));
   return Status::Ok();
 }
