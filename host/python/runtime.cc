@@ -1,5 +1,6 @@
-// PythonRuntime: interpreter lifecycle and the workload contract. PyConfig in isolated mode,
-// every PyStatus checked, the `duet` module registered before initialisation.
+// PythonRuntime: interpreter lifecycle and the workload contract. PyConfig in isolated mode for
+// the harness, python3's own for a script; every PyStatus checked, the `duet` module registered
+// before initialisation.
 #include "python/runtime.h"
 
 #include <signal.h>
@@ -19,17 +20,23 @@ std::vector<std::string>& XOptions() {
   return options;
 }
 
-// The interpreter lives once per process: extension modules do not survive a re-init.
+// The interpreter lives once per process: extension modules do not survive a re-init. The first
+// Get decides what it starts for.
 class PythonProcess {
  public:
-  static PythonProcess& Get() {
-    static PythonProcess process;
+  static PythonProcess& Get(PythonRuntime::Use use = PythonRuntime::Use::kHarness) {
+    static PythonProcess process(use);
     return process;
   }
   const Status& status() const { return status_; }
 
  private:
-  PythonProcess() {
+  explicit PythonProcess(PythonRuntime::Use use) {
+    // The harness is isolated, so a run measures the same interpreter whatever the shell has set
+    // (PYTHONPATH, PYTHONHASHSEED, PYTHONMALLOC...). A script starts as `python3 FILE` would:
+    // PYTHON* variables, the user's site-packages, and Ctrl-C as KeyboardInterrupt and SIGPIPE
+    // ignored (CPython's handlers; no Node shares the process and no watchdog signals it).
+    const bool as_python3 = use == PythonRuntime::Use::kScript;
     if (PyImport_AppendInittab("duet", &PyInit_duet) != 0 ||
         PyImport_AppendInittab("_duet_loop", &PyInit__duet_loop) != 0) {
       status_ = Status::Error("PyImport_AppendInittab(duet, _duet_loop) failed");
@@ -38,7 +45,11 @@ class PythonProcess {
     // Text encodings as python3 picks them: LC_CTYPE from the environment, and UTF-8 mode under
     // the C/POSIX locale (the isolated defaults would leave stdout ASCII even under C.UTF-8).
     PyPreConfig preconfig;
-    PyPreConfig_InitIsolatedConfig(&preconfig);
+    if (as_python3) {
+      PyPreConfig_InitPythonConfig(&preconfig);
+    } else {
+      PyPreConfig_InitIsolatedConfig(&preconfig);
+    }
     preconfig.configure_locale = 1;
     preconfig.utf8_mode = -1;
 #ifdef DUET_PY_OBJECTS_FROM_MALLOC
@@ -50,10 +61,14 @@ class PythonProcess {
       return;
     }
     PyConfig config;
-    PyConfig_InitIsolatedConfig(&config);
-    // An embedded interpreter must not take SIGINT and friends from the host.
-    config.install_signal_handlers = 0;
-    config.parse_argv = 0;
+    if (as_python3) {
+      PyConfig_InitPythonConfig(&config);
+    } else {
+      PyConfig_InitIsolatedConfig(&config);
+    }
+    // The harness's interpreter must not take SIGINT and friends from the host.
+    config.install_signal_handlers = as_python3 ? 1 : 0;
+    config.parse_argv = 0;  // duet parsed its command line; sys.argv is set per script
     // Debian's CPython under /usr, whatever python3 comes first on PATH; sys.executable names
     // the real interpreter so subprocess and multiprocessing can start it.
     PyStatus st = PyConfig_SetString(&config, &config.home, DUET_PYTHON_HOME);
@@ -96,7 +111,7 @@ PythonRuntime::~PythonRuntime() {
 }
 
 Status PythonRuntime::Init(Use use) {
-  DUET_RETURN_IF_ERROR(PythonProcess::Get().status());
+  DUET_RETURN_IF_ERROR(PythonProcess::Get(use).status());
   if (HostHelpers() == nullptr) return pyrt::StatusFromPyErr("cannot start the host helpers");
   DUET_RETURN_IF_ERROR(InstallGcCallback());
   main_thread_ = pthread_self();
@@ -286,7 +301,9 @@ Status PythonRuntime::Exec(const std::filesystem::path& script, const std::vecto
     return Status::Ok();
   }
   if (!PyErr_ExceptionMatches(PyExc_SystemExit)) {
-    *exit_code = 1;
+    // Ctrl-C that the script did not catch: python3 prints the traceback and ends by SIGINT,
+    // which a shell reports as 130.
+    *exit_code = PyErr_ExceptionMatches(PyExc_KeyboardInterrupt) ? 128 + SIGINT : 1;
     Status status = pyrt::StatusFromPyErr("uncaught exception", script_.string());
     FlushStdio();
     return status;

@@ -37,7 +37,8 @@ class PythonRuntime final : public Runtime, private LoopParticipant {
 
   // What the interpreter starts for. kHarness: workloads under the watchdog, in a session with
   // Node, whose libuv may make stdout and stderr non-blocking. kScript: one script alone
-  // (`duet exec x.py`), with python3's own stdout and stderr and no watchdog signal handler.
+  // (`duet exec x.py`), started as python3 starts it: PYTHON* variables read, python3's own
+  // stdout, stderr and signal handlers, no watchdog. The first Init in a process decides.
   enum class Use { kHarness, kScript };
   // Initialises the interpreter (once per process); must succeed before anything else.
   Status Init(Use use = Use::kHarness);

@@ -187,6 +187,22 @@ TEST(CliTest, ExecRunsAFileAsMainAsRunpyWouldWithoutImportingIt) {
   EXPECT_EQ(compiled.out, expected);
 }
 
+// `duet exec x.py` starts CPython as python3 does, environment and signal handlers included;
+// the harness's interpreter is isolated and would print ignore_environment 1.
+TEST(CliTest, ExecStartsPythonAsPython3DoesFromTheEnvironment) {
+  std::string script = (kFixtures / "runtime" / "exec_environment.py").string();
+  for (const char* environment : {"PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1 PYTHONHASHSEED=0",
+                                  "PYTHONUNBUFFERED= PYTHONDONTWRITEBYTECODE= PYTHONHASHSEED=random"}) {
+    std::string prefix = std::string("env ") + environment + " PYTHONPATH=" + ::testing::TempDir() + " ";
+    Outcome python3 = Shell(prefix + "/usr/bin/python3 " + script);
+    Outcome duet = Shell(prefix + DUET_BINARY + " exec " + script);
+    ASSERT_EQ(python3.exit_code, 0) << python3.err;
+    EXPECT_EQ(duet.exit_code, 0) << duet.err;
+    EXPECT_NE(python3.out.find("ignore_environment 0"), std::string::npos) << python3.out;
+    EXPECT_EQ(duet.out, python3.out) << environment;
+  }
+}
+
 // A script for one runtime does not pay for the other: a .py script never maps libnode (or
 // libpq), a .js script maps Node's libraries and still not libpq.
 TEST(CliTest, ExecMapsOnlyTheLibrariesTheScriptNeeds) {
