@@ -103,6 +103,52 @@ Status Spawn(const std::vector<std::string>& argv, const ServerUser& user, const
   return Status::Ok();
 }
 
+// The janitor: a shell that outlives duet only to remove the cluster's directory when duet ends
+// without removing it (Ctrl-C, SIGKILL, a crash). It reads a pipe whose only writer is this
+// process (close-on-exec, so no program duet runs holds it) until end of file, then removes the
+// directory, again while the server, which dies with duet, still writes its last files; bounded
+// to 10 s. After a normal Stop the directory is gone and it exits at once. Its own process group
+// and ignored SIGINT/SIGHUP keep the terminal's Ctrl-C from ending it with duet.
+Status SpawnJanitor(const std::filesystem::path& directory, pid_t* pid, int* pipe_writer) {
+  int ends[2];
+  if (pipe2(ends, O_CLOEXEC) != 0) return Status::Error(ErrnoText("PostgreSQL: pipe for the cleanup process"));
+  static char kShell[] = "/bin/sh", kDashC[] = "-c", kName[] = "duet-pg-janitor";
+  static char kScript[] =
+      "while read -r _; do :; done; i=0; "
+      "while [ -e \"$1\" ] && [ $i -lt 100 ]; do rm -rf -- \"$1\" 2>/dev/null || sleep 0.1; i=$((i+1)); done";
+  std::string directory_text = directory.string();
+  char* argv[] = {kShell, kDashC, kScript, kName, directory_text.data(), nullptr};
+  static char kPath[] = "PATH=/usr/bin:/bin", kLocale[] = "LC_ALL=C";
+  char* env[] = {kPath, kLocale, nullptr};
+  std::fflush(stdout);
+  std::fflush(stderr);
+  *pid = fork();
+  if (*pid < 0) {
+    Status failed = Status::Error(ErrnoText("PostgreSQL: fork of the cleanup process"));
+    close(ends[0]);
+    close(ends[1]);
+    return failed;
+  }
+  if (*pid == 0) {
+    // Only async-signal-safe calls from here on: the parent may have threads.
+    if (dup2(ends[0], STDIN_FILENO) < 0) _exit(125);
+    int null = open("/dev/null", O_WRONLY);
+    if (null >= 0) dup2(null, STDOUT_FILENO);
+    close_range(3, ~0U, 0);
+    setpgid(0, 0);
+    signal(SIGINT, SIG_IGN);
+    signal(SIGHUP, SIG_IGN);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    execve(argv[0], argv, env);
+    _exit(127);
+  }
+  close(ends[0]);
+  *pipe_writer = ends[1];
+  return Status::Ok();
+}
+
 // Waits for `pid` until `deadline`; true (with its wait status) when it exited in time.
 bool WaitUntil(pid_t pid, Clock::time_point deadline, int* status) {
   while (true) {
@@ -206,6 +252,8 @@ Status PrivateCluster::Start(const PrivateClusterOptions& options, std::unique_p
   DUET_RETURN_IF_ERROR(MakeDirectory(options, &directory));
   // From here on the cluster object owns the directory: any failure removes it.
   auto cluster = std::make_unique<PrivateCluster>(Token{}, directory, ClientRole(), options.stop_timeout);
+  // And if duet ends without Stop, the janitor removes it.
+  DUET_RETURN_IF_ERROR(SpawnJanitor(directory, &cluster->janitor_pid_, &cluster->janitor_pipe_));
   if (chmod(directory.c_str(), 0700) != 0) return Status::Error(ErrnoText("PostgreSQL: chmod " + directory.string()));
   if (user.switch_user && chown(directory.c_str(), user.uid, user.gid) != 0) {
     return Status::Error(ErrnoText("PostgreSQL: cannot give " + directory.string() + " to the postgres user"));
@@ -287,6 +335,16 @@ Status PrivateCluster::Stop() {
     std::filesystem::remove_all(directory_, ec);
     if (ec && status.ok()) status = Status::Error("PostgreSQL: cannot remove " + directory_.string() + ": " + ec.message());
     directory_.clear();
+  }
+  if (janitor_pipe_ >= 0) {
+    close(janitor_pipe_);  // its end of file: the directory is gone, so it exits at once
+    janitor_pipe_ = -1;
+    int wait_status = 0;
+    if (!WaitUntil(janitor_pid_, Clock::now() + std::chrono::seconds(2), &wait_status)) {
+      kill(janitor_pid_, SIGKILL);
+      waitpid(janitor_pid_, &wait_status, 0);
+    }
+    janitor_pid_ = -1;
   }
   return status;
 }

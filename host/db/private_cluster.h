@@ -1,7 +1,9 @@
 // A private PostgreSQL cluster that only this process can reach: Debian's PostgreSQL 15 started
 // from a fresh 0700 directory, with peer authentication on a Unix socket in that directory, no
 // TCP listener, and `postgres` a direct child of this process, so it is waited on and the
-// directory removed when the PrivateCluster goes, also after a failure. Used from one thread.
+// directory removed when the PrivateCluster goes, also after a failure; when duet itself dies
+// (Ctrl-C, SIGKILL), the server follows it and a small cleanup process removes the directory.
+// Used from one thread.
 #pragma once
 
 #include <sys/types.h>
@@ -70,6 +72,10 @@ class PrivateCluster {
   std::string role_;
   std::chrono::milliseconds stop_timeout_;
   pid_t pid_ = -1;
+  // The cleanup process that removes directory_ if this process dies first, and the write end of
+  // the pipe whose end of file tells it so.
+  pid_t janitor_pid_ = -1;
+  int janitor_pipe_ = -1;
 };
 
 }  // namespace duet

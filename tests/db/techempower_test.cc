@@ -4,6 +4,7 @@
 // (host/load/techempower_check.h) failing against a deliberately wrong server, and the CLI
 // over both (`duet pg start`, `duet web check`).
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 
 #include <chrono>
@@ -196,6 +197,38 @@ TEST(DuetPgStart, PrintsTheUrlKeepsTheServerUntilInterruptedThenRemovesIt) {
   std::string directory = url.substr(url.find("host=") + 5);
   directory = directory.substr(0, directory.find('&'));
   EXPECT_FALSE(std::filesystem::exists(directory)) << directory;
+}
+
+// A duet that dies without stopping its cluster (SIGKILL here; Ctrl-C in `duet run`, which has no
+// handler for it) leaves neither a server nor a directory: the server dies with its parent and
+// the cleanup process removes the directory. This test adopts the orphans (a subreaper) so that
+// it can see them end and reap them, which PID 1 of a container may not do.
+TEST(DuetPgStart, AKilledDuetLeavesNoServerAndNoDirectory) {
+  ASSERT_EQ(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+  ServerProcess duet;
+  std::string url, error;
+  ASSERT_TRUE(duet.StartForLine(std::string(DUET_BINARY) + " pg start", "/", std::chrono::seconds(60), &url, &error))
+      << error;
+  std::string directory = url.substr(url.find("host=") + 5);
+  directory = directory.substr(0, directory.find('&'));
+  ASSERT_TRUE(std::filesystem::exists(directory)) << url;
+  ASSERT_NE(duet.SignalAndWait(SIGKILL, std::chrono::seconds(10)), -1);
+  // The server (SIGQUIT from its parent's death) and the cleanup process are now ours to reap.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  int orphans = 0;
+  while (std::chrono::steady_clock::now() < deadline) {
+    pid_t reaped = waitpid(-1, nullptr, WNOHANG);
+    if (reaped > 0) {
+      ++orphans;
+      continue;
+    }
+    if (reaped < 0 && errno == ECHILD) break;  // nothing of duet's is left running
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  prctl(PR_SET_CHILD_SUBREAPER, 0);
+  EXPECT_EQ(waitpid(-1, nullptr, WNOHANG), -1) << "a child of duet still runs 20 s after duet was killed";
+  EXPECT_GE(orphans, 2) << "the server and the cleanup process";
+  EXPECT_FALSE(std::filesystem::exists(directory)) << directory << " is left behind";
 }
 
 // `duet web check` exits 1 and names what is wrong, line by line.
