@@ -62,6 +62,13 @@ TEST_F(NetWorkloadsTest, EveryPairServesExactlyTheGeneratedTrafficInBothRuntimes
       EXPECT_EQ(load["unfinished"], 0);
       EXPECT_GT(load["throughput_rps"].get<double>(), 0);
       EXPECT_GT(load["cpu_per_message_ns"].get<double>(), 0);
+      // The medians' 95% intervals over the iterations hold the medians.
+      for (const char* figure : {"throughput_rps", "cpu_per_message_ns"}) {
+        const nlohmann::json& ci = load[std::string(figure) + "_ci95"];
+        ASSERT_TRUE(ci.is_array()) << figure << load.dump();
+        EXPECT_LE(ci[0].get<double>(), load[figure].get<double>()) << figure;
+        EXPECT_GE(ci[1].get<double>(), load[figure].get<double>()) << figure;
+      }
       const nlohmann::json& latency = load["latency_ns"];
       EXPECT_GT(latency["p50"].get<uint64_t>(), 0u);
       EXPECT_LE(latency["p50"].get<uint64_t>(), latency["p90"].get<uint64_t>());

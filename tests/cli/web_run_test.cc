@@ -52,6 +52,11 @@ TEST(WebRunTest, APairRunsEveryTestTypeAgainstItsOwnPrivateClusterAndIsRanked) {
       EXPECT_GT(entry.value("throughput_rps", 0.0), 0) << entry.dump();
       EXPECT_EQ(entry["requests"], 40) << entry.dump();
       EXPECT_GT(entry["cpu_per_request_ns"].get<double>(), 0) << entry.dump();
+      // One iteration: the interval of its median is that one figure.
+      ASSERT_TRUE(entry["throughput_rps_ci95"].is_array()) << entry.dump();
+      EXPECT_EQ(entry["throughput_rps_ci95"][0], entry["throughput_rps"]) << entry.dump();
+      EXPECT_EQ(entry["throughput_rps_ci95"][1], entry["throughput_rps"]) << entry.dump();
+      EXPECT_TRUE(entry["cpu_per_request_ns_ci95"].is_array()) << entry.dump();
     }
     EXPECT_EQ(ranking["entries"][0]["rank"], 1);
     EXPECT_EQ(ranking["entries"][1]["rank"], 2);
