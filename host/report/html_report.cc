@@ -12,6 +12,7 @@
 #include "core/text.h"
 #include "core/version.h"
 #include "report/html_parts.h"
+#include "report/html_web_ranking.h"
 #include "report/table.h"
 
 namespace duet {
@@ -283,6 +284,7 @@ std::string HtmlReport(const std::string& title, const SessionRecord& session,
   html += RatioSection(results);
   html += WorkloadSection(results);
   html += GcMemorySection(results);
+  html += WebRankingSection(results);
   return html + "</body>\n</html>\n";
 }
 

@@ -2,6 +2,8 @@
 // sides, every TechEmpower test type, duet's own private cluster) ranked in the terminal and the
 // JSON with the database statements each request cost; and a server that goes wrong under load
 // reported as a failure showing the bad response, while its twin keeps its numbers.
+#include <filesystem>
+#include <fstream>
 #include <set>
 #include <string>
 
@@ -25,6 +27,22 @@ const nlohmann::json* Ranking(const nlohmann::json& doc, const std::string& test
     if (ranking["test"] == test) return &ranking;
   }
   return nullptr;
+}
+
+std::ptrdiff_t CountOf(const std::string& text, const std::string& needle) {
+  std::ptrdiff_t count = 0;
+  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + needle.size())) ++count;
+  return count;
+}
+
+// The HTML page `duet report` writes for a run's JSON.
+std::string ReportPage(const std::string& run_json, const std::string& name) {
+  auto dir = std::filesystem::path(::testing::TempDir()) / ("duet-web-report-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / (name + ".json")) << run_json;
+  Outcome written = Duet("report " + (dir / (name + ".json")).string() + " -o " + (dir / (name + ".html")).string());
+  EXPECT_EQ(written.exit_code, 0) << written.err;
+  return Slurp(dir / (name + ".html"));
 }
 
 const nlohmann::json* EntryFor(const nlohmann::json& ranking, const std::string& runtime) {
@@ -85,6 +103,15 @@ TEST(WebRunTest, APairRunsEveryTestTypeAgainstItsOwnPrivateClusterAndIsRanked) {
   EXPECT_NE(outcome.err.find("web: TechEmpower's test types, ranked by requests/s"), std::string::npos) << outcome.err;
   EXPECT_NE(outcome.err.find("queries-20 (GET /queries?queries=20)"), std::string::npos) << outcome.err;
   EXPECT_NE(outcome.err.find("plaintext (GET /plaintext, pipelined 16 deep)"), std::string::npos) << outcome.err;
+
+  // `duet report` draws the same ranking: per test a chart (a bar and an interval per side) and
+  // a table, labelled with the framework and its pair.
+  std::string page = ReportPage(outcome.out, "ranked");
+  EXPECT_EQ(CountOf(page, "<section id=\"web\""), 1) << page;
+  EXPECT_EQ(CountOf(page, "<svg class=\"chart web-chart\""), 9);
+  EXPECT_EQ(CountOf(page, "<rect class=\"web-bar\""), 18);
+  EXPECT_EQ(CountOf(page, ">node:http (node-http-aiohttp)<"), 18);  // per test, the chart's label and the table's
+  EXPECT_NE(page.find("<h3>plaintext <small>GET /plaintext, pipelined 16 deep</small></h3>"), std::string::npos);
 }
 
 // The database this test starts (--pg-url), shared with nothing else.
@@ -115,6 +142,10 @@ TEST_F(WebRunWithDatabaseTest, AServerThatGoesWrongUnderLoadFailsWithItsBadRespo
   EXPECT_EQ((*py)["rank"], 1) << py->dump();
   EXPECT_GT((*py)["throughput_rps"].get<double>(), 0);
   EXPECT_NE(outcome.err.find("FAILED: "), std::string::npos) << outcome.err;
+  // The page too: one bar (the measured side), and the failed side's row with its reason.
+  std::string page = ReportPage(outcome.out, "turns-wrong");
+  EXPECT_EQ(CountOf(page, "<rect class=\"web-bar\""), 1);
+  EXPECT_EQ(CountOf(page, "<td colspan=\"8\">FAILED: "), 1) << page;
 }
 
 }  // namespace

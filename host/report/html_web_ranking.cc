@@ -1,0 +1,115 @@
+// The web section of the HTML report; see html_web_ranking.h. Drawn from WebRankingJson, the
+// ranking the terminal and the JSON show, so the three never disagree.
+#include "report/html_web_ranking.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "core/units.h"
+#include "report/html_parts.h"
+#include "report/web_ranking.h"
+
+namespace duet::html {
+namespace {
+
+// The framework and its pair ("web/express-flask:db" -> "Express (express-flask)"): a framework
+// in two pairs (Fastify) appears twice.
+std::string Label(const nlohmann::json& entry) {
+  std::string workload = entry["workload"].get<std::string>();
+  size_t slash = workload.find('/') + 1;
+  return fmt::format("{} ({})", entry["framework"].get<std::string>(), workload.substr(slash, workload.rfind(':') - slash));
+}
+
+// Horizontal bars from 0, one per measured entry in rank order, with the interval as a whisker.
+std::string RankingChart(const nlohmann::json& ranking) {
+  std::vector<const nlohmann::json*> measured;
+  double top = 0;
+  for (const nlohmann::json& e : ranking["entries"]) {
+    if (!e["error"].is_null()) continue;
+    measured.push_back(&e);
+    const nlohmann::json& ci = e["throughput_rps_ci95"];
+    top = std::max(top, ci.is_array() ? ci[1].get<double>() : e["throughput_rps"].get<double>());
+  }
+  if (measured.empty()) return "";
+  constexpr double kRow = 20, kTop = 8;
+  double height = kTop + kRow * static_cast<double>(measured.size()) + 24;
+  Svg svg("web-chart", kChartWidth, height, "requests/s per framework for " + ranking["test"].get<std::string>());
+  double x0 = kLabelWidth + 110, x1 = kChartWidth - kRightMargin - 60;
+  double scale = top > 0 ? (x1 - x0) / top : 0;
+  auto rps = [](double v) { return fmt::format("{:.0f}", v); };
+  for (int i = 0; i <= 4; ++i) {
+    double v = top * i / 4;
+    svg.Line(x0 + v * scale, kTop - 4, x0 + v * scale, height - 22, "grid");
+    svg.Text(x0 + v * scale, height - 8, rps(v), "tick", "middle");
+  }
+  double y = kTop;
+  for (const nlohmann::json* e : measured) {
+    std::string runtime = (*e)["runtime"].get<std::string>();
+    double value = (*e)["throughput_rps"].get<double>();
+    const nlohmann::json& ci = (*e)["throughput_rps_ci95"];
+    std::string tip = fmt::format("{}, {}: {} req/s", Label(*e), RuntimeLabel(runtime), rps(value));
+    if (ci.is_array()) tip += fmt::format(" [{} - {}]", rps(ci[0].get<double>()), rps(ci[1].get<double>()));
+    svg.Text(x0 - 8, y + kRow / 2 + 3, Label(*e), "label", "end");
+    svg.Rect(x0, y + 3, value * scale, kRow - 8, "web-bar", RuntimeColour(runtime), tip);
+    if (ci.is_array()) {
+      double mid = y + kRow / 2 - 1;
+      svg.Line(x0 + ci[0].get<double>() * scale, mid, x0 + ci[1].get<double>() * scale, mid, "interval");
+    }
+    svg.Text(x1 + 6, y + kRow / 2 + 3, rps(value), "value");
+    y += kRow;
+  }
+  return svg.Done();
+}
+
+std::string RankingTable(const nlohmann::json& ranking) {
+  std::string html =
+      "<table class=\"figures\">\n<tr><th>#</th><th>framework</th><th>runtime</th><th>req/s</th><th>95% interval</th>"
+      "<th>p50</th><th>p99</th><th>p99.9</th><th>CPU/req</th><th>RSS</th><th>DB statements/req</th></tr>\n";
+  for (const nlohmann::json& e : ranking["entries"]) {
+    std::string runtime = RuntimeLabel(e["runtime"].get<std::string>());
+    if (!e["error"].is_null()) {
+      html += fmt::format("<tr><td>-</td><td>{}</td><td>{}</td><td colspan=\"8\">FAILED: {}</td></tr>\n",
+                          Escape(Label(e)), Escape(runtime), Escape(e["error"].get<std::string>()));
+      continue;
+    }
+    const nlohmann::json& ci = e["throughput_rps_ci95"];
+    const nlohmann::json& cpu = e["process_cpu_per_request_ns"].is_number() ? e["process_cpu_per_request_ns"]
+                                                                             : e["cpu_per_request_ns"];
+    auto ns = [](const nlohmann::json& v) { return FormatDuration(v.get<uint64_t>()); };
+    html += fmt::format(
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{:.0f}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+        "<td>{}</td><td>{}</td></tr>\n",
+        e["rank"].get<int>(), Escape(Label(e)), Escape(runtime), e["throughput_rps"].get<double>(),
+        ci.is_array() ? fmt::format("{:.0f} - {:.0f}", ci[0].get<double>(), ci[1].get<double>()) : "-",
+        ns(e["latency_ns"]["p50"]), ns(e["latency_ns"]["p99"]), ns(e["latency_ns"]["p999"]),
+        FormatDuration(static_cast<uint64_t>(cpu.get<double>())),
+        e["rss_bytes_max"].is_number() ? FormatBytes(e["rss_bytes_max"].get<double>()) : "-",
+        e["db_statements_per_request"].is_number() ? fmt::format("{:.2f}", e["db_statements_per_request"].get<double>())
+                                                   : "-");
+  }
+  return html + "</table>\n";
+}
+
+}  // namespace
+
+std::string WebRankingSection(const std::vector<WorkloadResult>& results) {
+  nlohmann::json rankings = WebRankingJson(results);
+  if (rankings.empty()) return "";
+  std::string html = SectionHeading("web", "Web frameworks: TechEmpower's test types, ranked by requests/s");
+  html += "<p>Per test, every framework that ran it, in either runtime: the bar is the median requests/s over the "
+          "iterations and the line through it that median's 95% bootstrap interval; frameworks whose intervals "
+          "overlap are not told apart by this run. CPU/req is the whole server process's CPU time per request. A "
+          "side that failed is listed with its reason, never with a number (docs/web-workloads.md).</p>\n";
+  for (const nlohmann::json& ranking : rankings) {
+    int pipeline = ranking["pipeline"].get<int>();
+    html += fmt::format("<h3>{} <small>GET {}{}</small></h3>\n", Escape(ranking["test"].get<std::string>()),
+                        Escape(ranking["target"].get<std::string>()),
+                        pipeline > 1 ? fmt::format(", pipelined {} deep", pipeline) : "");
+    html += RankingChart(ranking);
+    html += RankingTable(ranking);
+  }
+  return html + "</section>\n";
+}
+
+}  // namespace duet::html
