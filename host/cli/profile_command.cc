@@ -1,14 +1,32 @@
-// `duet profile` flags, workload lookup and output; the profiling itself is host/profile.
-#include "cli/profile_command.h"
-
+// `duet profile`: one workload's measured iterations under both runtimes' profilers, written as
+// .cpuprofile and .trace.json files with a summary on the terminal (docs/profile-output.md). This
+// file holds the flags, the workload lookup and the output; the profiling itself is host/profile.
 #include <fmt/format.h>
 
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/command.h"
 #include "cli/exit_codes.h"
 #include "cli/options.h"
+#include "cli/run_options.h"
+#include "profile/profile_run.h"
 #include "python/runtime.h"
 
 namespace duet {
 namespace {
+
+struct ProfileCommandOptions {
+  std::string workload;  // a workload folder, or a name / category/name in the workload roots
+  std::string runtime = "both";
+  std::string out_dir = ".";
+  ProfileOptions profile;
+  bool bench_overhead = false;
+  int overhead_blocks = 5;
+  int overhead_runs = 10;  // iterations per block and condition
+};
 
 // A folder holding workload.json, else a name ("fib" or "cpu/fib") among the roots' workloads.
 Status FindWorkload(const std::string& wanted, const std::vector<std::filesystem::path>& roots, WorkloadPair* out) {
@@ -32,47 +50,14 @@ Status FindWorkload(const std::string& wanted, const std::vector<std::filesystem
   return Status::Ok();
 }
 
-}  // namespace
-
-CLI::App* AddProfileCommand(CLI::App& app, ProfileCommandOptions* options) {
-  CLI::App* profile = AddCommand(
-      app, "profile", "run one workload under both runtimes' sampling profilers; write .cpuprofile and .trace.json files",
-      [options](CLI::App* profile) {
-      profile->add_option("workload", options->workload, "a workload folder, or a workload's name (fib, cpu/fib)")->required();
-      profile->add_option("--runtime", options->runtime, "js, py or both (default: both)")
-          ->check(CLI::IsMember({"js", "py", "both"}));
-      profile->add_option("--interval-us", options->profile.interval_us,
-                          fmt::format("sampling interval in microseconds (default: {})", ProfileOptions::kDefaultIntervalUs))
-          ->check(WholeNumber(50, 1000000));
-      profile->add_option("--out", options->out_dir, "folder for the output files (default: .)");
-      auto* runs = profile->add_option("--runs", options->profile.runs, "measured iterations (default: workload.json, else --time-budget)")
-          ->check(WholeNumber(1));
-      profile->add_option("--time-budget", options->profile.time_budget_s, "seconds of profiled iterations per runtime (default: 1)")
-          ->check(Number(0, /*inclusive=*/false))
-          ->excludes(runs);
-      profile->add_option("--warmup", options->profile.warmup, "untimed iterations before profiling (default: workload.json, else 3)")
-          ->check(WholeNumber(0));
-      profile->add_flag("--bench-overhead", options->bench_overhead,
-                        "instead of writing profiles: print each runtime's median slowdown under the profiler and the "
-                        "sample rate achieved (alternating blocks with and without it)");
-      profile->add_option("--overhead-blocks", options->overhead_blocks, "--bench-overhead: blocks per condition (default: 5)")
-          ->check(WholeNumber(1));
-      profile->add_option("--overhead-runs", options->overhead_runs, "--bench-overhead: iterations per block, and at least 0.25 s (default: 10)")
-          ->check(WholeNumber(1));
-      });
-  // Engine flags are global options; let them follow the subcommand too.
-  profile->fallthrough();
-  return profile;
-}
-
-int CommandProfile(const ProfileCommandOptions& options, const std::vector<std::filesystem::path>& roots,
-                   const std::function<Status(Session*)>& start) {
+// Exit codes: cli/exit_codes.h (a runtime that failed: a failed workload).
+int Profile(const ProfileCommandOptions& options, const CommandContext& context) {
   WorkloadPair pair;
-  Status found = FindWorkload(options.workload, roots, &pair);
+  Status found = FindWorkload(options.workload, WorkloadRoots({}), &pair);
   if (found.ok() && !pair.problem.ok()) found = pair.problem;
   if (!found.ok()) return Fail(found, "duet: profile");
   Session session;
-  if (Status started = start(&session); !started.ok()) return Fail(started);
+  if (Status started = context.StartSession(&session); !started.ok()) return Fail(started);
   std::vector<Runtime*> runtimes;
   if (options.runtime != "py") runtimes.push_back(&session.js());
   if (options.runtime != "js") runtimes.push_back(&session.python());
@@ -97,6 +82,37 @@ int CommandProfile(const ProfileCommandOptions& options, const std::vector<std::
     if (!r.error.ok()) return kExitWorkloadFailed;
   }
   return 0;
+}
+
+}  // namespace
+
+CommandRun AddProfileCommand(CLI::App* profile) {
+  auto options = std::make_shared<ProfileCommandOptions>();
+  profile->add_option("workload", options->workload, "a workload folder, or a workload's name (fib, cpu/fib)")->required();
+  profile->add_option("--runtime", options->runtime, "js, py or both (default: both)")
+      ->check(CLI::IsMember({"js", "py", "both"}));
+  profile->add_option("--interval-us", options->profile.interval_us,
+                      fmt::format("sampling interval in microseconds (default: {})", ProfileOptions::kDefaultIntervalUs))
+      ->check(WholeNumber(50, 1000000));
+  profile->add_option("--out", options->out_dir, "folder for the output files (default: .)");
+  // Not run's sampling options: a profile needs at least one iteration and has no automatic warmup.
+  auto* runs = profile->add_option("--runs", options->profile.runs, "measured iterations (default: workload.json, else --time-budget)")
+      ->check(WholeNumber(1));
+  profile->add_option("--time-budget", options->profile.time_budget_s, "seconds of profiled iterations per runtime (default: 1)")
+      ->check(Number(0, /*inclusive=*/false))
+      ->excludes(runs);
+  profile->add_option("--warmup", options->profile.warmup, "untimed iterations before profiling (default: workload.json, else 3)")
+      ->check(WholeNumber(0));
+  profile->add_flag("--bench-overhead", options->bench_overhead,
+                    "instead of writing profiles: print each runtime's median slowdown under the profiler and the "
+                    "sample rate achieved (alternating blocks with and without it)");
+  profile->add_option("--overhead-blocks", options->overhead_blocks, "--bench-overhead: blocks per condition (default: 5)")
+      ->check(WholeNumber(1));
+  profile->add_option("--overhead-runs", options->overhead_runs, "--bench-overhead: iterations per block, and at least 0.25 s (default: 10)")
+      ->check(WholeNumber(1));
+  // Engine flags are global options; let them follow the subcommand too.
+  profile->fallthrough();
+  return [options](const CommandContext& context) { return Profile(*options, context); };
 }
 
 }  // namespace duet

@@ -1,8 +1,9 @@
-// The queue commands; see queue_commands.h. A worker runs each job as a child `duet run` (this
-// very binary, --no-history --json FILE), so a workload that crashes fails its job, not the
-// worker; while the child runs the worker renews the job's lease, and the child dies with the
-// worker (PR_SET_PDEATHSIG), so a killed worker's job is simply claimed again after its lease.
-#include "cli/queue_commands.h"
+// `duet queue add|status` and `duet worker`: run requests queued in the PostgreSQL history and
+// pulled by any number of workers (report/job_queue.h); one file for the family, which shares the
+// queue. A worker runs each job as a child `duet run` (this very binary, --no-history --json
+// FILE), so a workload that crashes fails its job, not the worker; while the child runs the worker
+// renews the job's lease, and the child dies with the worker (PR_SET_PDEATHSIG), so a killed
+// worker's job is simply claimed again after its lease.
 
 #include <fcntl.h>
 #include <signal.h>
@@ -14,10 +15,13 @@
 
 #include <chrono>
 #include <filesystem>
+#include <memory>
 #include <thread>
 
+#include "cli/command.h"
 #include "cli/exit_codes.h"
 #include "cli/options.h"
+#include "cli/report_commands.h"
 #include "core/text.h"
 #include "report/job_queue.h"
 #include "report/json_report.h"
@@ -62,61 +66,34 @@ std::string DescribeWait(int status) {
   return fmt::format("wait status {}", status);
 }
 
-}  // namespace
+struct QueueAddOptions {
+  std::vector<std::string> run_arguments;
+  int repeat = 1;
+  HistoryOptions history;
+};
 
-QueueCommands::QueueCommands(CLI::App& app) {
-  CLI::App* queue = app.add_subcommand("queue", "the job queue in a PostgreSQL history: add run requests, list them");
-  queue->require_subcommand(1);
-  add_ = AddCommand(*queue, "add", "enqueue a `duet run` request: duet queue add [--repeat N] -- RUN ARGS...",
-                    [this](CLI::App* add) {
-    add->add_option("--repeat", repeat_, "enqueue it N times (default: 1)")->check(CLI::PositiveNumber);
-    add->add_option("run-arguments", run_arguments_, "the arguments of `duet run`, after --")->required();
-    AddHistoryOptions(add, &history_options_, false);
-  });
-  status_ = AddCommand(*queue, "status", "list the jobs with their state, attempts, worker and stored run",
-                       [this](CLI::App* status) {
-    status->add_flag("--json", json_, "print the list as JSON");
-    AddHistoryOptions(status, &history_options_, false);
-  });
-
-  worker_ = AddCommand(app, "worker", "claim queued jobs one at a time, run them and store their results",
-                       [this](CLI::App* worker) {
-    worker->add_option("--max-jobs", max_jobs_, "stop after N jobs (default: no limit)")->check(CLI::NonNegativeNumber);
-    worker->add_option("--idle-exit", idle_exit_s_, "stop after S seconds without a job (default: wait forever)")
-        ->check(CLI::NonNegativeNumber);
-    worker->add_option("--lease", lease_s_, "seconds a claim holds without renewal before another worker may take "
-                                            "the job over (default: 60; renewed every third of it)")
-        ->check(CLI::Range(1, 86400));
-    worker->add_option("--results", results_dir_, "where each job's JSON is written; kept when it cannot be stored "
-                                                  "(default: $TMPDIR)");
-    AddHistoryOptions(worker, &history_options_, false);
-  });
-}
-
-std::optional<int> QueueCommands::Dispatch() const {
-  if (add_->parsed()) return Add();
-  if (status_->parsed()) return Status();
-  if (worker_->parsed()) return Worker();
-  return std::nullopt;
-}
-
-int QueueCommands::Add() const {
+int QueueAdd(const QueueAddOptions& o) {
   std::unique_ptr<JobQueue> queue;
-  duet::Status status = JobQueue::Open(HistoryLocation(history_options_), &queue);
+  Status status = JobQueue::Open(HistoryLocation(o.history), &queue);
   std::vector<int64_t> ids;
-  if (status.ok()) status = queue->Add(run_arguments_, repeat_, &ids);
+  if (status.ok()) status = queue->Add(o.run_arguments, o.repeat, &ids);
   if (!status.ok()) return Fail(status);
   fmt::print(stderr, "queue: added job(s) {}..{} to {}\n", ids.front(), ids.back(), queue->location());
   return 0;
 }
 
-int QueueCommands::Status() const {
+struct QueueStatusOptions {
+  bool json = false;
+  HistoryOptions history;
+};
+
+int QueueStatus(const QueueStatusOptions& o) {
   std::unique_ptr<JobQueue> queue;
-  duet::Status status = JobQueue::Open(HistoryLocation(history_options_), &queue);
+  Status status = JobQueue::Open(HistoryLocation(o.history), &queue);
   std::vector<JobStatus> jobs;
   if (status.ok()) status = queue->List(&jobs);
   if (!status.ok()) return Fail(status);
-  if (json_) {
+  if (o.json) {
     nlohmann::json out = nlohmann::json::array();
     for (const JobStatus& j : jobs) {
       out.push_back({{"id", j.id}, {"state", j.state}, {"attempts", j.attempts},
@@ -138,21 +115,29 @@ int QueueCommands::Status() const {
   return 0;
 }
 
-int QueueCommands::Worker() const {
+struct WorkerOptions {
+  int max_jobs = 0;
+  double idle_exit_s = 0;
+  int lease_s = 60;
+  std::string results_dir;
+  HistoryOptions history;
+};
+
+int Worker(const WorkerOptions& o) {
   std::unique_ptr<JobQueue> queue;
-  duet::Status status = JobQueue::Open(HistoryLocation(history_options_), &queue);
+  Status status = JobQueue::Open(HistoryLocation(o.history), &queue);
   if (!status.ok()) return Fail(status);
   std::string name = WorkerName();
-  std::filesystem::path results = results_dir_.empty() ? std::filesystem::temp_directory_path() : std::filesystem::path(results_dir_);
-  auto renew_every = std::chrono::milliseconds(lease_s_ * 1000 / 3);
+  std::filesystem::path results = o.results_dir.empty() ? std::filesystem::temp_directory_path() : std::filesystem::path(o.results_dir);
+  auto renew_every = std::chrono::milliseconds(o.lease_s * 1000 / 3);
   int done = 0;
   Clock::time_point idle_since = Clock::now();
-  while (max_jobs_ == 0 || done < max_jobs_) {
+  while (o.max_jobs == 0 || done < o.max_jobs) {
     std::optional<Job> job;
-    status = queue->Claim(name, lease_s_, &job);
+    status = queue->Claim(name, o.lease_s, &job);
     if (!status.ok()) return Fail(status);
     if (!job) {
-      if (idle_exit_s_ > 0 && Clock::now() - idle_since >= std::chrono::duration<double>(idle_exit_s_)) break;
+      if (o.idle_exit_s > 0 && Clock::now() - idle_since >= std::chrono::duration<double>(o.idle_exit_s)) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
       continue;
     }
@@ -168,14 +153,14 @@ int QueueCommands::Worker() const {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
       if (!renewing || Clock::now() - renewed < renew_every) continue;
       renewed = Clock::now();
-      status = queue->Renew(*job, name, lease_s_);
+      status = queue->Renew(*job, name, o.lease_s);
       if (!status.ok()) {
         fmt::print(stderr, "duet: {}\n", status.ToString());
         renewing = false;
       }
     }
     nlohmann::json run;
-    duet::Status measured = child > 0 ? ReadRunJson(json_path, &run) : duet::Status::Error("cannot start duet run");
+    Status measured = child > 0 ? ReadRunJson(json_path, &run) : Status::Error("cannot start duet run");
     // A run with failed workloads is a result like any other, stored with them.
     bool ran = WIFEXITED(wait_status) &&
                (WEXITSTATUS(wait_status) == 0 || WEXITSTATUS(wait_status) == duet::kExitWorkloadFailed);
@@ -200,6 +185,37 @@ int QueueCommands::Worker() const {
   }
   fmt::print(stderr, "worker {}: {} job(s) run\n", name, done);
   return 0;
+}
+
+}  // namespace
+
+CommandRun AddQueueAddCommand(CLI::App* add) {
+  auto options = std::make_shared<QueueAddOptions>();
+  add->add_option("--repeat", options->repeat, "enqueue it N times (default: 1)")->check(CLI::PositiveNumber);
+  add->add_option("run-arguments", options->run_arguments, "the arguments of `duet run`, after --")->required();
+  AddHistoryOptions(add, &options->history, false);
+  return [options](const CommandContext&) { return QueueAdd(*options); };
+}
+
+CommandRun AddQueueStatusCommand(CLI::App* status) {
+  auto options = std::make_shared<QueueStatusOptions>();
+  status->add_flag("--json", options->json, "print the list as JSON");
+  AddHistoryOptions(status, &options->history, false);
+  return [options](const CommandContext&) { return QueueStatus(*options); };
+}
+
+CommandRun AddWorkerCommand(CLI::App* worker) {
+  auto options = std::make_shared<WorkerOptions>();
+  worker->add_option("--max-jobs", options->max_jobs, "stop after N jobs (default: no limit)")->check(CLI::NonNegativeNumber);
+  worker->add_option("--idle-exit", options->idle_exit_s, "stop after S seconds without a job (default: wait forever)")
+      ->check(CLI::NonNegativeNumber);
+  worker->add_option("--lease", options->lease_s, "seconds a claim holds without renewal before another worker may take "
+                                                  "the job over (default: 60; renewed every third of it)")
+      ->check(CLI::Range(1, 86400));
+  worker->add_option("--results", options->results_dir, "where each job's JSON is written; kept when it cannot be stored "
+                                                        "(default: $TMPDIR)");
+  AddHistoryOptions(worker, &options->history, false);
+  return [options](const CommandContext&) { return Worker(*options); };
 }
 
 }  // namespace duet

@@ -1,5 +1,7 @@
-// report, history and compare; see report_commands.h. Exit codes as in main.cc: 0 ok, 1 failed
-// (or, with --fail-on-regression, a regression), 2 usage.
+// The commands that read results instead of measuring them: `report`, `history` (with `history
+// export` and `history import`) and `compare`. One file for the family: they share loading a run
+// from a file or the history and the --db option. Exit codes: cli/exit_codes.h (compare
+// --fail-on-regression: a regression is a failed workload).
 #include "cli/report_commands.h"
 
 #include <unistd.h>
@@ -7,15 +9,14 @@
 #include <fmt/format.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <memory>
 
 #include "cli/bundled_files.h"
+#include "cli/command.h"
 #include "cli/exit_codes.h"
 #include "cli/options.h"
 #include "session/environment.h"
 #include "report/claims.h"
-#include "report/claims_page.h"
 #include "report/compare.h"
 #include "report/gbench.h"
 #include "report/history.h"
@@ -111,120 +112,44 @@ Status LoadRun(const std::string& which, const HistoryOptions& options, nlohmann
   return history->Load(id, run);
 }
 
-namespace {
-
-// The text of a file, or empty: the claims page embeds each workload's code when it can read it.
-std::string SlurpOrEmpty(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-}  // namespace
-
-// `duet claims --html FILE`: the verdicts, the untestable claims, the machine and the code of
-// every workload the claims name.
-Status WriteClaimsPage(const std::string& path, const std::string& claims_path, const std::vector<ClaimVerdict>& verdicts,
-                       const SessionRecord& record, const std::string& size, const std::vector<WorkloadPair>& pairs) {
-  ClaimsPageInput page{verdicts, {}, record, size, {}};
-  // A recorded run (--from) says its size in the command line it was measured with.
-  const nlohmann::json words = record.environment.value("command_line", nlohmann::json::array());
-  for (size_t i = 0; page.size.empty() && i + 1 < words.size(); ++i) {
-    if (words[i] == "--size" && words[i + 1].is_string()) page.size = words[i + 1].get<std::string>();
-  }
-  std::vector<ClaimSpec> ignored;
-  DUET_RETURN_IF_ERROR(LoadClaims(claims_path, &ignored, &page.untestable));
-  for (const auto& v : verdicts) {
-    for (const auto& e : v.evidence) {
-      auto pair = std::find_if(pairs.begin(), pairs.end(), [&](const WorkloadPair& p) { return p.id() == e.spec.workload; });
-      if (pair == pairs.end() || page.code.count(e.spec.workload)) continue;
-      page.code[e.spec.workload] = {pair->js.filename().string(), SlurpOrEmpty(pair->js), pair->py.filename().string(),
-                                    SlurpOrEmpty(pair->py)};
-    }
-  }
-  return WriteFileAtomically(path, ClaimsPage(page));
-}
-
 std::string DefaultClaimsPath() { return (BundledWorkloads() / "claims.json").string(); }
 
-ReportCommands::ReportCommands(CLI::App& app) {
-  report_ = AddCommand(app, "report", "write a report of a run: HTML with charts, or an export other tools read",
-                       [this](CLI::App* report) {
-    report->add_option("run", run_, "a duet-run/1 JSON file, or a history id ('latest' for the newest)")->required();
-    report->add_option("-o,--output", output_, "where to write it (default: report.html for html, else stdout; '-' is stdout)");
-    report->add_option("--export", format_,
-                       "html (default), markdown (a PR comment), csv, gbench (Google Benchmark JSON for its compare.py), "
-                       "json (duet-run/1) or table")
-        ->check(CLI::IsMember({"html", "markdown", "csv", "gbench", "json", "table"}));
-    report->add_option("--claims", claims_, "the claims file the HTML report judges (default: workloads/claims.json)");
-    AddHistoryOptions(report, &history_options_, false);
-  });
+namespace {
 
-  history_ = AddCommand(app, "history", "list the runs recorded in the history", [this](CLI::App* history) {
-    history->add_option("--workload", workload_regex_, "only runs holding a workload (category/name) matching this regex, "
-                                                       "with its medians and ratio");
-    history->add_option("--machine", machine_, "only runs on the machine with this fingerprint (or a prefix of it; "
-                                               "'this' for the machine duet runs on)");
-    history->add_flag("--json", json_, "print the list as JSON");
-    AddHistoryOptions(history, &history_options_, false);
-  });
-  export_ = AddCommand(*history_, "export", "write runs of the history to a duet-history/1 JSON file",
-                       [this](CLI::App* exporting) {
-    exporting->add_option("ids", export_ids_, "the runs to export (default: all)");
-    exporting->add_option("-o,--output", output_, "where to write it (default: stdout)");
-    AddHistoryOptions(exporting, &history_options_, false);
-  });
-  import_ = AddCommand(*history_, "import", "append the runs of a duet-history/1 file to the history, in one transaction",
-                       [this](CLI::App* importing) {
-    importing->add_option("file", import_file_, "a file `duet history export` wrote")->required();
-    AddHistoryOptions(importing, &history_options_, false);
-  });
-
-  compare_ = AddCommand(app, "compare", "compare two runs per workload and runtime, with a significance test",
-                        [this](CLI::App* compare) {
-    compare->add_option("a", run_a_, "the baseline: a history id, 'latest' or a duet-run/1 JSON file")->required();
-    compare->add_option("b", run_b_, "the candidate: a history id, 'latest' or a duet-run/1 JSON file")->required();
-    compare->add_option("--threshold", threshold_percent_, "a change counts when the median moved more than this many percent (default: 5)")
-        ->check(Number(0, /*inclusive=*/true));
-    compare->add_option("--alpha", alpha_, "significance level of the Mann-Whitney U test (default: 0.05)")
-        ->check(Number(0, /*inclusive=*/true, 1));
-    compare->add_flag("--fail-on-regression", fail_on_regression_, "exit 1 when any workload regressed or newly fails (for CI)");
-    compare->add_option("--json", compare_json_, "also write the comparison as JSON to FILE ('-' for stdout)");
-    compare->add_flag("--cross-machine", cross_machine_, "compare runs taken on machines with different fingerprints");
-    AddHistoryOptions(compare, &history_options_, false);
-  });
+// The --db given to `command` or, failing that, to its parent: `duet history --db X export`
+// reads the history at X, as it did when history and its subcommands shared their option values.
+HistoryOptions WithParentDb(const HistoryOptions& own, const CLI::App* command) {
+  const CLI::Option* parent_db = command->get_parent()->get_option_no_throw("--db");
+  if (!own.db.empty() || parent_db == nullptr || parent_db->count() == 0) return own;
+  return {parent_db->as<std::string>(), own.no_history};
 }
 
-std::optional<int> ReportCommands::Dispatch() const {
-  if (report_->parsed()) return Report();
-  if (export_->parsed()) return HistoryExport();
-  if (import_->parsed()) return HistoryImport();
-  if (history_->parsed()) return HistoryList();
-  if (compare_->parsed()) return Compare();
-  return std::nullopt;
-}
+struct ReportOptions {
+  std::string run, output, format = "html", claims;
+  HistoryOptions history;
+};
 
-int ReportCommands::Report() const {
+int Report(const ReportOptions& options) {
   SessionRecord record;
   std::vector<WorkloadResult> results;
   std::string title;
-  Status loaded = LoadResults(run_, history_options_, &record, &results, &title);
+  Status loaded = LoadResults(options.run, options.history, &record, &results, &title);
   if (!loaded.ok()) return Fail(loaded);
-  std::string output = output_.empty() ? (format_ == "html" ? "report.html" : "-") : output_;
+  const std::string& format = options.format;
+  std::string output = options.output.empty() ? (format == "html" ? "report.html" : "-") : options.output;
   std::string text;
-  if (format_ == "html") {
+  if (format == "html") {
     std::vector<ClaimSpec> claims;
-    Status read = LoadClaims(claims_.empty() ? DefaultClaimsPath() : claims_, &claims);
+    Status read = LoadClaims(options.claims.empty() ? DefaultClaimsPath() : options.claims, &claims);
     if (!read.ok()) return Fail(read);
     text = HtmlReport(title, record, results, MeasuredClaims(JudgeClaims(claims, results, MachineCores(record.environment))));
-  } else if (format_ == "markdown") {
+  } else if (format == "markdown") {
     text = FormatMarkdown(results);
-  } else if (format_ == "csv") {
+  } else if (format == "csv") {
     text = FormatCsv(results);
-  } else if (format_ == "gbench") {
+  } else if (format == "gbench") {
     text = GbenchJson(record, results).dump(2) + "\n";
-  } else if (format_ == "json") {
+  } else if (format == "json") {
     text = RunJson(record, results).dump(2) + "\n";
   } else {
     text = FormatTable(results, output == "-" ? TableWidth(STDOUT_FILENO) : kTableWidth);
@@ -236,15 +161,39 @@ int ReportCommands::Report() const {
   return 0;
 }
 
-int ReportCommands::HistoryList() const {
+}  // namespace
+
+CommandRun AddReportCommand(CLI::App* report) {
+  auto options = std::make_shared<ReportOptions>();
+  report->add_option("run", options->run, "a duet-run/1 JSON file, or a history id ('latest' for the newest)")->required();
+  report->add_option("-o,--output", options->output, "where to write it (default: report.html for html, else stdout; '-' is stdout)");
+  report->add_option("--export", options->format,
+                     "html (default), markdown (a PR comment), csv, gbench (Google Benchmark JSON for its compare.py), "
+                     "json (duet-run/1) or table")
+      ->check(CLI::IsMember({"html", "markdown", "csv", "gbench", "json", "table"}));
+  report->add_option("--claims", options->claims, "the claims file the HTML report judges (default: workloads/claims.json)");
+  AddHistoryOptions(report, &options->history, false);
+  return [options](const CommandContext&) { return Report(*options); };
+}
+
+namespace {
+
+struct HistoryListOptions {
+  std::string workload_regex, machine;
+  bool json = false;
+  HistoryOptions history;
+};
+
+int HistoryList(const HistoryListOptions& options) {
   std::unique_ptr<History> history;
-  Status opened = History::Open(HistoryLocation(history_options_), &history);
+  Status opened = History::Open(HistoryLocation(options.history), &history);
   if (!opened.ok()) return Fail(opened);
-  HistoryFilter filter{workload_regex_, machine_ == "this" ? MachineFingerprint({{"machine", CollectMachine()}}) : machine_};
+  HistoryFilter filter{options.workload_regex,
+                       options.machine == "this" ? MachineFingerprint({{"machine", CollectMachine()}}) : options.machine};
   std::vector<HistoryRun> runs;
   Status listed = history->List(filter, &runs);
   if (!listed.ok()) return Fail(listed);
-  if (json_) {
+  if (options.json) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& run : runs) {
       nlohmann::json workloads = nlohmann::json::array();
@@ -266,7 +215,7 @@ int ReportCommands::HistoryList() const {
     rows.push_back({std::to_string(run.id), run.timestamp, run.machine, run.git_commit,
                     fmt::format("{} ({} failed)", run.workload_count, run.failed_count), run.command_line});
     for (const auto& w : run.workloads) {
-      if (workload_regex_.empty()) break;
+      if (options.workload_regex.empty()) break;
       std::string figures = w.failed ? "FAILED"
                                      : fmt::format("v8 {}  cpython {}  py/js {:.2f}x", FormatDuration(w.v8_median_ns),
                                                    FormatDuration(w.cpython_median_ns), w.ratio);
@@ -278,10 +227,31 @@ int ReportCommands::HistoryList() const {
   return 0;
 }
 
-int ReportCommands::HistoryExport() const {
+}  // namespace
+
+CommandRun AddHistoryCommand(CLI::App* history) {
+  auto options = std::make_shared<HistoryListOptions>();
+  history->add_option("--workload", options->workload_regex, "only runs holding a workload (category/name) matching this regex, "
+                                                             "with its medians and ratio");
+  history->add_option("--machine", options->machine, "only runs on the machine with this fingerprint (or a prefix of it; "
+                                                     "'this' for the machine duet runs on)");
+  history->add_flag("--json", options->json, "print the list as JSON");
+  AddHistoryOptions(history, &options->history, false);
+  return [options](const CommandContext&) { return HistoryList(*options); };
+}
+
+namespace {
+
+struct HistoryExportOptions {
+  std::vector<int64_t> ids;
+  std::string output;
+  HistoryOptions history;
+};
+
+int HistoryExport(const HistoryExportOptions& options) {
   std::unique_ptr<History> history;
-  Status status = History::Open(HistoryLocation(history_options_), &history);
-  std::vector<int64_t> ids = export_ids_;
+  Status status = History::Open(HistoryLocation(options.history), &history);
+  std::vector<int64_t> ids = options.ids;
   if (status.ok() && ids.empty()) status = history->Ids(&ids);
   nlohmann::json runs = nlohmann::json::array();
   for (size_t i = 0; status.ok() && i < ids.size(); ++i) {
@@ -291,18 +261,23 @@ int ReportCommands::HistoryExport() const {
   }
   if (!status.ok()) return Fail(status);
   nlohmann::json doc = {{"schema", "duet-history/1"}, {"source", history->location()}, {"runs", runs}};
-  std::string output = output_.empty() ? "-" : output_;
+  std::string output = options.output.empty() ? "-" : options.output;
   Status written = WriteFileAtomically(output, doc.dump(2) + "\n");
   if (!written.ok()) return Fail(written);
   fmt::print(stderr, "history: exported {} run(s) from {}\n", ids.size(), history->location());
   return 0;
 }
 
-int ReportCommands::HistoryImport() const {
+struct HistoryImportOptions {
+  std::string file;
+  HistoryOptions history;
+};
+
+int HistoryImport(const HistoryImportOptions& options) {
   std::vector<nlohmann::json> runs;
-  Status status = ReadHistoryExport(import_file_, &runs);
+  Status status = ReadHistoryExport(options.file, &runs);
   std::unique_ptr<History> history;
-  if (status.ok()) status = History::Open(HistoryLocation(history_options_), &history);
+  if (status.ok()) status = History::Open(HistoryLocation(options.history), &history);
   std::vector<int64_t> ids;
   if (status.ok()) status = history->AppendAll(runs, &ids);
   if (!status.ok()) return Fail(status);
@@ -311,36 +286,85 @@ int ReportCommands::HistoryImport() const {
   return 0;
 }
 
-int ReportCommands::Compare() const {
+}  // namespace
+
+CommandRun AddHistoryExportCommand(CLI::App* exporting) {
+  auto options = std::make_shared<HistoryExportOptions>();
+  exporting->add_option("ids", options->ids, "the runs to export (default: all)");
+  exporting->add_option("-o,--output", options->output, "where to write it (default: stdout)");
+  AddHistoryOptions(exporting, &options->history, false);
+  return [options, exporting](const CommandContext&) {
+    return HistoryExport({options->ids, options->output, WithParentDb(options->history, exporting)});
+  };
+}
+
+CommandRun AddHistoryImportCommand(CLI::App* importing) {
+  auto options = std::make_shared<HistoryImportOptions>();
+  importing->add_option("file", options->file, "a file `duet history export` wrote")->required();
+  AddHistoryOptions(importing, &options->history, false);
+  return [options, importing](const CommandContext&) {
+    return HistoryImport({options->file, WithParentDb(options->history, importing)});
+  };
+}
+
+namespace {
+
+struct CompareCommandOptions {
+  std::string run_a, run_b, json_path;
+  double threshold_percent = 5, alpha = 0.05;
+  bool fail_on_regression = false, cross_machine = false;
+  HistoryOptions history;
+};
+
+int Compare(const CompareCommandOptions& o) {
   SessionRecord record_a, record_b;
   std::vector<WorkloadResult> a, b;
   std::string title_a, title_b;
-  Status loaded = LoadResults(run_a_, history_options_, &record_a, &a, &title_a);
-  if (loaded.ok()) loaded = LoadResults(run_b_, history_options_, &record_b, &b, &title_b);
+  Status loaded = LoadResults(o.run_a, o.history, &record_a, &a, &title_a);
+  if (loaded.ok()) loaded = LoadResults(o.run_b, o.history, &record_b, &b, &title_b);
   if (!loaded.ok()) return Fail(loaded);
   std::string machine_a = MachineFingerprint(record_a.environment), machine_b = MachineFingerprint(record_b.environment);
   std::string notes = MachineNotes(record_a.environment, record_b.environment);
-  if (machine_a != machine_b && !cross_machine_) {
+  if (machine_a != machine_b && !o.cross_machine) {
     fmt::print(stderr,
                "duet: {} ran on machine {} and {} on machine {}; their timings are not comparable:\n{}"
                "pass --cross-machine to compare them anyway\n",
                title_a, machine_a, title_b, machine_b, notes);
     return ExitCode(StatusCode::kUsage);
   }
-  CompareOptions options{threshold_percent_ / 100, alpha_};
+  CompareOptions options{o.threshold_percent / 100, o.alpha};
   std::vector<Change> changes = CompareRuns(a, b, options);
-  bool json_to_stdout = compare_json_ == "-";
+  bool json_to_stdout = o.json_path == "-";
   std::string text = fmt::format("A: {} ({})\nB: {} ({})\n", title_a, record_a.environment.value("timestamp", "?"),
                                  title_b, record_b.environment.value("timestamp", "?")) +
                      (machine_a != machine_b ? fmt::format("across machines: A on {}, B on {}\n", machine_a, machine_b) : "") +
                      notes + FormatComparison(changes, options);
   std::fputs(text.c_str(), json_to_stdout ? stderr : stdout);
-  if (!compare_json_.empty()) {
-    Status written = WriteJsonFile(compare_json_, ComparisonJson(changes, options));
+  if (!o.json_path.empty()) {
+    Status written = WriteJsonFile(o.json_path, ComparisonJson(changes, options));
     if (!written.ok()) return Fail(written);
   }
   // A regression fails CI as a failed workload does.
-  return fail_on_regression_ && CountRegressions(changes) > 0 ? kExitWorkloadFailed : 0;
+  return o.fail_on_regression && CountRegressions(changes) > 0 ? kExitWorkloadFailed : 0;
+}
+
+}  // namespace
+
+CommandRun AddCompareCommand(CLI::App* compare) {
+  auto options = std::make_shared<CompareCommandOptions>();
+  compare->add_option("a", options->run_a, "the baseline: a history id, 'latest' or a duet-run/1 JSON file")->required();
+  compare->add_option("b", options->run_b, "the candidate: a history id, 'latest' or a duet-run/1 JSON file")->required();
+  compare->add_option("--threshold", options->threshold_percent,
+                      "a change counts when the median moved more than this many percent (default: 5)")
+      ->check(Number(0, /*inclusive=*/true));
+  compare->add_option("--alpha", options->alpha, "significance level of the Mann-Whitney U test (default: 0.05)")
+      ->check(Number(0, /*inclusive=*/true, 1));
+  compare->add_flag("--fail-on-regression", options->fail_on_regression,
+                    "exit 1 when any workload regressed or newly fails (for CI)");
+  compare->add_option("--json", options->json_path, "also write the comparison as JSON to FILE ('-' for stdout)");
+  compare->add_flag("--cross-machine", options->cross_machine, "compare runs taken on machines with different fingerprints");
+  AddHistoryOptions(compare, &options->history, false);
+  return [options](const CommandContext&) { return Compare(*options); };
 }
 
 }  // namespace duet

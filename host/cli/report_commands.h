@@ -1,18 +1,14 @@
-// The commands that read results instead of measuring them: `report`, `history`, `compare`;
-// plus the history plumbing `run` and `claims` share (--db, --no-history, appending a run).
+// The history plumbing the commands share: --db and --no-history, appending a run, loading a
+// run from a file or the history. The commands that read results (report, history, compare)
+// are rows of the Command table defined in report_commands.cc.
 #pragma once
 
-#include <optional>
 #include <string>
-#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
-#include "bench/workload_pair.h"
 #include "core/status.h"
-#include "report/claims.h"
-#include "report/json_report.h"
 
 namespace duet {
 
@@ -33,39 +29,5 @@ void RecordRun(const HistoryOptions& options, const nlohmann::json& run);
 Status LoadRun(const std::string& which, const HistoryOptions& options, nlohmann::json* run, std::string* title);
 // The bundled suite's claims file: workloads/claims.json beside the bundled workloads.
 std::string DefaultClaimsPath();
-// `duet claims --html FILE`: the verdicts, the untestable claims of `claims_path`, the machine,
-// and the code of every workload in `pairs` the claims name.
-Status WriteClaimsPage(const std::string& path, const std::string& claims_path, const std::vector<ClaimVerdict>& verdicts,
-                       const SessionRecord& record, const std::string& size, const std::vector<WorkloadPair>& pairs);
-
-// Registers report, history and compare on `app`; Dispatch runs whichever was parsed.
-class ReportCommands {
- public:
-  explicit ReportCommands(CLI::App& app);
-  // The exit code of the parsed command, or nothing when none of these was parsed.
-  std::optional<int> Dispatch() const;
-
- private:
-  int Report() const;
-  int HistoryList() const;
-  int HistoryExport() const;
-  int HistoryImport() const;
-  int Compare() const;
-
-  CLI::App* report_ = nullptr;
-  CLI::App* history_ = nullptr;
-  CLI::App* compare_ = nullptr;
-  CLI::App* export_ = nullptr;
-  CLI::App* import_ = nullptr;
-  HistoryOptions history_options_;
-  std::string run_, output_, format_ = "html", claims_;
-  std::string workload_regex_, machine_;
-  std::vector<int64_t> export_ids_;
-  std::string import_file_;
-  bool json_ = false;
-  std::string run_a_, run_b_, compare_json_;
-  double threshold_percent_ = 5, alpha_ = 0.05;
-  bool fail_on_regression_ = false, cross_machine_ = false;
-};
 
 }  // namespace duet

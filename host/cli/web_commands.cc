@@ -1,14 +1,16 @@
-// The `pg` and `web` commands; see web_commands.h. `pg start` prints the URL the servers use on
-// stdout (one line, for scripts) and the rest on stderr, then waits for SIGINT/SIGTERM while
-// watching the server, so a cluster that dies is reported rather than silently gone.
-#include "cli/web_commands.h"
-
+// The `pg` and `web` commands, one file for the two small families of the web pairs: `pg start`
+// (a private PostgreSQL for a developer, with TechEmpower's data on request, until Ctrl-C) prints
+// the URL the servers use on stdout (one line, for scripts) and the rest on stderr, then waits for
+// SIGINT/SIGTERM while watching the server, so a cluster that dies is reported rather than
+// silently gone; `web check` runs TechEmpower's response checks against a running server.
 #include <signal.h>
 
 #include <chrono>
+#include <memory>
 
 #include <fmt/format.h>
 
+#include "cli/command.h"
 #include "cli/exit_codes.h"
 #include "cli/options.h"
 #include "db/postgres_database.h"
@@ -16,45 +18,16 @@
 #include "load/techempower_check.h"
 
 namespace duet {
+namespace {
 
-WebCommands::WebCommands(CLI::App& app) {
-  CLI::App* pg = app.add_subcommand("pg", "a private PostgreSQL 15 for development (see `duet pg start --help`)");
-  pg->require_subcommand(1);
-  pg_start_ = AddCommand(
-      *pg, "start",
-      "start a private PostgreSQL 15 that only this OS user can reach (Unix socket, peer authentication), print its URL "
-      "and keep it until Ctrl-C; then stop it and remove its directory",
-      [this](CLI::App* start) {
-        start->add_flag("--techempower", techempower_,
-                        "load TechEmpower's World and Fortune tables (database hello_world, role benchmarkdbuser) and "
-                        "print the URL the web servers connect with");
-        start->add_option("--pg-url", pg_url_,
-                          "with --techempower: load the tables into this existing database instead, print it and exit");
-        start->add_option("--dir", directory_,
-                          "the cluster's directory, which must not exist (default: a new one in $TMPDIR)");
-      });
+struct PgStartOptions {
+  bool techempower = false;
+  std::string pg_url;
+  std::string directory;
+};
 
-  CLI::App* web = app.add_subcommand("web", "web servers of TechEmpower's test types (workloads/web)");
-  web->require_subcommand(1);
-  web_check_ = AddCommand(
-      *web, "check", "check a running server's answers to all six TechEmpower test types as their verifier does",
-      [this](CLI::App* check) {
-        check->add_option("--port", port_, "the server's port on 127.0.0.1")->required()->check(WholeNumber(1, 65535));
-        check->add_option("--db", db_url_,
-                          "the server's database, read to check fortunes and that updates are stored (without it: "
-                          "fortunes against the standard rows, updates for shape only)");
-        check->add_option("--repeat", repeat_, "requests per target (default: 2)")->check(WholeNumber(1, 1000));
-      });
-}
-
-std::optional<int> WebCommands::Dispatch() const {
-  if (pg_start_->parsed()) return PgStart();
-  if (web_check_->parsed()) return WebCheck();
-  return std::nullopt;
-}
-
-int WebCommands::PgStart() const {
-  if (!pg_url_.empty() && !techempower_) return Fail(Status::Usage("--pg-url needs --techempower"));
+int PgStart(const PgStartOptions& o) {
+  if (!o.pg_url.empty() && !o.techempower) return Fail(Status::Usage("--pg-url needs --techempower"));
   // Blocked before the server starts so Ctrl-C during start-up is taken in order after it.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
@@ -64,11 +37,11 @@ int WebCommands::PgStart() const {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   auto started = std::chrono::steady_clock::now();
   TechEmpowerDbOptions options;
-  options.pg_url = pg_url_;
-  options.cluster.directory = directory_;
+  options.pg_url = o.pg_url;
+  options.cluster.directory = o.directory;
   std::unique_ptr<TechEmpowerDb> techempower;
   std::unique_ptr<PrivateCluster> plain;
-  Status status = techempower_ ? TechEmpowerDb::Start(options, &techempower) : PrivateCluster::Start(options.cluster, &plain);
+  Status status = o.techempower ? TechEmpowerDb::Start(options, &techempower) : PrivateCluster::Start(options.cluster, &plain);
   if (!status.ok()) return Fail(status);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   PrivateCluster* cluster = techempower ? techempower->cluster() : plain.get();
@@ -104,21 +77,51 @@ int WebCommands::PgStart() const {
   return 0;
 }
 
-int WebCommands::WebCheck() const {
+struct WebCheckOptions {
+  int port = 0;
+  std::string db_url;
+  int repeat = 2;
+};
+
+int WebCheck(const WebCheckOptions& o) {
   std::unique_ptr<SqlDatabase> db;
-  if (!db_url_.empty()) {
-    if (Status opened = PostgresDatabase::Open(db_url_, &db); !opened.ok()) return Fail(opened);
+  if (!o.db_url.empty()) {
+    if (Status opened = PostgresDatabase::Open(o.db_url, &db); !opened.ok()) return Fail(opened);
   }
   TechEmpowerCheckOptions options;
   options.db = db.get();
-  options.repeat = repeat_;
+  options.repeat = o.repeat;
   int failed = 0;
-  for (const TechEmpowerCheck& check : CheckTechEmpowerServer(port_, options)) {
+  for (const TechEmpowerCheck& check : CheckTechEmpowerServer(o.port, options)) {
     failed += !check.status.ok();
     fmt::print("{:<10} {:<28} {}\n", check.test, check.target, check.status.ok() ? "ok" : check.status.ToString());
   }
   // A check that fails is the server's result, as a failed workload is the run's.
   return failed == 0 ? 0 : kExitWorkloadFailed;
+}
+
+}  // namespace
+
+CommandRun AddPgStartCommand(CLI::App* start) {
+  auto options = std::make_shared<PgStartOptions>();
+  start->add_flag("--techempower", options->techempower,
+                  "load TechEmpower's World and Fortune tables (database hello_world, role benchmarkdbuser) and "
+                  "print the URL the web servers connect with");
+  start->add_option("--pg-url", options->pg_url,
+                    "with --techempower: load the tables into this existing database instead, print it and exit");
+  start->add_option("--dir", options->directory,
+                    "the cluster's directory, which must not exist (default: a new one in $TMPDIR)");
+  return [options](const CommandContext&) { return PgStart(*options); };
+}
+
+CommandRun AddWebCheckCommand(CLI::App* check) {
+  auto options = std::make_shared<WebCheckOptions>();
+  check->add_option("--port", options->port, "the server's port on 127.0.0.1")->required()->check(WholeNumber(1, 65535));
+  check->add_option("--db", options->db_url,
+                    "the server's database, read to check fortunes and that updates are stored (without it: "
+                    "fortunes against the standard rows, updates for shape only)");
+  check->add_option("--repeat", options->repeat, "requests per target (default: 2)")->check(WholeNumber(1, 1000));
+  return [options](const CommandContext&) { return WebCheck(*options); };
 }
 
 }  // namespace duet
