@@ -51,7 +51,9 @@ struct SamplingPlan {
 };
 
 struct RuntimeResult {
-  std::string runtime;  // "v8" / "cpython"
+  // The runtime's key (RuntimeKey: "v8", "cpython"). Still text because cli/ writes it as a
+  // literal; everything else sets it from a RuntimeId and reads it back with id().
+  std::string runtime;
   SampleSet samples;
   int warmup = 0;                        // warmup iterations actually run
   std::optional<nlohmann::json> result;  // the last iteration's result
@@ -64,6 +66,10 @@ struct RuntimeResult {
   // (bench/network_run.h); null otherwise.
   nlohmann::json load;
   Status error;
+
+  // The engine `runtime` names. The harness and the duet-run/1 reader store only keys from the
+  // table, so anything else is a bug, and it throws std::bad_optional_access.
+  RuntimeId id() const { return RuntimeFromKey(runtime).value(); }
 };
 
 struct WorkloadResult {
@@ -77,7 +83,7 @@ struct WorkloadResult {
   Status error;
 
   bool failed() const { return !error.ok(); }
-  const RuntimeResult* Find(const std::string& runtime) const;
+  const RuntimeResult* Find(RuntimeId runtime) const;
 };
 
 struct Progress {

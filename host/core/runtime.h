@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/runtime_id.h"
 #include "core/status.h"
 
 namespace duet {
@@ -38,8 +39,9 @@ class Runtime {
  public:
   virtual ~Runtime() = default;
 
-  // "v8" or "cpython": the key used in reports and JSON.
-  virtual std::string_view name() const = 0;
+  virtual RuntimeId id() const = 0;
+  // "v8" or "cpython": the key used in reports and JSON (core/runtime_id.h).
+  std::string_view name() const { return RuntimeKey(id()); }
   // The engine version, e.g. "10.2.154.26-node.37" or "3.11.2".
   virtual std::string version() const = 0;
 

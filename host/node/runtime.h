@@ -74,7 +74,7 @@ class NodeRuntime final : public Runtime, private LoopParticipant {
 
   // The workload contract (core/runtime.h). Each Load starts a fresh environment, so process,
   // timers and the module cache start clean, and frees the previous workload's.
-  std::string_view name() const override { return "v8"; }
+  RuntimeId id() const override { return RuntimeId::kV8; }
   std::string version() const override;
   // A fresh environment for `script` with duet's module hooks installed, ready to import it.
   Status Prepare(const std::filesystem::path& script) override;

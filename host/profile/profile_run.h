@@ -30,7 +30,7 @@ struct ProfileOptions {
 };
 
 struct RuntimeProfile {
-  std::string runtime;  // "v8" / "cpython"
+  RuntimeId runtime = RuntimeId::kV8;
   CpuProfile profile;
   nlohmann::json notes;  // the engine's JIT facts (Runtime::StopProfiling)
   std::vector<uint64_t> iteration_ns;
@@ -65,7 +65,7 @@ std::string FormatProfileSummary(const ProfileResult& result);
 // The overhead benchmark: per runtime, `blocks` alternating blocks of `per_block` iterations (and
 // at least 0.25 s) without and with the profiler; the median slowdown and the sample rate achieved.
 struct OverheadFigures {
-  std::string runtime;
+  RuntimeId runtime = RuntimeId::kV8;
   double median_plain_ns = 0;
   double median_profiled_ns = 0;
   double slowdown = 0;     // median_profiled / median_plain - 1

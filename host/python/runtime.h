@@ -42,7 +42,7 @@ class PythonRuntime final : public Runtime, private LoopParticipant {
   // Initialises the interpreter (once per process); must succeed before anything else.
   Status Init(Use use = Use::kHarness);
 
-  std::string_view name() const override { return "cpython"; }
+  RuntimeId id() const override { return RuntimeId::kCPython; }
   std::string version() const override;
   Status Load(const std::filesystem::path& script, const nlohmann::json& params) override;
   WorkloadExports exports() const override { return exports_; }

@@ -76,14 +76,14 @@ void DrawBox(Svg& svg, const LogAxis& axis, const RuntimeResult& r, double y, do
       whisker_hi = std::max(whisker_hi, t);
     }
   }
-  const char* colour = RuntimeColour(r.runtime);
+  const char* colour = RuntimeColour(r.id());
   double mid = y + h / 2;
   svg.Line(axis.Map(whisker_lo), mid, axis.Map(s.q1), mid, "whisker", colour);
   svg.Line(axis.Map(s.q3), mid, axis.Map(whisker_hi), mid, "whisker", colour);
   svg.Line(axis.Map(whisker_lo), y + h * 0.25, axis.Map(whisker_lo), y + h * 0.75, "whisker", colour);
   svg.Line(axis.Map(whisker_hi), y + h * 0.25, axis.Map(whisker_hi), y + h * 0.75, "whisker", colour);
   std::string tip = fmt::format("{}: median {} [95% CI {} - {}], quartiles {} - {}, {}, {}",
-                                RuntimeLabel(r.runtime), FormatDuration(static_cast<uint64_t>(s.median)),
+                                RuntimeLabel(r.id()), FormatDuration(static_cast<uint64_t>(s.median)),
                                 FormatDuration(static_cast<uint64_t>(s.median_ci_low)),
                                 FormatDuration(static_cast<uint64_t>(s.median_ci_high)),
                                 FormatDuration(static_cast<uint64_t>(s.q1)), FormatDuration(static_cast<uint64_t>(s.q3)),
@@ -114,7 +114,7 @@ std::string WorkloadFigure(const WorkloadResult& w) {
   DrawLogAxis(svg, axis, kTop - 4, height - 22, [](double v) { return FormatDuration(static_cast<uint64_t>(v)); });
   double y = kTop;
   for (const RuntimeResult* r : shown) {
-    svg.Text(kLabelWidth - 8, y + kBox / 2 + 4, RuntimeLabel(r->runtime), "label", "end");
+    svg.Text(kLabelWidth - 8, y + kBox / 2 + 4, std::string(RuntimeLabel(r->id())), "label", "end");
     DrawBox(svg, axis, *r, y, kBox);
     y += kBox + kGap;
   }
@@ -152,7 +152,7 @@ std::string WorkloadSection(const std::vector<WorkloadResult>& results) {
       std::string setup = r.setup.contains("rss_delta_bytes")
                               ? fmt::format("{:.1f} MiB RSS", r.setup["rss_delta_bytes"].get<double>() / (1 << 20))
                               : "-";
-      html += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", RuntimeLabel(r.runtime),
+      html += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", RuntimeLabel(r.id()),
                           Escape(median), s.count, Escape(GcText(r)), Escape(setup));
     }
     html += "</table>\n</article>\n";
@@ -168,7 +168,7 @@ std::string BarChart(const std::string& cls, const std::string& label, const std
                      const std::function<std::string(double)>& format) {
   struct Row {
     std::string id;
-    std::vector<std::pair<std::string, double>> bars;
+    std::vector<std::pair<RuntimeId, double>> bars;
   };
   std::vector<Row> rows;
   double top_value = 0;
@@ -177,7 +177,7 @@ std::string BarChart(const std::string& cls, const std::string& label, const std
     row.id = w.pair.id();
     for (const RuntimeResult& r : w.runtimes) {
       if (auto v = value(w, r)) {
-        row.bars.emplace_back(r.runtime, std::max(0.0, *v));
+        row.bars.emplace_back(r.id(), std::max(0.0, *v));
         top_value = std::max(top_value, *v);
       }
     }
@@ -200,7 +200,7 @@ std::string BarChart(const std::string& cls, const std::string& label, const std
     svg.Text(kLabelWidth - 8, y + kBar + 3, row.id, "label", "end");
     double by = y;
     for (const auto& [runtime, v] : row.bars) {
-      svg.Rect(x0, by, v * scale, kBar - 1, "bar", RuntimeColour(runtime), row.id + ", " + RuntimeLabel(runtime) + ": " + format(v));
+      svg.Rect(x0, by, v * scale, kBar - 1, "bar", RuntimeColour(runtime), row.id + ", " + std::string(RuntimeLabel(runtime)) + ": " + format(v));
       svg.Text(x0 + v * scale + 4, by + kBar - 1, format(v), "value");
       by += kBar;
     }
@@ -276,8 +276,11 @@ std::string HtmlReport(const std::string& title, const SessionRecord& session,
   html += fmt::format("<p>{} workload(s), {} failed, measured side by side in one process: JavaScript in V8 and "
                       "Python in CPython. Written by duet {}.</p>\n",
                       results.size(), failed, kDuetVersion);
-  html += fmt::format("<p class=\"legend\"><span style=\"background:{}\"></span>{}<span style=\"background:{}\"></span>{}</p>\n",
-                      RuntimeColour("v8"), RuntimeLabel("v8"), RuntimeColour("cpython"), RuntimeLabel("cpython"));
+  html += "<p class=\"legend\">";
+  for (const RuntimeNames& runtime : kRuntimes) {
+    html += fmt::format("<span style=\"background:{}\"></span>{}", RuntimeColour(runtime.id), runtime.label);
+  }
+  html += "</p>\n";
   html += EnvironmentSection(session);
   html += ClaimsSection(claims);
   html += RatioSection(results);

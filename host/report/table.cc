@@ -57,7 +57,7 @@ std::string GcCell(const RuntimeResult* r) {
 }
 
 bool CountsMainIsolateOnly(const WorkloadResult& w) {
-  const RuntimeResult* js = w.Find("v8");
+  const RuntimeResult* js = w.Find(RuntimeId::kV8);
   return js != nullptr && js->counters.is_object() && js->counters.value("isolates", "") == "main";
 }
 
@@ -75,8 +75,8 @@ const std::vector<std::string> kHeaders = {"workload", "js (v8)", "py (cpython)"
 std::vector<std::vector<std::string>> Rows(const std::vector<WorkloadResult>& results) {
   std::vector<std::vector<std::string>> rows;
   for (const auto& r : results) {
-    const RuntimeResult* js = r.Find("v8");
-    const RuntimeResult* py = r.Find("cpython");
+    const RuntimeResult* js = r.Find(RuntimeId::kV8);
+    const RuntimeResult* py = r.Find(RuntimeId::kCPython);
     rows.push_back({r.pair.id(), MedianCell(r, js), MedianCell(r, py), RatioCell(r), Verdict(r), GcCell(js),
                     GcCell(py), RssCell(r)});
   }
