@@ -228,8 +228,8 @@ WorkloadResult RunWorkload(const WorkloadPair& pair, const RunPlan& asked,
     lane.result->error = lane.Guarded("loading", [&] { return lane.runtime->Load(lane.script(), pair.params); });
     lane.loaded = true;
     if (lane.alive()) lane.result->error = lane.Guarded("setup", [&] { return lane.runtime->Setup(); });
-    lane.result->setup = {{"rss_delta_bytes", static_cast<int64_t>(CurrentRssBytes()) - static_cast<int64_t>(rss_before_setup)},
-                          {"counters", lane.runtime->EndCounters()}};
+    lane.result->setup = {static_cast<int64_t>(CurrentRssBytes()) - static_cast<int64_t>(rss_before_setup),
+                          lane.runtime->EndCounters()};
     if (lane.alive()) {
       Warmup(lane, plan, [&](int done, int total) { note(lane, "warmup", done, total, 0); });
     }

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/engine_counters.h"
 #include "core/runtime_id.h"
 #include "core/status.h"
 
@@ -85,9 +86,9 @@ class Runtime {
   virtual void ClearInterrupt() = 0;
 
   // Engine counters (design §4) gathered by the engine itself between the two calls: GC
-  // counts and pauses, heap figures. Begin resets them; End returns them as a JSON object.
+  // counts and pauses, heap figures. Begin resets them; End returns them (report/ writes the JSON).
   virtual void BeginCounters() = 0;
-  virtual nlohmann::json EndCounters() = 0;
+  virtual EngineCounters EndCounters() = 0;
   // The GC pauses the counters time, also handed to `listener` (empty: none), e.g. for a trace.
   virtual void SetGcListener(GcListener listener) = 0;
 

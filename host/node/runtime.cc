@@ -483,9 +483,9 @@ Status NodeRuntime::Teardown() {
   return status;
 }
 
-nlohmann::json NodeRuntime::EndCounters() {
-  nlohmann::json counters = gc_counters_->End();
-  counters["isolates"] = "main";  // worker_threads' isolates have heaps and GCs of their own
+EngineCounters NodeRuntime::EndCounters() {
+  EngineCounters counters = gc_counters_->End();
+  counters.main_isolate_only = true;  // worker_threads' isolates have heaps and GCs of their own
   return counters;
 }
 

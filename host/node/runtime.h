@@ -94,7 +94,7 @@ class NodeRuntime final : public Runtime, private LoopParticipant {
   void ClearInterrupt() override;
   // Counters and profiles are the main isolate's: worker_threads' isolates are not included.
   void BeginCounters() override { gc_counters_->Begin(); }
-  nlohmann::json EndCounters() override;
+  EngineCounters EndCounters() override;
   void SetGcListener(GcListener listener) override { gc_counters_->SetListener(std::move(listener)); }
   Status StartProfiling(int interval_us) override;
   Status StopProfiling(CpuProfile* profile, nlohmann::json* notes) override;

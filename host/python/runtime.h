@@ -57,7 +57,7 @@ class PythonRuntime final : public Runtime, private LoopParticipant {
   Status Exec(const std::filesystem::path& script, const std::vector<std::string>& args,
               int* exit_code) override;
   void BeginCounters() override;
-  nlohmann::json EndCounters() override;
+  EngineCounters EndCounters() override;
   void SetGcListener(GcListener listener) override;
   Status StartProfiling(int interval_us) override;
   Status StopProfiling(CpuProfile* profile, nlohmann::json* notes) override;

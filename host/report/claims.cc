@@ -87,7 +87,7 @@ EvidenceResult Judge(const EvidenceSpec& spec, const std::vector<WorkloadResult>
   } else if (spec.quantity == "setup_rss_cpython_over_v8") {
     const RuntimeResult* v8 = w->Find(RuntimeId::kV8);
     const RuntimeResult* py = w->Find(RuntimeId::kCPython);
-    auto rss = [](const RuntimeResult* r) { return r ? r->setup.value("rss_delta_bytes", 0.0) : 0.0; };
+    auto rss = [](const RuntimeResult* r) { return r && r->setup.rss_delta_bytes ? static_cast<double>(*r->setup.rss_delta_bytes) : 0.0; };
     if (!(rss(v8) > 0) || !(rss(py) > 0)) {
       e.note = "no setup memory figure";
       return e;

@@ -122,12 +122,11 @@ std::string WorkloadFigure(const WorkloadResult& w) {
 }
 
 std::string GcText(const RuntimeResult& r) {
-  if (!r.counters.contains("gc")) return "-";
-  const auto& p = r.counters["gc"]["pauses"];
-  std::string whose = r.counters.value("isolates", "") == "main" ? " (the main isolate's; worker_threads' not counted)" : "";
-  return fmt::format("{}, {} total, {} longest{}", Counted(p.value("count", 0), "collection"),
-                     FormatDuration(p.value("total_ns", uint64_t{0})), FormatDuration(p.value("max_ns", uint64_t{0})),
-                     whose);
+  if (!r.counters) return "-";
+  const PauseStats& p = r.counters->gc.pauses;
+  std::string whose = r.counters->main_isolate_only ? " (the main isolate's; worker_threads' not counted)" : "";
+  return fmt::format("{}, {} total, {} longest{}", Counted(p.count, "collection"), FormatDuration(p.total_ns),
+                     FormatDuration(p.max_ns), whose);
 }
 
 std::string WorkloadSection(const std::vector<WorkloadResult>& results) {
@@ -149,8 +148,8 @@ std::string WorkloadSection(const std::vector<WorkloadResult>& results) {
                                                          FormatDuration(static_cast<uint64_t>(s.median_ci_low)),
                                                          FormatDuration(static_cast<uint64_t>(s.median_ci_high)))
                                            : "-";
-      std::string setup = r.setup.contains("rss_delta_bytes")
-                              ? fmt::format("{:.1f} MiB RSS", r.setup["rss_delta_bytes"].get<double>() / (1 << 20))
+      std::string setup = r.setup.rss_delta_bytes
+                              ? fmt::format("{:.1f} MiB RSS", static_cast<double>(*r.setup.rss_delta_bytes) / (1 << 20))
                               : "-";
       html += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", RuntimeLabel(r.id()),
                           Escape(median), s.count, Escape(GcText(r)), Escape(setup));
@@ -217,16 +216,16 @@ std::string GcMemorySection(const std::vector<WorkloadResult>& results) {
           "gc.callbacks).</p>\n";
   html += BarChart("gc-chart", "total GC pause per workload and runtime", results,
                    [](const WorkloadResult&, const RuntimeResult& r) -> std::optional<double> {
-                     if (!r.counters.contains("gc")) return std::nullopt;
-                     return r.counters["gc"]["pauses"].value("total_ns", 0.0);
+                     if (!r.counters) return std::nullopt;
+                     return static_cast<double>(r.counters->gc.pauses.total_ns);
                    },
                    duration);
   html += "<p>Resident memory that loading the workload and its setup() added, per runtime (the runtimes load one "
           "after the other in one process, so each delta is its own).</p>\n";
   html += BarChart("memory-chart", "load + setup resident memory per workload and runtime", results,
                    [](const WorkloadResult&, const RuntimeResult& r) -> std::optional<double> {
-                     if (!r.setup.contains("rss_delta_bytes")) return std::nullopt;
-                     return r.setup["rss_delta_bytes"].get<double>();
+                     if (!r.setup.rss_delta_bytes) return std::nullopt;
+                     return static_cast<double>(*r.setup.rss_delta_bytes);
                    },
                    mib);
   return html + "</section>\n";

@@ -1,5 +1,6 @@
 // duet-run/1 serialisation and its inverse; see json_report.h and docs/json-output.md.
 #include "report/json_report.h"
+#include "report/counters_json.h"
 #include "report/web_ranking.h"
 
 #include <optional>
@@ -28,6 +29,19 @@ std::optional<nlohmann::json> Present(const nlohmann::json& object, const char* 
   return object[key];
 }
 
+// An empty object is a runtime that failed before it had counters.
+std::optional<EngineCounters> OptionalCounters(const nlohmann::json& counters, RuntimeId runtime) {
+  if (!counters.is_object() || counters.empty()) return std::nullopt;
+  return CountersFromJson(counters, runtime);
+}
+
+nlohmann::json SetupJson(const SetupCost& setup) {
+  nlohmann::json out = nlohmann::json::object();
+  if (setup.rss_delta_bytes) out["rss_delta_bytes"] = *setup.rss_delta_bytes;
+  if (setup.counters) out["counters"] = CountersJson(*setup.counters);
+  return out;
+}
+
 RuntimeResult RuntimeFromJson(RuntimeId runtime, const nlohmann::json& r) {
   RuntimeResult rr;
   rr.runtime = RuntimeKey(runtime);
@@ -37,8 +51,10 @@ RuntimeResult RuntimeFromJson(RuntimeId runtime, const nlohmann::json& r) {
   rr.warmup = r.value("warmup", 0);
   rr.result = Present(r, "result");
   if (auto verified = Present(r, "verified")) rr.verified = verified->get<bool>();
-  rr.counters = r.value("counters", nlohmann::json::object());
-  rr.setup = r.value("setup", nlohmann::json::object());
+  rr.counters = OptionalCounters(r.value("counters", nlohmann::json::object()), runtime);
+  const nlohmann::json setup = r.value("setup", nlohmann::json::object());
+  if (auto rss = Present(setup, "rss_delta_bytes")) rr.setup.rss_delta_bytes = rss->get<int64_t>();
+  rr.setup.counters = OptionalCounters(setup.value("counters", nlohmann::json::object()), runtime);
   rr.load = r.value("load", nlohmann::json());
   rr.error = ErrorFromJson(r.value("error", nlohmann::json()));
   return rr;
@@ -135,8 +151,8 @@ nlohmann::json WorkloadResultJson(const WorkloadResult& r) {
         {"cpu_samples_ns", rr.samples.CpuNs()},
         {"warmup", rr.warmup},
         {"stats", {{"wall", SummaryJson(WallSummary(rr))}, {"cpu", SummaryJson(CpuSummary(rr))}}},
-        {"counters", rr.counters.is_null() ? nlohmann::json::object() : rr.counters},
-        {"setup", rr.setup.is_null() ? nlohmann::json::object() : rr.setup},
+        {"counters", rr.counters ? CountersJson(*rr.counters) : nlohmann::json::object()},
+        {"setup", SetupJson(rr.setup)},
         {"result", rr.result ? *rr.result : nlohmann::json(nullptr)},
         {"verified", rr.verified ? nlohmann::json(*rr.verified) : nlohmann::json(nullptr)},
         {"error", ErrorJson(rr.runtime, rr.error)},

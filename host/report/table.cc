@@ -51,14 +51,14 @@ std::string Verdict(const WorkloadResult& r) {
 
 // "12 / 3.1 ms": collections during the samples and their total pause.
 std::string GcCell(const RuntimeResult* r) {
-  if (r == nullptr || !r->counters.contains("gc")) return "-";
-  const auto& pauses = r->counters["gc"]["pauses"];
-  return fmt::format("{} / {}", pauses["count"].get<uint64_t>(), FormatDuration(pauses["total_ns"].get<uint64_t>()));
+  if (r == nullptr || !r->counters) return "-";
+  const PauseStats& pauses = r->counters->gc.pauses;
+  return fmt::format("{} / {}", pauses.count, FormatDuration(pauses.total_ns));
 }
 
 bool CountsMainIsolateOnly(const WorkloadResult& w) {
   const RuntimeResult* js = w.Find(RuntimeId::kV8);
-  return js != nullptr && js->counters.is_object() && js->counters.value("isolates", "") == "main";
+  return js != nullptr && js->counters && js->counters->main_isolate_only;
 }
 
 constexpr const char* kMainIsolateNote =
@@ -328,13 +328,12 @@ std::string FormatCsv(const std::vector<WorkloadResult>& results) {
     auto ratio = CpythonOverV8(r);
     for (const RuntimeResult& rr : r.runtimes) {
       Summary s = WallSummary(rr);
-      bool gc = rr.counters.contains("gc");
       text += fmt::format(
           "{},{},{},{},{},{:.0f},{:.0f},{:.0f},{:.0f},{:.0f},{:.0f},{:.0f},{},{},{},{},{},{},{},{},{},{}\n",
           quote(r.pair.name), quote(r.pair.category), rr.runtime, s.count, rr.warmup, s.median, s.median_ci_low,
           s.median_ci_high, s.mean, s.stdev, s.min, s.max, s.outliers, rr.samples.MedianCpuNs(),
-          gc ? std::to_string(rr.counters["gc"]["pauses"]["count"].get<uint64_t>()) : "",
-          gc ? std::to_string(rr.counters["gc"]["pauses"]["total_ns"].get<uint64_t>()) : "",
+          rr.counters ? std::to_string(rr.counters->gc.pauses.count) : "",
+          rr.counters ? std::to_string(rr.counters->gc.pauses.total_ns) : "",
           ratio ? fmt::format("{:.6g}", ratio->ratio) : "", ratio ? fmt::format("{:.6g}", ratio->low) : "",
           ratio ? fmt::format("{:.6g}", ratio->high) : "", ratio ? (ratio->significant ? "true" : "false") : "",
           r.results_match ? (*r.results_match ? "true" : "false") : "",
