@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/engine_counters.h"
+#include "core/profiler_notes.h"
 #include "core/runtime_id.h"
 #include "core/status.h"
 
@@ -96,7 +97,7 @@ class Runtime {
   // every `interval_us` until StopProfiling, which fills `profile` (call tree, timed samples)
   // and `notes` (JIT facts: V8 optimisations and deopts, CPython specialised instructions).
   virtual Status StartProfiling(int interval_us) = 0;
-  virtual Status StopProfiling(CpuProfile* profile, nlohmann::json* notes) = 0;
+  virtual Status StopProfiling(CpuProfile* profile, ProfilerNotes* notes) = 0;
 
   // Runs an ordinary script like `node FILE` / `python3 FILE`; `*exit_code` is what the
   // script asked for (process.exit / sys.exit), 1 after an uncaught error, else 0.

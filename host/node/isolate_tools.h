@@ -79,7 +79,7 @@ class V8Profiler {
 
   Status Start(int interval_us);
   // Fills `profile` (call tree, timed samples) and `notes` (optimisations, deopts, code events).
-  Status Stop(CpuProfile* profile, nlohmann::json* notes);
+  Status Stop(CpuProfile* profile, ProfilerNotes* notes);
 
  private:
   class CodeEvents;

@@ -494,7 +494,7 @@ Status NodeRuntime::StartProfiling(int interval_us) {
   return profiler_->Start(interval_us);
 }
 
-Status NodeRuntime::StopProfiling(CpuProfile* profile, nlohmann::json* notes) {
+Status NodeRuntime::StopProfiling(CpuProfile* profile, ProfilerNotes* notes) {
   if (!profiler_) return Status::Error("V8 profiling was not started");
   return profiler_->Stop(profile, notes);
 }

@@ -97,7 +97,7 @@ class NodeRuntime final : public Runtime, private LoopParticipant {
   EngineCounters EndCounters() override;
   void SetGcListener(GcListener listener) override { gc_counters_->SetListener(std::move(listener)); }
   Status StartProfiling(int interval_us) override;
-  Status StopProfiling(CpuProfile* profile, nlohmann::json* notes) override;
+  Status StopProfiling(CpuProfile* profile, ProfilerNotes* notes) override;
 
   v8::Isolate* isolate() const { return isolate_; }
 

@@ -180,22 +180,19 @@ std::string FormatProfileSummary(const ProfileResult& result) {
                           FormatDuration(t.self_us * 1000), t.frame.function, Where(t.frame));
     }
     if (r.runtime == RuntimeId::kV8) {
-      const nlohmann::json& deopts = r.notes.value("deoptimisations", nlohmann::json::array());
-      text += fmt::format("  JIT: {} optimised while profiling, {}\n",
-                          Counted(r.notes.value("optimised_functions", 0), "function"),
+      const std::vector<Deoptimisation>& deopts = r.notes.deoptimisations;
+      text += fmt::format("  JIT: {} optimised while profiling, {}\n", Counted(r.notes.optimised.size(), "function"),
                           Counted(deopts.size(), "deoptimisation"));
       for (size_t i = 0; i < std::min<size_t>(deopts.size(), 5); ++i) {
-        text += fmt::format("    deopt {} ({}:{}): {}\n", deopts[i]["function"].get<std::string>(),
-                            std::filesystem::path(deopts[i]["url"].get<std::string>()).filename().string(),
-                            deopts[i]["line"].get<int>(), deopts[i]["reason"].get<std::string>());
+        text += fmt::format("    deopt {} ({}:{}): {}\n", deopts[i].function,
+                            std::filesystem::path(deopts[i].url).filename().string(), deopts[i].line, deopts[i].reason);
       }
     } else {
       text += "  specialised (adaptive) instructions in the hottest functions:\n";
-      for (const auto& s : r.notes.value("specialisation", nlohmann::json::array())) {
-        long long total = s["instructions"].get<long long>();
-        long long specialised = s["specialised"].get<long long>();
-        text += fmt::format("    {:>6} ({}/{})  {}\n", Percent(total > 0 ? static_cast<double>(specialised) / total : 0),
-                            specialised, total, s["function"].get<std::string>());
+      for (const Specialisation& s : r.notes.specialisation) {
+        text += fmt::format("    {:>6} ({}/{})  {}\n",
+                            Percent(s.instructions > 0 ? static_cast<double>(s.specialised) / s.instructions : 0),
+                            s.specialised, s.instructions, s.function);
       }
     }
   }
@@ -220,7 +217,7 @@ std::vector<OverheadFigures> MeasureProfilerOverhead(const WorkloadPair& pair, c
       figures.error = runtime->StartProfiling(options.interval_us);
       figures.error = RunBlock(runtime, per_block, &profiled);
       CpuProfile profile;
-      nlohmann::json notes;
+      ProfilerNotes notes;
       Status stopped = runtime->StopProfiling(&profile, &notes);
       if (figures.error.ok()) figures.error = stopped;
       samples += profile.samples().size();

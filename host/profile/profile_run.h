@@ -32,7 +32,7 @@ struct ProfileOptions {
 struct RuntimeProfile {
   RuntimeId runtime = RuntimeId::kV8;
   CpuProfile profile;
-  nlohmann::json notes;  // the engine's JIT facts (Runtime::StopProfiling)
+  ProfilerNotes notes;  // the engine's JIT facts (Runtime::StopProfiling)
   std::vector<uint64_t> iteration_ns;
   uint64_t profiled_ns = 0;  // from the first iteration's start to the last one's end
   uint64_t gc_ns = 0;        // GC pauses inside that window

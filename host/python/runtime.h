@@ -60,7 +60,7 @@ class PythonRuntime final : public Runtime, private LoopParticipant {
   EngineCounters EndCounters() override;
   void SetGcListener(GcListener listener) override;
   Status StartProfiling(int interval_us) override;
-  Status StopProfiling(CpuProfile* profile, nlohmann::json* notes) override;
+  Status StopProfiling(CpuProfile* profile, ProfilerNotes* notes) override;
 
   // Interpreter options as `python3 -X OPT` takes them (sys._xoptions); before the first Init.
   static void SetXOptions(std::vector<std::string> options);
