@@ -34,7 +34,7 @@ nlohmann::json ClockFigures() {
 
 // The empty workload, written where each runtime can load it like any other.
 std::filesystem::path WriteEmptyWorkload(const std::filesystem::path& dir, Runtime* runtime) {
-  bool js = runtime->name() == "v8";
+  bool js = runtime->id() == RuntimeId::kV8;
   std::filesystem::path file = dir / (js ? "empty.mjs" : "empty.py");
   std::ofstream(file) << (js ? "export function run(state) { return null; }\n"
                              : "def run(state):\n    return None\n");

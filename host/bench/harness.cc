@@ -46,9 +46,9 @@ std::string SamplingPlan::Describe() const {
   return sampling + (warmup_auto ? ", warmup auto" : fmt::format(", warmup {}", warmup));
 }
 
-const RuntimeResult* WorkloadResult::Find(const std::string& runtime) const {
+const RuntimeResult* WorkloadResult::Find(RuntimeId runtime) const {
   for (const RuntimeResult& r : runtimes) {
-    if (r.runtime == runtime) return &r;
+    if (r.runtime == RuntimeKey(runtime)) return &r;
   }
   return nullptr;
 }
@@ -64,8 +64,8 @@ Summary WallSummary(const RuntimeResult& r) { return Summarize(WallTimes(r)); }
 Summary CpuSummary(const RuntimeResult& r) { return Summarize(AsDoubles(r.samples.CpuNs())); }
 
 std::optional<RatioEstimate> CpythonOverV8(const WorkloadResult& r) {
-  const RuntimeResult* js = r.Find("v8");
-  const RuntimeResult* py = r.Find("cpython");
+  const RuntimeResult* js = r.Find(RuntimeId::kV8);
+  const RuntimeResult* py = r.Find(RuntimeId::kCPython);
   if (r.failed() || js == nullptr || py == nullptr || js->samples.empty() || py->samples.empty()) return {};
   return RatioOfMedians(WallTimes(*py), WallTimes(*js));
 }
@@ -82,7 +82,7 @@ struct Lane {
   std::unique_ptr<NetworkLane> net;  // network pairs only
   bool loaded = false;
   bool alive() const { return result->error.ok(); }
-  const std::filesystem::path& script() const { return runtime->name() == "v8" ? pair->js : pair->py; }
+  const std::filesystem::path& script() const { return pair->Script(runtime->id()); }
 
   // Runs `call` under the watchdog. A call it had to end fails with a message that says so,
   // keeping the location the runtime found (where Python was when the exception landed).
@@ -182,7 +182,7 @@ WorkloadResult RunWorkload(const WorkloadPair& pair, const RunPlan& asked,
   StdioGuard stdio;
   std::vector<Lane> lanes;
   for (size_t i = 0; i < runtimes.size(); ++i) {
-    out.runtimes[i].runtime = std::string(runtimes[i]->name());
+    out.runtimes[i].runtime = std::string(RuntimeKey(runtimes[i]->id()));
     lanes.push_back({runtimes[i], &out.runtimes[i], &pair, &watchdog, asked.timeout_s, &stdio, nullptr});
   }
   if (!pair.problem.ok()) {
@@ -228,8 +228,8 @@ WorkloadResult RunWorkload(const WorkloadPair& pair, const RunPlan& asked,
     lane.result->error = lane.Guarded("loading", [&] { return lane.runtime->Load(lane.script(), pair.params); });
     lane.loaded = true;
     if (lane.alive()) lane.result->error = lane.Guarded("setup", [&] { return lane.runtime->Setup(); });
-    lane.result->setup = {{"rss_delta_bytes", static_cast<int64_t>(CurrentRssBytes()) - static_cast<int64_t>(rss_before_setup)},
-                          {"counters", lane.runtime->EndCounters()}};
+    lane.result->setup = {static_cast<int64_t>(CurrentRssBytes()) - static_cast<int64_t>(rss_before_setup),
+                          lane.runtime->EndCounters()};
     if (lane.alive()) {
       Warmup(lane, plan, [&](int done, int total) { note(lane, "warmup", done, total, 0); });
     }

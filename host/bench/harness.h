@@ -50,20 +50,32 @@ struct SamplingPlan {
   std::string Describe() const;
 };
 
+// What load + setup cost in memory.
+struct SetupCost {
+  // The process RSS delta (the runtimes load one after the other, so it is this runtime's).
+  std::optional<int64_t> rss_delta_bytes;
+  std::optional<EngineCounters> counters;  // the engine's counters over those two steps
+};
+
 struct RuntimeResult {
-  std::string runtime;  // "v8" / "cpython"
+  // The runtime's key (RuntimeKey: "v8", "cpython"). Still text because cli/ writes it as a
+  // literal; everything else sets it from a RuntimeId and reads it back with id().
+  std::string runtime;
   SampleSet samples;
   int warmup = 0;                        // warmup iterations actually run
   std::optional<nlohmann::json> result;  // the last iteration's result
   std::optional<bool> verified;          // verify()'s verdict when exported
-  nlohmann::json counters;               // the engine's own counters over the samples
-  // What load + setup cost in memory: the process RSS delta (the runtimes load one after the
-  // other, so it is this runtime's) and the engine's counters over those two steps.
-  nlohmann::json setup;
+  // The engine's own counters over the samples; unset when the runtime failed before sampling.
+  std::optional<EngineCounters> counters;
+  SetupCost setup;
   // Network pairs: throughput, latency percentiles and server CPU per message over the samples
   // (bench/network_run.h); null otherwise.
   nlohmann::json load;
   Status error;
+
+  // The engine `runtime` names. The harness and the duet-run/1 reader store only keys from the
+  // table, so anything else is a bug, and it throws std::bad_optional_access.
+  RuntimeId id() const { return RuntimeFromKey(runtime).value(); }
 };
 
 struct WorkloadResult {
@@ -77,7 +89,7 @@ struct WorkloadResult {
   Status error;
 
   bool failed() const { return !error.ok(); }
-  const RuntimeResult* Find(const std::string& runtime) const;
+  const RuntimeResult* Find(RuntimeId runtime) const;
 };
 
 struct Progress {

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/runtime_id.h"
 #include "core/status.h"
 
 namespace duet {
@@ -45,6 +46,8 @@ struct WorkloadPair {
   std::string id() const { return category + "/" + name; }
   bool network() const { return load.is_object(); }
   bool is_web() const { return web.is_object(); }
+  // The twin `runtime` loads.
+  const std::filesystem::path& Script(RuntimeId runtime) const { return runtime == RuntimeId::kV8 ? js : py; }
 };
 
 // TechEmpower's test types as duet runs them, each a request target (with the ?queries= counts

@@ -5,8 +5,6 @@
 #include <algorithm>
 #include <cstdint>
 
-#include <nlohmann/json.hpp>
-
 namespace duet {
 
 struct PauseStats {
@@ -25,7 +23,6 @@ struct PauseStats {
     total_ns += other.total_ns;
     max_ns = std::max(max_ns, other.max_ns);
   }
-  nlohmann::json ToJson() const { return {{"count", count}, {"total_ns", total_ns}, {"max_ns", max_ns}}; }
 };
 
 }  // namespace duet

@@ -11,6 +11,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/engine_counters.h"
+#include "core/profiler_notes.h"
+#include "core/runtime_id.h"
 #include "core/status.h"
 
 namespace duet {
@@ -38,8 +41,9 @@ class Runtime {
  public:
   virtual ~Runtime() = default;
 
-  // "v8" or "cpython": the key used in reports and JSON.
-  virtual std::string_view name() const = 0;
+  virtual RuntimeId id() const = 0;
+  // "v8" or "cpython": the key used in reports and JSON (core/runtime_id.h).
+  std::string_view name() const { return RuntimeKey(id()); }
   // The engine version, e.g. "10.2.154.26-node.37" or "3.11.2".
   virtual std::string version() const = 0;
 
@@ -83,9 +87,9 @@ class Runtime {
   virtual void ClearInterrupt() = 0;
 
   // Engine counters (design §4) gathered by the engine itself between the two calls: GC
-  // counts and pauses, heap figures. Begin resets them; End returns them as a JSON object.
+  // counts and pauses, heap figures. Begin resets them; End returns them (report/ writes the JSON).
   virtual void BeginCounters() = 0;
-  virtual nlohmann::json EndCounters() = 0;
+  virtual EngineCounters EndCounters() = 0;
   // The GC pauses the counters time, also handed to `listener` (empty: none), e.g. for a trace.
   virtual void SetGcListener(GcListener listener) = 0;
 
@@ -93,7 +97,7 @@ class Runtime {
   // every `interval_us` until StopProfiling, which fills `profile` (call tree, timed samples)
   // and `notes` (JIT facts: V8 optimisations and deopts, CPython specialised instructions).
   virtual Status StartProfiling(int interval_us) = 0;
-  virtual Status StopProfiling(CpuProfile* profile, nlohmann::json* notes) = 0;
+  virtual Status StopProfiling(CpuProfile* profile, ProfilerNotes* notes) = 0;
 
   // Runs an ordinary script like `node FILE` / `python3 FILE`; `*exit_code` is what the
   // script asked for (process.exit / sys.exit), 1 after an uncaught error, else 0.

@@ -43,39 +43,33 @@ void V8GcCounters::OnEpilogue(v8::Isolate*, v8::GCType type, v8::GCCallbackFlags
   self->started_ns_.erase(started);
 }
 
-nlohmann::json V8GcCounters::End() const {
-  nlohmann::json gc = nlohmann::json::object();
-  PauseStats all;
+EngineCounters V8GcCounters::End() const {
+  EngineCounters counters;
+  counters.runtime = RuntimeId::kV8;
+  counters.gc.by_kind = pauses_;
   for (const auto& [type, pauses] : pauses_) {
-    gc[type] = pauses.ToJson();
     // Incremental marking steps run interleaved with JS, not as a stop-the-world pause of their own.
     if (type != "incremental_marking") {
-      all.Merge(pauses);
+      counters.gc.pauses.Merge(pauses);
     }
   }
   v8::HeapStatistics heap;
   isolate_->GetHeapStatistics(&heap);
-  nlohmann::json spaces = nlohmann::json::object();
+  V8HeapCounters& h = counters.heap.emplace();
+  h.used_bytes = heap.used_heap_size();
+  h.total_bytes = heap.total_heap_size();
+  h.limit_bytes = heap.heap_size_limit();
+  h.external_bytes = heap.external_memory();
+  h.malloced_bytes = heap.malloced_memory();
   for (size_t i = 0; i < isolate_->NumberOfHeapSpaces(); ++i) {
     v8::HeapSpaceStatistics space;
-    if (isolate_->GetHeapSpaceStatistics(&space, i)) spaces[space.space_name()] = space.space_used_size();
+    if (isolate_->GetHeapSpaceStatistics(&space, i)) h.space_used_bytes[space.space_name()] = space.space_used_size();
   }
   v8::HeapCodeStatistics code;
   isolate_->GetHeapCodeAndMetadataStatistics(&code);
-  return {
-      {"gc", {{"pauses", all.ToJson()}, {"by_type", gc}}},
-      {"heap",
-       {{"used_bytes", heap.used_heap_size()},
-        {"total_bytes", heap.total_heap_size()},
-        {"limit_bytes", heap.heap_size_limit()},
-        {"external_bytes", heap.external_memory()},
-        {"malloced_bytes", heap.malloced_memory()},
-        {"space_used_bytes", spaces}}},
-      {"code",
-       {{"code_and_metadata_bytes", code.code_and_metadata_size()},
-        {"bytecode_and_metadata_bytes", code.bytecode_and_metadata_size()},
-        {"external_script_source_bytes", code.external_script_source_size()}}},
-  };
+  counters.code = V8CodeCounters{code.code_and_metadata_size(), code.bytecode_and_metadata_size(),
+                                 code.external_script_source_size()};
+  return counters;
 }
 
 }  // namespace duet

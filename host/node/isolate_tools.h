@@ -30,8 +30,8 @@ class V8GcCounters {
   V8GcCounters& operator=(const V8GcCounters&) = delete;
 
   void Begin() { pauses_.clear(); }
-  // The pauses since Begin and the heap as it is now, as design §4's JSON object.
-  nlohmann::json End() const;
+  // The pauses since Begin and the heap as it is now (design §4).
+  EngineCounters End() const;
   void SetListener(GcListener listener) { listener_ = std::move(listener); }
 
  private:
@@ -79,7 +79,7 @@ class V8Profiler {
 
   Status Start(int interval_us);
   // Fills `profile` (call tree, timed samples) and `notes` (optimisations, deopts, code events).
-  Status Stop(CpuProfile* profile, nlohmann::json* notes);
+  Status Stop(CpuProfile* profile, ProfilerNotes* notes);
 
  private:
   class CodeEvents;

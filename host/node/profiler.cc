@@ -101,7 +101,7 @@ Status V8Profiler::Start(int interval_us) {
   return Status::Ok();
 }
 
-Status V8Profiler::Stop(CpuProfile* out, nlohmann::json* notes) {
+Status V8Profiler::Stop(CpuProfile* out, ProfilerNotes* notes) {
   v8::HandleScope scope(isolate_);
   v8::CpuProfile* profile =
       cpu_profiler_->StopProfiling(v8::String::NewFromUtf8(isolate_, kProfileTitle).ToLocalChecked());
@@ -110,7 +110,7 @@ Status V8Profiler::Stop(CpuProfile* out, nlohmann::json* notes) {
 
   // The top-down tree, V8's node -> ours; identical frames under one parent fold together.
   std::unordered_map<const v8::CpuProfileNode*, int> ids;
-  nlohmann::json deopts = nlohmann::json::array();
+  *notes = ProfilerNotes();
   std::vector<std::pair<const v8::CpuProfileNode*, int>> stack = {{profile->GetTopDownRoot(), CpuProfile::kRoot}};
   while (!stack.empty()) {
     auto [node, id] = stack.back();
@@ -125,8 +125,7 @@ Status V8Profiler::Stop(CpuProfile* out, nlohmann::json* notes) {
       if (bailout != nullptr && *bailout != '\0') ours.bailout_reason = bailout;
       for (const v8::CpuProfileDeoptInfo& deopt : child->GetDeoptInfos()) {
         ours.deopt_reasons.push_back(deopt.deopt_reason);
-        deopts.push_back({{"function", frame.function}, {"url", frame.url}, {"line", frame.line},
-                          {"reason", deopt.deopt_reason}});
+        notes->deoptimisations.push_back({frame.function, frame.url, frame.line, deopt.deopt_reason});
       }
       stack.emplace_back(child, child_id);
     }
@@ -139,12 +138,8 @@ Status V8Profiler::Stop(CpuProfile* out, nlohmann::json* notes) {
   }
   profile->Delete();
 
-  nlohmann::json events = nlohmann::json::object();
-  for (const auto& [type, count] : code_events_->by_type()) events[type] = count;
-  *notes = {{"optimised_functions", code_events_->compiled().size()},
-            {"optimised", code_events_->compiled()},
-            {"deoptimisations", deopts},
-            {"code_events", events}};
+  notes->optimised = code_events_->compiled();
+  notes->code_events = code_events_->by_type();
   return Status::Ok();
 }
 

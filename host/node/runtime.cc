@@ -483,9 +483,9 @@ Status NodeRuntime::Teardown() {
   return status;
 }
 
-nlohmann::json NodeRuntime::EndCounters() {
-  nlohmann::json counters = gc_counters_->End();
-  counters["isolates"] = "main";  // worker_threads' isolates have heaps and GCs of their own
+EngineCounters NodeRuntime::EndCounters() {
+  EngineCounters counters = gc_counters_->End();
+  counters.main_isolate_only = true;  // worker_threads' isolates have heaps and GCs of their own
   return counters;
 }
 
@@ -494,7 +494,7 @@ Status NodeRuntime::StartProfiling(int interval_us) {
   return profiler_->Start(interval_us);
 }
 
-Status NodeRuntime::StopProfiling(CpuProfile* profile, nlohmann::json* notes) {
+Status NodeRuntime::StopProfiling(CpuProfile* profile, ProfilerNotes* notes) {
   if (!profiler_) return Status::Error("V8 profiling was not started");
   return profiler_->Stop(profile, notes);
 }

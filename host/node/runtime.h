@@ -74,7 +74,7 @@ class NodeRuntime final : public Runtime, private LoopParticipant {
 
   // The workload contract (core/runtime.h). Each Load starts a fresh environment, so process,
   // timers and the module cache start clean, and frees the previous workload's.
-  std::string_view name() const override { return "v8"; }
+  RuntimeId id() const override { return RuntimeId::kV8; }
   std::string version() const override;
   // A fresh environment for `script` with duet's module hooks installed, ready to import it.
   Status Prepare(const std::filesystem::path& script) override;
@@ -94,10 +94,10 @@ class NodeRuntime final : public Runtime, private LoopParticipant {
   void ClearInterrupt() override;
   // Counters and profiles are the main isolate's: worker_threads' isolates are not included.
   void BeginCounters() override { gc_counters_->Begin(); }
-  nlohmann::json EndCounters() override;
+  EngineCounters EndCounters() override;
   void SetGcListener(GcListener listener) override { gc_counters_->SetListener(std::move(listener)); }
   Status StartProfiling(int interval_us) override;
-  Status StopProfiling(CpuProfile* profile, nlohmann::json* notes) override;
+  Status StopProfiling(CpuProfile* profile, ProfilerNotes* notes) override;
 
   v8::Isolate* isolate() const { return isolate_; }
 

@@ -14,11 +14,7 @@
 namespace duet {
 namespace {
 
-bool IsV8(const Runtime* runtime) { return runtime->name() == "v8"; }
-const char* ShortName(const std::string& runtime) { return runtime == "v8" ? "js" : "py"; }
-const std::filesystem::path& ScriptFor(const WorkloadPair& pair, const Runtime* runtime) {
-  return IsV8(runtime) ? pair.js : pair.py;
-}
+bool IsV8(const Runtime* runtime) { return runtime->id() == RuntimeId::kV8; }
 
 int WarmupFor(const WorkloadPair& pair, const ProfileOptions& options) {
   if (options.warmup) return *options.warmup;
@@ -28,7 +24,7 @@ int WarmupFor(const WorkloadPair& pair, const ProfileOptions& options) {
 // Load, setup and warmup: the workload ready for measured iterations.
 Status Prepare(const WorkloadPair& pair, const ProfileOptions& options, Runtime* runtime) {
   if (!pair.problem.ok()) return pair.problem;
-  DUET_RETURN_IF_ERROR(runtime->Load(ScriptFor(pair, runtime), pair.params));
+  DUET_RETURN_IF_ERROR(runtime->Load(pair.Script(runtime->id()), pair.params));
   DUET_RETURN_IF_ERROR(runtime->Setup());
   Sample ignored;
   for (int i = 0; i < WarmupFor(pair, options); ++i) DUET_RETURN_IF_ERROR(runtime->RunOnce(&ignored));
@@ -60,7 +56,7 @@ void AddSamplesToTrace(const CpuProfile& profile, Trace::Track track, Trace* tra
 void ProfileOne(const WorkloadPair& pair, const ProfileOptions& options, Runtime* runtime, Loop* loop,
                 ProfileResult* result) {
   RuntimeProfile& out = result->runtimes.emplace_back();
-  out.runtime = std::string(runtime->name());
+  out.runtime = runtime->id();
   const Trace::Track track = IsV8(runtime) ? Trace::kV8 : Trace::kCPython;
   const Trace::Track gc_track = IsV8(runtime) ? Trace::kV8Gc : Trace::kCPythonGc;
   Trace& trace = result->trace;
@@ -75,7 +71,7 @@ void ProfileOne(const WorkloadPair& pair, const ProfileOptions& options, Runtime
   });
   loop->SetPollListener([&](uint64_t start, uint64_t end, uint64_t idle) {
     trace.Span(Trace::kLoop, idle > 0 ? "poll (idle)" : "poll", "loop", start, end,
-               {{"runtime", out.runtime}, {"idle_us", idle / 1000.0}});
+               {{"runtime", runtime->name()}, {"idle_us", idle / 1000.0}});
   }).ok();
 
   uint64_t prepare_start = NowNs();
@@ -154,7 +150,7 @@ Status WriteProfileFiles(const ProfileResult& result, const std::filesystem::pat
   if (ec) return Status::Io("cannot create " + dir.string() + ": " + ec.message());
   for (const RuntimeProfile& r : result.runtimes) {
     if (r.profile.samples().empty() && !r.error.ok()) continue;
-    std::filesystem::path path = dir / fmt::format("{}.{}.cpuprofile", result.pair.name, ShortName(r.runtime));
+    std::filesystem::path path = dir / fmt::format("{}.{}.cpuprofile", result.pair.name, RuntimeLanguage(r.runtime));
     DUET_RETURN_IF_ERROR(WriteFileAtomically(path, r.profile.ToDevToolsJson().dump() + "\n"));
     written->push_back(path);
   }
@@ -168,11 +164,11 @@ std::string FormatProfileSummary(const ProfileResult& result) {
   std::string text;
   for (const RuntimeProfile& r : result.runtimes) {
     if (!r.error.ok()) {
-      text += fmt::format("{}: FAILED: {}\n", r.runtime, r.error.ToString());
+      text += fmt::format("{}: FAILED: {}\n", RuntimeKey(r.runtime), r.error.ToString());
       continue;
     }
     double window = static_cast<double>(r.profiled_ns);
-    text += fmt::format("{}: {} in {}, {} every {} µs ({} of the requested rate)\n", r.runtime,
+    text += fmt::format("{}: {} in {}, {} every {} µs ({} of the requested rate)\n", RuntimeKey(r.runtime),
                         Counted(r.iteration_ns.size(), "iteration"), FormatDuration(r.profiled_ns),
                         Counted(r.profile.samples().size(), "sample"),
                         result.interval_us, Percent(r.SampleRate(result.interval_us)));
@@ -183,23 +179,20 @@ std::string FormatProfileSummary(const ProfileResult& result) {
       text += fmt::format("    {:>6} {:>10}  {}  {}\n", Percent(window > 0 ? t.self_us * 1000.0 / window : 0),
                           FormatDuration(t.self_us * 1000), t.frame.function, Where(t.frame));
     }
-    if (r.runtime == "v8") {
-      const nlohmann::json& deopts = r.notes.value("deoptimisations", nlohmann::json::array());
-      text += fmt::format("  JIT: {} optimised while profiling, {}\n",
-                          Counted(r.notes.value("optimised_functions", 0), "function"),
+    if (r.runtime == RuntimeId::kV8) {
+      const std::vector<Deoptimisation>& deopts = r.notes.deoptimisations;
+      text += fmt::format("  JIT: {} optimised while profiling, {}\n", Counted(r.notes.optimised.size(), "function"),
                           Counted(deopts.size(), "deoptimisation"));
       for (size_t i = 0; i < std::min<size_t>(deopts.size(), 5); ++i) {
-        text += fmt::format("    deopt {} ({}:{}): {}\n", deopts[i]["function"].get<std::string>(),
-                            std::filesystem::path(deopts[i]["url"].get<std::string>()).filename().string(),
-                            deopts[i]["line"].get<int>(), deopts[i]["reason"].get<std::string>());
+        text += fmt::format("    deopt {} ({}:{}): {}\n", deopts[i].function,
+                            std::filesystem::path(deopts[i].url).filename().string(), deopts[i].line, deopts[i].reason);
       }
     } else {
       text += "  specialised (adaptive) instructions in the hottest functions:\n";
-      for (const auto& s : r.notes.value("specialisation", nlohmann::json::array())) {
-        long long total = s["instructions"].get<long long>();
-        long long specialised = s["specialised"].get<long long>();
-        text += fmt::format("    {:>6} ({}/{})  {}\n", Percent(total > 0 ? static_cast<double>(specialised) / total : 0),
-                            specialised, total, s["function"].get<std::string>());
+      for (const Specialisation& s : r.notes.specialisation) {
+        text += fmt::format("    {:>6} ({}/{})  {}\n",
+                            Percent(s.instructions > 0 ? static_cast<double>(s.specialised) / s.instructions : 0),
+                            s.specialised, s.instructions, s.function);
       }
     }
   }
@@ -212,7 +205,7 @@ std::vector<OverheadFigures> MeasureProfilerOverhead(const WorkloadPair& pair, c
   std::vector<OverheadFigures> all;
   for (Runtime* runtime : runtimes) {
     OverheadFigures& figures = all.emplace_back();
-    figures.runtime = std::string(runtime->name());
+    figures.runtime = runtime->id();
     figures.error = Prepare(pair, options, runtime);
     std::vector<double> plain, profiled;
     uint64_t samples = 0;
@@ -224,7 +217,7 @@ std::vector<OverheadFigures> MeasureProfilerOverhead(const WorkloadPair& pair, c
       figures.error = runtime->StartProfiling(options.interval_us);
       figures.error = RunBlock(runtime, per_block, &profiled);
       CpuProfile profile;
-      nlohmann::json notes;
+      ProfilerNotes notes;
       Status stopped = runtime->StopProfiling(&profile, &notes);
       if (figures.error.ok()) figures.error = stopped;
       samples += profile.samples().size();
@@ -245,11 +238,11 @@ std::string FormatOverhead(const WorkloadPair& pair, int interval_us, const std:
   std::string text;
   for (const OverheadFigures& f : figures) {
     if (!f.error.ok()) {
-      text += fmt::format("{:<24} {:<8} FAILED: {}\n", pair.id(), f.runtime, f.error.ToString());
+      text += fmt::format("{:<24} {:<8} FAILED: {}\n", pair.id(), RuntimeKey(f.runtime), f.error.ToString());
       continue;
     }
     text += fmt::format("{:<24} {:<8} interval {} µs: median {} -> {} profiled, slowdown {:+.1f}%, sample rate {:.1f}%\n",
-                        pair.id(), f.runtime, interval_us, FormatDuration(static_cast<uint64_t>(f.median_plain_ns)),
+                        pair.id(), RuntimeKey(f.runtime), interval_us, FormatDuration(static_cast<uint64_t>(f.median_plain_ns)),
                         FormatDuration(static_cast<uint64_t>(f.median_profiled_ns)), f.slowdown * 100,
                         f.sample_rate * 100);
   }

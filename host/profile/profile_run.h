@@ -30,9 +30,9 @@ struct ProfileOptions {
 };
 
 struct RuntimeProfile {
-  std::string runtime;  // "v8" / "cpython"
+  RuntimeId runtime = RuntimeId::kV8;
   CpuProfile profile;
-  nlohmann::json notes;  // the engine's JIT facts (Runtime::StopProfiling)
+  ProfilerNotes notes;  // the engine's JIT facts (Runtime::StopProfiling)
   std::vector<uint64_t> iteration_ns;
   uint64_t profiled_ns = 0;  // from the first iteration's start to the last one's end
   uint64_t gc_ns = 0;        // GC pauses inside that window
@@ -65,7 +65,7 @@ std::string FormatProfileSummary(const ProfileResult& result);
 // The overhead benchmark: per runtime, `blocks` alternating blocks of `per_block` iterations (and
 // at least 0.25 s) without and with the profiler; the median slowdown and the sample rate achieved.
 struct OverheadFigures {
-  std::string runtime;
+  RuntimeId runtime = RuntimeId::kV8;
   double median_plain_ns = 0;
   double median_profiled_ns = 0;
   double slowdown = 0;     // median_profiled / median_plain - 1

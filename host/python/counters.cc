@@ -13,13 +13,13 @@ extern "C" Py_ssize_t _Py_GetAllocatedBlocks(void);
 namespace duet {
 namespace {
 
-struct GcCounters {
+struct GcTally {
   std::map<long, PauseStats> by_generation;
   uint64_t started_ns = 0;
   long long collected = 0;
   long long uncollectable = 0;
 };
-GcCounters g_gc;  // the interpreter is one per process, and so is its gc module
+GcTally g_gc;  // the interpreter is one per process, and so is its gc module
 GcListener g_gc_listener;
 
 long long InfoNumber(PyObject* info, const char* key) {
@@ -70,31 +70,26 @@ Status PythonRuntime::InstallGcCallback() {
 void PythonRuntime::SetGcListener(GcListener listener) { g_gc_listener = std::move(listener); }
 
 void PythonRuntime::BeginCounters() {
-  g_gc = GcCounters();
+  g_gc = GcTally();
   allocated_blocks_at_begin_ = _Py_GetAllocatedBlocks();
   if (trace_malloc_ && !CallTracemalloc("start")) PyErr_Clear();
 }
 
-nlohmann::json PythonRuntime::EndCounters() {
-  nlohmann::json by_generation = nlohmann::json::object();
-  PauseStats all;
+EngineCounters PythonRuntime::EndCounters() {
+  EngineCounters counters;
+  counters.runtime = RuntimeId::kCPython;
+  auto& by_generation = counters.gc.by_kind.emplace();
   for (const auto& [generation, pauses] : g_gc.by_generation) {
-    by_generation[std::to_string(generation)] = pauses.ToJson();
-    all.Merge(pauses);
+    by_generation[std::to_string(generation)] = pauses;
+    counters.gc.pauses.Merge(pauses);
   }
-  nlohmann::json counters = {
-      {"gc",
-       {{"pauses", all.ToJson()},
-        {"by_generation", by_generation},
-        {"collected", g_gc.collected},
-        {"uncollectable", g_gc.uncollectable}}},
-      {"allocated_blocks_delta", static_cast<long long>(_Py_GetAllocatedBlocks() - allocated_blocks_at_begin_)},
-      {"traced_peak_bytes", nullptr},
-  };
+  counters.gc.collected = g_gc.collected;
+  counters.gc.uncollectable = g_gc.uncollectable;
+  counters.allocated_blocks_delta = static_cast<int64_t>(_Py_GetAllocatedBlocks() - allocated_blocks_at_begin_);
   if (trace_malloc_) {
     PyRef traced = CallTracemalloc("get_traced_memory");  // (current, peak)
     if (traced && PyTuple_Check(traced.get()) && PyTuple_GET_SIZE(traced.get()) == 2) {
-      counters["traced_peak_bytes"] = PyLong_AsLongLong(PyTuple_GET_ITEM(traced.get(), 1));
+      counters.traced_peak_bytes = PyLong_AsLongLong(PyTuple_GET_ITEM(traced.get(), 1));
     }
     if (!CallTracemalloc("stop")) PyErr_Clear();
     PyErr_Clear();

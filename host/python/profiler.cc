@@ -147,12 +147,12 @@ Status PythonRuntime::StartProfiling(int interval_us) {
   return Status::Ok();
 }
 
-Status PythonRuntime::StopProfiling(CpuProfile* profile, nlohmann::json* notes) {
+Status PythonRuntime::StopProfiling(CpuProfile* profile, ProfilerNotes* notes) {
   if (!sampler_) return Status::Error("Python profiling was not started");
   sampler_->Stop();
   // Adaptive specialisation (PEP 659) of the hottest functions: how many of their instructions
   // the interpreter has rewritten into specialised forms (dis.get_instructions(adaptive=True)).
-  nlohmann::json specialisation = nlohmann::json::array();
+  *notes = ProfilerNotes();
   for (const SelfTime& hot : sampler_->profile().TopSelfTimes(5)) {
     PyObject* code = sampler_->CodeFor(hot.frame);
     if (code == nullptr) continue;
@@ -162,13 +162,9 @@ Status PythonRuntime::StopProfiling(CpuProfile* profile, nlohmann::json* notes) 
       PyErr_Clear();
       continue;
     }
-    specialisation.push_back({{"function", hot.frame.function},
-                              {"url", hot.frame.url},
-                              {"line", hot.frame.line},
-                              {"specialised", specialised},
-                              {"instructions", total}});
+    notes->specialisation.push_back({hot.frame.function, hot.frame.url, hot.frame.line, specialised, total});
   }
-  *notes = {{"specialisation", specialisation}, {"sample_requests", sampler_->requests()}};
+  notes->sample_requests = sampler_->requests();
   *profile = std::move(sampler_->profile());
   sampler_.reset();
   return Status::Ok();

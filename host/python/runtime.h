@@ -43,7 +43,7 @@ class PythonRuntime final : public Runtime, private LoopParticipant {
   // Initialises the interpreter (once per process); must succeed before anything else.
   Status Init(Use use = Use::kHarness);
 
-  std::string_view name() const override { return "cpython"; }
+  RuntimeId id() const override { return RuntimeId::kCPython; }
   std::string version() const override;
   Status Load(const std::filesystem::path& script, const nlohmann::json& params) override;
   WorkloadExports exports() const override { return exports_; }
@@ -58,10 +58,10 @@ class PythonRuntime final : public Runtime, private LoopParticipant {
   Status Exec(const std::filesystem::path& script, const std::vector<std::string>& args,
               int* exit_code) override;
   void BeginCounters() override;
-  nlohmann::json EndCounters() override;
+  EngineCounters EndCounters() override;
   void SetGcListener(GcListener listener) override;
   Status StartProfiling(int interval_us) override;
-  Status StopProfiling(CpuProfile* profile, nlohmann::json* notes) override;
+  Status StopProfiling(CpuProfile* profile, ProfilerNotes* notes) override;
 
   // Interpreter options as `python3 -X OPT` takes them (sys._xoptions); before the first Init.
   static void SetXOptions(std::vector<std::string> options);

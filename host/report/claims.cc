@@ -36,11 +36,14 @@ Status ReadEvidence(const nlohmann::json& defaults, const nlohmann::json& entry,
   if (when != "above" && when != "below") return Status::Error("supported_when must be \"above\" or \"below\"");
   e->supported_above = when == "above";
   e->threshold = merged.value("threshold", 1.0);
-  e->runtime = merged.value("runtime", "");
+  if (std::string runtime = merged.value("runtime", ""); !runtime.empty()) {
+    e->runtime = RuntimeFromKey(runtime);
+    if (!e->runtime) return Status::Error("unknown runtime '" + runtime + "' (v8 or cpython)");
+  }
   e->params = merged.value("params", nlohmann::json::object());
   e->baseline_params = merged.value("baseline_params", nlohmann::json());
   e->pending = merged.value("pending", "");
-  if (e->quantity == "scaling" && (e->runtime.empty() || !e->baseline_params.is_object())) {
+  if (e->quantity == "scaling" && (!e->runtime || !e->baseline_params.is_object())) {
     return Status::Error("quantity \"scaling\" needs \"runtime\" and \"baseline_params\"");
   }
   return Status::Ok();
@@ -82,9 +85,9 @@ EvidenceResult Judge(const EvidenceSpec& spec, const std::vector<WorkloadResult>
     }
     e.value = ratio->ratio, e.low = ratio->low, e.high = ratio->high, e.has_interval = true;
   } else if (spec.quantity == "setup_rss_cpython_over_v8") {
-    const RuntimeResult* v8 = w->Find("v8");
-    const RuntimeResult* py = w->Find("cpython");
-    auto rss = [](const RuntimeResult* r) { return r ? r->setup.value("rss_delta_bytes", 0.0) : 0.0; };
+    const RuntimeResult* v8 = w->Find(RuntimeId::kV8);
+    const RuntimeResult* py = w->Find(RuntimeId::kCPython);
+    auto rss = [](const RuntimeResult* r) { return r && r->setup.rss_delta_bytes ? static_cast<double>(*r->setup.rss_delta_bytes) : 0.0; };
     if (!(rss(v8) > 0) || !(rss(py) > 0)) {
       e.note = "no setup memory figure";
       return e;
@@ -96,10 +99,10 @@ EvidenceResult Judge(const EvidenceSpec& spec, const std::vector<WorkloadResult>
       e.note = base == nullptr ? "baseline not in this run" : "baseline failed: " + base->error.ToString();
       return e;
     }
-    const RuntimeResult* r = w->Find(spec.runtime);
-    const RuntimeResult* b = base->Find(spec.runtime);
+    const RuntimeResult* r = w->Find(*spec.runtime);
+    const RuntimeResult* b = base->Find(*spec.runtime);
     if (!Quotable(*w, r) || !Quotable(*base, b)) {
-      e.note = "no samples from " + spec.runtime;
+      e.note = "no samples from " + std::string(RuntimeKey(*spec.runtime));
       return e;
     }
     RatioEstimate ratio = RatioOfMedians(WallTimes(*r), WallTimes(*b));
@@ -341,7 +344,7 @@ std::string FormatEvidenceValue(const EvidenceResult& e) {
 std::string DescribeRule(const EvidenceSpec& spec) {
   std::string quantity = spec.quantity == "cpython_over_v8"             ? "CPython/V8 time"
                          : spec.quantity == "setup_rss_cpython_over_v8" ? "CPython/V8 setup memory"
-                                                                        : spec.runtime + " time ratio";
+                                                                        : std::string(RuntimeKey(spec.runtime.value_or(RuntimeId::kV8))) + " time ratio";
   return fmt::format("{} {} {:.2f}", quantity, spec.supported_above ? "above" : "below", spec.threshold);
 }
 

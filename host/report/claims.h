@@ -5,6 +5,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,7 +26,7 @@ struct EvidenceSpec {
   std::string quantity;
   bool supported_above = true;  // supported when the quantity is above (else below) the threshold
   double threshold = 1.0;
-  std::string runtime;  // for "scaling"
+  std::optional<RuntimeId> runtime;  // for "scaling"
   nlohmann::json params = nlohmann::json::object();  // overrides merged over the workload's params
   nlohmann::json baseline_params;                    // for "scaling"; null otherwise
   // Why this piece cannot be measured yet (e.g. its JS twin needs npm packages, which `duet run`

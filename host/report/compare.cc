@@ -21,7 +21,7 @@ const char* VerdictName(Change::Verdict verdict) {
   return "";
 }
 
-Change CompareRuntime(const WorkloadResult& a, const WorkloadResult& b, const std::string& runtime,
+Change CompareRuntime(const WorkloadResult& a, const WorkloadResult& b, RuntimeId runtime,
                       const CompareOptions& options) {
   Change change;
   change.workload = a.pair.id();
@@ -66,6 +66,9 @@ Change NotCompared(const std::string& workload, const std::string& note) {
 
 std::string Percent(double ratio) { return fmt::format("{:+.1f}%", 100 * (ratio - 1)); }
 
+// The runtime column: empty for a workload only one side ran.
+std::string RuntimeCell(const Change& c) { return c.runtime ? std::string(RuntimeKey(*c.runtime)) : ""; }
+
 }  // namespace
 
 std::vector<Change> CompareRuns(const std::vector<WorkloadResult>& a, const std::vector<WorkloadResult>& b,
@@ -79,7 +82,7 @@ std::vector<Change> CompareRuns(const std::vector<WorkloadResult>& a, const std:
       changes.push_back(NotCompared(wa.pair.id(), "only in A"));
       continue;
     }
-    for (const char* runtime : {"v8", "cpython"}) changes.push_back(CompareRuntime(wa, *found->second, runtime, options));
+    for (const RuntimeNames& runtime : kRuntimes) changes.push_back(CompareRuntime(wa, *found->second, runtime.id, options));
     in_b.erase(found);
   }
   for (const auto& wb : b) {
@@ -104,12 +107,12 @@ std::string FormatComparison(const std::vector<Change>& changes, const CompareOp
   for (const auto& c : changes) {
     improvements += c.verdict == Change::Verdict::kImprovement;
     if (c.count_a == 0) {
-      rows.push_back({c.workload, c.runtime, "-", "-", "-", "-", VerdictName(c.verdict) + std::string(": ") + c.note});
+      rows.push_back({c.workload, RuntimeCell(c), "-", "-", "-", "-", VerdictName(c.verdict) + std::string(": ") + c.note});
       continue;
     }
     std::string verdict = VerdictName(c.verdict);
     if (c.verdict == Change::Verdict::kRegression) verdict = "REGRESSION";
-    rows.push_back({c.workload, c.runtime, FormatDuration(static_cast<uint64_t>(c.median_a)),
+    rows.push_back({c.workload, RuntimeCell(c), FormatDuration(static_cast<uint64_t>(c.median_a)),
                     FormatDuration(static_cast<uint64_t>(c.median_b)),
                     fmt::format("{} [{}, {}]", Percent(c.ratio.ratio), Percent(c.ratio.low), Percent(c.ratio.high)),
                     c.test.p_value < 0.001 ? "<0.001" : fmt::format("{:.3f}", c.test.p_value), verdict});
@@ -126,7 +129,7 @@ nlohmann::json ComparisonJson(const std::vector<Change>& changes, const CompareO
   nlohmann::json out = nlohmann::json::array();
   for (const auto& c : changes) {
     nlohmann::json item = {{"workload", c.workload},
-                           {"runtime", c.runtime.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.runtime)},
+                           {"runtime", c.runtime ? nlohmann::json(RuntimeKey(*c.runtime)) : nlohmann::json(nullptr)},
                            {"verdict", VerdictName(c.verdict)},
                            {"note", c.note.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.note)}};
     if (c.count_a > 0) {

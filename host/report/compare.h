@@ -3,6 +3,7 @@
 // threshold are flagged so CI can fail on them.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,7 +22,7 @@ struct CompareOptions {
 struct Change {
   enum class Verdict { kRegression, kImprovement, kUnchanged, kNewFailure, kNotCompared };
   std::string workload;  // category/name
-  std::string runtime;   // "v8" / "cpython"
+  std::optional<RuntimeId> runtime;  // none: the workload as a whole (only in A or B)
   size_t count_a = 0, count_b = 0;
   double median_a = 0, median_b = 0;
   RatioEstimate ratio;  // median B / median A with its 95% bootstrap interval

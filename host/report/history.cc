@@ -176,10 +176,10 @@ Status History::List(const HistoryFilter& filter, std::vector<HistoryRun>* runs)
   SqlRows rows;
   Status listed = db_->Query(
       "SELECT r.id, r.timestamp, r.duet_version, r.git_commit, r.command_line, r.machine, w.workload, w.failed, "
-      "w.ratio, (SELECT median_ns FROM statistics WHERE workload_id = w.id AND runtime = 'v8'), "
-      "(SELECT median_ns FROM statistics WHERE workload_id = w.id AND runtime = 'cpython') "
+      "w.ratio, (SELECT median_ns FROM statistics WHERE workload_id = w.id AND runtime = $1), "
+      "(SELECT median_ns FROM statistics WHERE workload_id = w.id AND runtime = $2) "
       "FROM runs r LEFT JOIN workloads w ON w.run_id = r.id ORDER BY r.id, w.position",
-      {}, &rows);
+      {std::string(RuntimeKey(RuntimeId::kV8)), std::string(RuntimeKey(RuntimeId::kCPython))}, &rows);
   if (!listed.ok()) return HistoryError(listed);
   std::vector<HistoryRun> all;
   for (const SqlRow& row : rows) {

@@ -6,8 +6,7 @@
 
 namespace duet::html {
 
-const char* RuntimeColour(const std::string& runtime) { return runtime == "v8" ? "#2f6fb3" : "#e0a526"; }
-const char* RuntimeLabel(const std::string& runtime) { return runtime == "v8" ? "JavaScript (V8)" : "Python (CPython)"; }
+const char* RuntimeColour(RuntimeId runtime) { return runtime == RuntimeId::kV8 ? "#2f6fb3" : "#e0a526"; }
 
 std::string Escape(const std::string& text) {
   std::string out;

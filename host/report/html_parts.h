@@ -18,8 +18,7 @@ inline constexpr double kChartWidth = 880;
 inline constexpr double kLabelWidth = 210;  // left margin holding the row labels
 inline constexpr double kRightMargin = 30;
 
-const char* RuntimeColour(const std::string& runtime);
-const char* RuntimeLabel(const std::string& runtime);
+const char* RuntimeColour(RuntimeId runtime);
 std::string Escape(const std::string& text);
 
 // An SVG element under construction; every shape may carry a tooltip (<title>).

@@ -77,14 +77,14 @@ void DrawBox(Svg& svg, const LogAxis& axis, const RuntimeResult& r, double y, do
       whisker_hi = std::max(whisker_hi, t);
     }
   }
-  const char* colour = RuntimeColour(r.runtime);
+  const char* colour = RuntimeColour(r.id());
   double mid = y + h / 2;
   svg.Line(axis.Map(whisker_lo), mid, axis.Map(s.q1), mid, "whisker", colour);
   svg.Line(axis.Map(s.q3), mid, axis.Map(whisker_hi), mid, "whisker", colour);
   svg.Line(axis.Map(whisker_lo), y + h * 0.25, axis.Map(whisker_lo), y + h * 0.75, "whisker", colour);
   svg.Line(axis.Map(whisker_hi), y + h * 0.25, axis.Map(whisker_hi), y + h * 0.75, "whisker", colour);
   std::string tip = fmt::format("{}: median {} [95% CI {} - {}], quartiles {} - {}, {}, {}",
-                                RuntimeLabel(r.runtime), FormatDuration(static_cast<uint64_t>(s.median)),
+                                RuntimeLabel(r.id()), FormatDuration(static_cast<uint64_t>(s.median)),
                                 FormatDuration(static_cast<uint64_t>(s.median_ci_low)),
                                 FormatDuration(static_cast<uint64_t>(s.median_ci_high)),
                                 FormatDuration(static_cast<uint64_t>(s.q1)), FormatDuration(static_cast<uint64_t>(s.q3)),
@@ -115,7 +115,7 @@ std::string WorkloadFigure(const WorkloadResult& w) {
   DrawLogAxis(svg, axis, kTop - 4, height - 22, [](double v) { return FormatDuration(static_cast<uint64_t>(v)); });
   double y = kTop;
   for (const RuntimeResult* r : shown) {
-    svg.Text(kLabelWidth - 8, y + kBox / 2 + 4, RuntimeLabel(r->runtime), "label", "end");
+    svg.Text(kLabelWidth - 8, y + kBox / 2 + 4, std::string(RuntimeLabel(r->id())), "label", "end");
     DrawBox(svg, axis, *r, y, kBox);
     y += kBox + kGap;
   }
@@ -123,12 +123,11 @@ std::string WorkloadFigure(const WorkloadResult& w) {
 }
 
 std::string GcText(const RuntimeResult& r) {
-  if (!r.counters.contains("gc")) return "-";
-  const auto& p = r.counters["gc"]["pauses"];
-  std::string whose = r.counters.value("isolates", "") == "main" ? " (the main isolate's; worker_threads' not counted)" : "";
-  return fmt::format("{}, {} total, {} longest{}", Counted(p.value("count", 0), "collection"),
-                     FormatDuration(p.value("total_ns", uint64_t{0})), FormatDuration(p.value("max_ns", uint64_t{0})),
-                     whose);
+  if (!r.counters) return "-";
+  const PauseStats& p = r.counters->gc.pauses;
+  std::string whose = r.counters->main_isolate_only ? " (the main isolate's; worker_threads' not counted)" : "";
+  return fmt::format("{}, {} total, {} longest{}", Counted(p.count, "collection"), FormatDuration(p.total_ns),
+                     FormatDuration(p.max_ns), whose);
 }
 
 std::string WorkloadSection(const std::vector<WorkloadResult>& results) {
@@ -150,10 +149,10 @@ std::string WorkloadSection(const std::vector<WorkloadResult>& results) {
                                                          FormatDuration(static_cast<uint64_t>(s.median_ci_low)),
                                                          FormatDuration(static_cast<uint64_t>(s.median_ci_high)))
                                            : "-";
-      std::string setup = r.setup.contains("rss_delta_bytes")
-                              ? fmt::format("{:.1f} MiB RSS", r.setup["rss_delta_bytes"].get<double>() / (1 << 20))
+      std::string setup = r.setup.rss_delta_bytes
+                              ? fmt::format("{:.1f} MiB RSS", static_cast<double>(*r.setup.rss_delta_bytes) / (1 << 20))
                               : "-";
-      html += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", RuntimeLabel(r.runtime),
+      html += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", RuntimeLabel(r.id()),
                           Escape(median), s.count, Escape(GcText(r)), Escape(setup));
     }
     html += "</table>\n</article>\n";
@@ -169,7 +168,7 @@ std::string BarChart(const std::string& cls, const std::string& label, const std
                      const std::function<std::string(double)>& format) {
   struct Row {
     std::string id;
-    std::vector<std::pair<std::string, double>> bars;
+    std::vector<std::pair<RuntimeId, double>> bars;
   };
   std::vector<Row> rows;
   double top_value = 0;
@@ -178,7 +177,7 @@ std::string BarChart(const std::string& cls, const std::string& label, const std
     row.id = w.pair.id();
     for (const RuntimeResult& r : w.runtimes) {
       if (auto v = value(w, r)) {
-        row.bars.emplace_back(r.runtime, std::max(0.0, *v));
+        row.bars.emplace_back(r.id(), std::max(0.0, *v));
         top_value = std::max(top_value, *v);
       }
     }
@@ -201,7 +200,7 @@ std::string BarChart(const std::string& cls, const std::string& label, const std
     svg.Text(kLabelWidth - 8, y + kBar + 3, row.id, "label", "end");
     double by = y;
     for (const auto& [runtime, v] : row.bars) {
-      svg.Rect(x0, by, v * scale, kBar - 1, "bar", RuntimeColour(runtime), row.id + ", " + RuntimeLabel(runtime) + ": " + format(v));
+      svg.Rect(x0, by, v * scale, kBar - 1, "bar", RuntimeColour(runtime), row.id + ", " + std::string(RuntimeLabel(runtime)) + ": " + format(v));
       svg.Text(x0 + v * scale + 4, by + kBar - 1, format(v), "value");
       by += kBar;
     }
@@ -218,16 +217,16 @@ std::string GcMemorySection(const std::vector<WorkloadResult>& results) {
           "gc.callbacks).</p>\n";
   html += BarChart("gc-chart", "total GC pause per workload and runtime", results,
                    [](const WorkloadResult&, const RuntimeResult& r) -> std::optional<double> {
-                     if (!r.counters.contains("gc")) return std::nullopt;
-                     return r.counters["gc"]["pauses"].value("total_ns", 0.0);
+                     if (!r.counters) return std::nullopt;
+                     return static_cast<double>(r.counters->gc.pauses.total_ns);
                    },
                    duration);
   html += "<p>Resident memory that loading the workload and its setup() added, per runtime (the runtimes load one "
           "after the other in one process, so each delta is its own).</p>\n";
   html += BarChart("memory-chart", "load + setup resident memory per workload and runtime", results,
                    [](const WorkloadResult&, const RuntimeResult& r) -> std::optional<double> {
-                     if (!r.setup.contains("rss_delta_bytes")) return std::nullopt;
-                     return r.setup["rss_delta_bytes"].get<double>();
+                     if (!r.setup.rss_delta_bytes) return std::nullopt;
+                     return static_cast<double>(*r.setup.rss_delta_bytes);
                    },
                    mib);
   return html + "</section>\n";
@@ -277,8 +276,11 @@ std::string HtmlReport(const std::string& title, const SessionRecord& session,
   html += fmt::format("<p>{} workload(s), {} failed, measured side by side in one process: JavaScript in V8 and "
                       "Python in CPython. Written by duet {}.</p>\n",
                       results.size(), failed, kDuetVersion);
-  html += fmt::format("<p class=\"legend\"><span style=\"background:{}\"></span>{}<span style=\"background:{}\"></span>{}</p>\n",
-                      RuntimeColour("v8"), RuntimeLabel("v8"), RuntimeColour("cpython"), RuntimeLabel("cpython"));
+  html += "<p class=\"legend\">";
+  for (const RuntimeNames& runtime : kRuntimes) {
+    html += fmt::format("<span style=\"background:{}\"></span>{}", RuntimeColour(runtime.id), runtime.label);
+  }
+  html += "</p>\n";
   html += EnvironmentSection(session);
   html += ClaimsSection(claims);
   html += RatioSection(results);

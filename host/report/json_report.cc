@@ -1,5 +1,6 @@
 // duet-run/1 serialisation and its inverse; see json_report.h and docs/json-output.md.
 #include "report/json_report.h"
+#include "report/counters_json.h"
 #include "report/web_ranking.h"
 
 #include <optional>
@@ -28,24 +29,40 @@ std::optional<nlohmann::json> Present(const nlohmann::json& object, const char* 
   return object[key];
 }
 
-RuntimeResult RuntimeFromJson(const std::string& name, const nlohmann::json& r) {
+// An empty object is a runtime that failed before it had counters.
+std::optional<EngineCounters> OptionalCounters(const nlohmann::json& counters, RuntimeId runtime) {
+  if (!counters.is_object() || counters.empty()) return std::nullopt;
+  return CountersFromJson(counters, runtime);
+}
+
+nlohmann::json SetupJson(const SetupCost& setup) {
+  nlohmann::json out = nlohmann::json::object();
+  if (setup.rss_delta_bytes) out["rss_delta_bytes"] = *setup.rss_delta_bytes;
+  if (setup.counters) out["counters"] = CountersJson(*setup.counters);
+  return out;
+}
+
+RuntimeResult RuntimeFromJson(RuntimeId runtime, const nlohmann::json& r) {
   RuntimeResult rr;
-  rr.runtime = name;
+  rr.runtime = RuntimeKey(runtime);
   auto wall = r.value("samples_ns", std::vector<uint64_t>{});
   auto cpu = r.value("cpu_samples_ns", std::vector<uint64_t>{});
   for (size_t i = 0; i < wall.size(); ++i) rr.samples.Add({wall[i], i < cpu.size() ? cpu[i] : 0});
   rr.warmup = r.value("warmup", 0);
   rr.result = Present(r, "result");
   if (auto verified = Present(r, "verified")) rr.verified = verified->get<bool>();
-  rr.counters = r.value("counters", nlohmann::json::object());
-  rr.setup = r.value("setup", nlohmann::json::object());
+  rr.counters = OptionalCounters(r.value("counters", nlohmann::json::object()), runtime);
+  const nlohmann::json setup = r.value("setup", nlohmann::json::object());
+  if (auto rss = Present(setup, "rss_delta_bytes")) rr.setup.rss_delta_bytes = rss->get<int64_t>();
+  rr.setup.counters = OptionalCounters(setup.value("counters", nlohmann::json::object()), runtime);
   rr.load = r.value("load", nlohmann::json());
   rr.error = ErrorFromJson(r.value("error", nlohmann::json()));
   return rr;
 }
 
-WorkloadResult WorkloadFromJson(const nlohmann::json& w) {
-  WorkloadResult r;
+// A runtime key outside the table is an error rather than skipped: the document is not one duet wrote.
+Status WorkloadFromJson(const nlohmann::json& w, WorkloadResult* out) {
+  WorkloadResult& r = *out;
   r.pair.name = w.at("name").get<std::string>();
   r.pair.category = w.at("category").get<std::string>();
   r.pair.dir = w.value("path", "");
@@ -62,13 +79,17 @@ WorkloadResult WorkloadFromJson(const nlohmann::json& w) {
   const nlohmann::json error = w.value("error", nlohmann::json());
   r.error = ErrorFromJson(error);
   if (error.is_object() && error.value("runtime", nlohmann::json()).is_string()) r.error_runtime = error["runtime"];
-  // Session order, as the harness runs them.
-  for (const char* name : {"v8", "cpython"}) {
-    if (w.at("runtimes").contains(name)) r.runtimes.push_back(RuntimeFromJson(name, w["runtimes"][name]));
+  const nlohmann::json& runtimes = w.at("runtimes");
+  for (const auto& [key, value] : runtimes.items()) {
+    if (!RuntimeFromKey(key)) return Status::Error("workload " + r.pair.id() + ": unknown runtime \"" + key + "\"");
+  }
+  for (const RuntimeNames& runtime : kRuntimes) {  // session order, as the harness runs them
+    const std::string key(runtime.key);
+    if (runtimes.contains(key)) r.runtimes.push_back(RuntimeFromJson(runtime.id, runtimes[key]));
   }
   r.process = w.value("process", nlohmann::json::object());
   r.pair.web = w.value("web", nlohmann::json());
-  return r;
+  return Status::Ok();
 }
 
 }  // namespace
@@ -82,7 +103,12 @@ Status ResultsFromRunJson(const nlohmann::json& doc, SessionRecord* session, std
     session->calibration = doc.value("calibration", nlohmann::json::object());
     session->warnings = doc.value("warnings", std::vector<std::string>{});
     if (doc.contains("web") && doc["web"].is_object()) session->web_database = doc["web"].value("database", nlohmann::json());
-    for (const nlohmann::json& w : doc.at("workloads")) results->push_back(WorkloadFromJson(w));
+    for (const nlohmann::json& w : doc.at("workloads")) {
+      WorkloadResult result;
+      Status read = WorkloadFromJson(w, &result);
+      if (!read.ok()) return Status::Error(std::string("malformed ") + kRunSchema + " document: " + read.message());
+      results->push_back(std::move(result));
+    }
   } catch (const nlohmann::json::exception& e) {
     // Hand-edited or foreign files: name what is wrong rather than crash.
     return Status::Error(std::string("malformed ") + kRunSchema + " document: " + e.what());
@@ -125,8 +151,8 @@ nlohmann::json WorkloadResultJson(const WorkloadResult& r) {
         {"cpu_samples_ns", rr.samples.CpuNs()},
         {"warmup", rr.warmup},
         {"stats", {{"wall", SummaryJson(WallSummary(rr))}, {"cpu", SummaryJson(CpuSummary(rr))}}},
-        {"counters", rr.counters.is_null() ? nlohmann::json::object() : rr.counters},
-        {"setup", rr.setup.is_null() ? nlohmann::json::object() : rr.setup},
+        {"counters", rr.counters ? CountersJson(*rr.counters) : nlohmann::json::object()},
+        {"setup", SetupJson(rr.setup)},
         {"result", rr.result ? *rr.result : nlohmann::json(nullptr)},
         {"verified", rr.verified ? nlohmann::json(*rr.verified) : nlohmann::json(nullptr)},
         {"error", ErrorJson(rr.runtime, rr.error)},

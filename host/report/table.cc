@@ -51,14 +51,14 @@ std::string Verdict(const WorkloadResult& r) {
 
 // "12 / 3.1 ms": collections during the samples and their total pause.
 std::string GcCell(const RuntimeResult* r) {
-  if (r == nullptr || !r->counters.contains("gc")) return "-";
-  const auto& pauses = r->counters["gc"]["pauses"];
-  return fmt::format("{} / {}", pauses["count"].get<uint64_t>(), FormatDuration(pauses["total_ns"].get<uint64_t>()));
+  if (r == nullptr || !r->counters) return "-";
+  const PauseStats& pauses = r->counters->gc.pauses;
+  return fmt::format("{} / {}", pauses.count, FormatDuration(pauses.total_ns));
 }
 
 bool CountsMainIsolateOnly(const WorkloadResult& w) {
-  const RuntimeResult* js = w.Find("v8");
-  return js != nullptr && js->counters.is_object() && js->counters.value("isolates", "") == "main";
+  const RuntimeResult* js = w.Find(RuntimeId::kV8);
+  return js != nullptr && js->counters && js->counters->main_isolate_only;
 }
 
 constexpr const char* kMainIsolateNote =
@@ -75,8 +75,8 @@ const std::vector<std::string> kHeaders = {"workload", "js (v8)", "py (cpython)"
 std::vector<std::vector<std::string>> Rows(const std::vector<WorkloadResult>& results) {
   std::vector<std::vector<std::string>> rows;
   for (const auto& r : results) {
-    const RuntimeResult* js = r.Find("v8");
-    const RuntimeResult* py = r.Find("cpython");
+    const RuntimeResult* js = r.Find(RuntimeId::kV8);
+    const RuntimeResult* py = r.Find(RuntimeId::kCPython);
     rows.push_back({r.pair.id(), MedianCell(r, js), MedianCell(r, py), RatioCell(r), Verdict(r), GcCell(js),
                     GcCell(py), RssCell(r)});
   }
@@ -328,13 +328,12 @@ std::string FormatCsv(const std::vector<WorkloadResult>& results) {
     auto ratio = CpythonOverV8(r);
     for (const RuntimeResult& rr : r.runtimes) {
       Summary s = WallSummary(rr);
-      bool gc = rr.counters.contains("gc");
       text += fmt::format(
           "{},{},{},{},{},{:.0f},{:.0f},{:.0f},{:.0f},{:.0f},{:.0f},{:.0f},{},{},{},{},{},{},{},{},{},{}\n",
           quote(r.pair.name), quote(r.pair.category), rr.runtime, s.count, rr.warmup, s.median, s.median_ci_low,
           s.median_ci_high, s.mean, s.stdev, s.min, s.max, s.outliers, rr.samples.MedianCpuNs(),
-          gc ? std::to_string(rr.counters["gc"]["pauses"]["count"].get<uint64_t>()) : "",
-          gc ? std::to_string(rr.counters["gc"]["pauses"]["total_ns"].get<uint64_t>()) : "",
+          rr.counters ? std::to_string(rr.counters->gc.pauses.count) : "",
+          rr.counters ? std::to_string(rr.counters->gc.pauses.total_ns) : "",
           ratio ? fmt::format("{:.6g}", ratio->ratio) : "", ratio ? fmt::format("{:.6g}", ratio->low) : "",
           ratio ? fmt::format("{:.6g}", ratio->high) : "", ratio ? (ratio->significant ? "true" : "false") : "",
           r.results_match ? (*r.results_match ? "true" : "false") : "",

@@ -15,7 +15,7 @@ namespace {
 
 nlohmann::json Entry(const WorkloadResult& r, const RuntimeResult& rt) {
   const nlohmann::json& frameworks = r.pair.web.value("frameworks", nlohmann::json::object());
-  std::string framework = frameworks.value(rt.runtime == "v8" ? "js" : "py", rt.runtime);
+  std::string framework = frameworks.value(std::string(RuntimeLanguage(rt.id())), rt.runtime);
   nlohmann::json entry = {{"framework", framework},
                           {"runtime", rt.runtime},
                           {"workload", r.pair.category + "/" + r.pair.name},
