@@ -19,6 +19,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/runtime_id.h"
 #include "core/text.h"
 
 namespace duet {
@@ -60,9 +61,7 @@ void MeasureIsolated(const std::vector<WorkloadPair>& pairs, const ChildCommand&
     std::string prefix = fmt::format("[{}/{}] {}", i + 1, pairs.size(), pair.id());
     WorkloadResult failed;
     failed.pair = pair;
-    failed.runtimes.resize(2);
-    failed.runtimes[0].runtime = "v8";
-    failed.runtimes[1].runtime = "cpython";
+    for (const RuntimeNames& names : kRuntimes) failed.runtimes.emplace_back().runtime = names.key;
     if (!pair.problem.ok()) {  // nothing a child could run
       failed.error = pair.problem;
       fmt::print(stderr, "{} FAILED: {}\n", prefix, failed.error.ToString());

@@ -10,6 +10,7 @@
 #include "cli/exit_codes.h"
 #include "core/clock.h"
 #include "core/file_io.h"
+#include "core/runtime_id.h"
 #include "core/units.h"
 #include "core/version.h"
 #include "python/runtime.h"
@@ -73,13 +74,14 @@ Status MeasurePairs(const CommandContext& context, const std::vector<WorkloadPai
   record.environment = CollectEnvironment(session, context.command_line);
   record.warnings = MachineWarnings(record.environment);
   record.calibration = Calibrate(session.runtimes());
-  record.calibration["cold_start_ns"] = {{"v8", session.cold_start().v8_ns}, {"cpython", session.cold_start().cpython_ns}};
+  const std::string v8(RuntimeKey(RuntimeId::kV8)), cpython(RuntimeKey(RuntimeId::kCPython));
+  record.calibration["cold_start_ns"] = {{v8, session.cold_start().v8_ns}, {cpython, session.cold_start().cpython_ns}};
   fmt::print(stderr, "duet {}: V8 {}, CPython {}, {} workload(s)\n", kDuetVersion,
-             record.environment["versions"]["v8"].get<std::string>(),
-             record.environment["versions"]["cpython"].get<std::string>(), pairs.size());
+             record.environment["versions"][v8].get<std::string>(),
+             record.environment["versions"][cpython].get<std::string>(), pairs.size());
   const auto& overhead = record.calibration["harness_overhead_ns"];
   fmt::print(stderr, "calibration: clock step {} ns, harness overhead per iteration: v8 {} ns, cpython {} ns\n",
-             record.calibration["clock"]["min_step_ns"].dump(), overhead["v8"].dump(), overhead["cpython"].dump());
+             record.calibration["clock"]["min_step_ns"].dump(), overhead[v8].dump(), overhead[cpython].dump());
   fmt::print(stderr, "cold start inside the process: v8 {}, cpython {}\n", FormatDuration(session.cold_start().v8_ns),
              FormatDuration(session.cold_start().cpython_ns));
   for (const auto& warning : record.warnings) fmt::print(stderr, "warning: {}\n", warning);

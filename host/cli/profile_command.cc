@@ -12,6 +12,7 @@
 #include "cli/exit_codes.h"
 #include "cli/options.h"
 #include "cli/run_options.h"
+#include "core/runtime_id.h"
 #include "profile/profile_run.h"
 #include "python/runtime.h"
 
@@ -59,8 +60,9 @@ int Profile(const ProfileCommandOptions& options, const CommandContext& context)
   Session session;
   if (Status started = context.StartSession(&session); !started.ok()) return Fail(started);
   std::vector<Runtime*> runtimes;
-  if (options.runtime != "py") runtimes.push_back(&session.js());
-  if (options.runtime != "js") runtimes.push_back(&session.python());
+  // --runtime names a language (RuntimeLanguage), or both.
+  if (options.runtime != RuntimeLanguage(RuntimeId::kCPython)) runtimes.push_back(&session.js());
+  if (options.runtime != RuntimeLanguage(RuntimeId::kV8)) runtimes.push_back(&session.python());
 
   if (options.bench_overhead) {
     auto figures = MeasureProfilerOverhead(pair, options.profile, runtimes, options.overhead_blocks, options.overhead_runs);
@@ -90,7 +92,8 @@ CommandRun AddProfileCommand(CLI::App* profile) {
   auto options = std::make_shared<ProfileCommandOptions>();
   profile->add_option("workload", options->workload, "a workload folder, or a workload's name (fib, cpu/fib)")->required();
   profile->add_option("--runtime", options->runtime, "js, py or both (default: both)")
-      ->check(CLI::IsMember({"js", "py", "both"}));
+      ->check(CLI::IsMember({std::string(RuntimeLanguage(RuntimeId::kV8)), std::string(RuntimeLanguage(RuntimeId::kCPython)),
+                             std::string("both")}));
   profile->add_option("--interval-us", options->profile.interval_us,
                       fmt::format("sampling interval in microseconds (default: {})", ProfileOptions::kDefaultIntervalUs))
       ->check(WholeNumber(50, 1000000));

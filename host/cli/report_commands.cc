@@ -15,6 +15,7 @@
 #include "cli/command.h"
 #include "cli/exit_codes.h"
 #include "cli/options.h"
+#include "core/runtime_id.h"
 #include "session/environment.h"
 #include "report/claims.h"
 #include "report/compare.h"
@@ -42,13 +43,14 @@ Status LoadResults(const std::string& which, const HistoryOptions& options, Sess
 // fingerprinted parts, engine versions and duet's commit, one "  name: A -> B" line each.
 std::string MachineNotes(const nlohmann::json& a, const nlohmann::json& b) {
   std::string notes;
-  auto note = [&](const char* group, const char* key) {
+  auto note = [&](const char* group, const std::string& key) {
     nlohmann::json va = a.is_object() && a.contains(group) && a[group].is_object() ? a[group].value(key, nlohmann::json()) : nlohmann::json();
     nlohmann::json vb = b.is_object() && b.contains(group) && b[group].is_object() ? b[group].value(key, nlohmann::json()) : nlohmann::json();
     if (va != vb) notes += fmt::format("  {}: {} -> {}\n", key, va.dump(), vb.dump());
   };
   for (const char* key : {"cpu_model", "cores", "memory_bytes", "kernel", "arch", "governor", "turbo"}) note("machine", key);
-  for (const char* key : {"v8", "cpython", "duet", "git_commit"}) note("versions", key);
+  for (const RuntimeNames& names : kRuntimes) note("versions", std::string(names.key));
+  for (const char* key : {"duet", "git_commit"}) note("versions", key);
   return notes;
 }
 

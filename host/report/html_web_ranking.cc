@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "core/runtime_id.h"
 #include "core/units.h"
 #include "report/html_parts.h"
 #include "report/web_ranking.h"
@@ -15,6 +16,9 @@ namespace {
 
 // The framework and its pair ("web/express-flask:db" -> "Express (express-flask)"): a framework
 // in two pairs (Fastify) appears twice.
+// The ranking's entries carry the runtime's key, which WebRankingJson took from the table.
+RuntimeId RuntimeOf(const nlohmann::json& entry) { return RuntimeFromKey(entry["runtime"].get<std::string>()).value(); }
+
 std::string Label(const nlohmann::json& entry) {
   std::string workload = entry["workload"].get<std::string>();
   size_t slash = workload.find('/') + 1;
@@ -45,7 +49,7 @@ std::string RankingChart(const nlohmann::json& ranking) {
   }
   double y = kTop;
   for (const nlohmann::json* e : measured) {
-    std::string runtime = (*e)["runtime"].get<std::string>();
+    RuntimeId runtime = RuntimeOf(*e);
     double value = (*e)["throughput_rps"].get<double>();
     const nlohmann::json& ci = (*e)["throughput_rps_ci95"];
     std::string tip = fmt::format("{}, {}: {} req/s", Label(*e), RuntimeLabel(runtime), rps(value));
@@ -67,7 +71,7 @@ std::string RankingTable(const nlohmann::json& ranking) {
       "<table class=\"figures\">\n<tr><th>#</th><th>framework</th><th>runtime</th><th>req/s</th><th>95% interval</th>"
       "<th>p50</th><th>p99</th><th>p99.9</th><th>CPU/req</th><th>RSS</th><th>DB statements/req</th></tr>\n";
   for (const nlohmann::json& e : ranking["entries"]) {
-    std::string runtime = RuntimeLabel(e["runtime"].get<std::string>());
+    std::string runtime(RuntimeLabel(RuntimeOf(e)));
     if (!e["error"].is_null()) {
       html += fmt::format("<tr><td>-</td><td>{}</td><td>{}</td><td colspan=\"8\">FAILED: {}</td></tr>\n",
                           Escape(Label(e)), Escape(runtime), Escape(e["error"].get<std::string>()));
