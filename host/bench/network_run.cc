@@ -293,13 +293,12 @@ void NetworkLane::Reset() {
 }
 
 nlohmann::json NetworkLane::Summary() const {
-  auto median = [](const std::vector<double>& values) { return values.empty() ? 0.0 : Summarize(values).median; };
-  // The 95% bootstrap interval of a median over the iterations, as the timings have (stats):
-  // what a ranking needs to say whether two servers differ at all.
-  auto interval = [](const std::vector<double>& values) {
-    if (values.empty()) return nlohmann::json();
-    duet::Summary summary = Summarize(values);
-    return nlohmann::json::array({summary.median_ci_low, summary.median_ci_high});
+  // Each figure's median over the iterations and its 95% bootstrap interval, as the timings have
+  // (stats): what a ranking needs to say whether two servers differ at all. One bootstrap each.
+  const duet::Summary throughput = Summarize(throughput_), cpu = Summarize(cpu_per_message_),
+                      process_cpu = Summarize(process_cpu_per_message_);
+  auto interval = [](const duet::Summary& summary) {
+    return summary.count == 0 ? nlohmann::json() : nlohmann::json::array({summary.median_ci_low, summary.median_ci_high});
   };
   return {
       {"mode", LoadModeName(options_.mode)},
@@ -310,10 +309,10 @@ nlohmann::json NetworkLane::Summary() const {
       {"requests", completed_},
       {"unfinished", unfinished_},
       {"bytes_received", bytes_},
-      {"throughput_rps", median(throughput_)},
-      {"throughput_rps_ci95", interval(throughput_)},
-      {"cpu_per_message_ns", median(cpu_per_message_)},
-      {"cpu_per_message_ns_ci95", interval(cpu_per_message_)},
+      {"throughput_rps", throughput.median},
+      {"throughput_rps_ci95", interval(throughput)},
+      {"cpu_per_message_ns", cpu.median},
+      {"cpu_per_message_ns_ci95", interval(cpu)},
       {"latency_ns",
        {{"p50", latency_.Percentile(50)},
         {"p90", latency_.Percentile(90)},
@@ -322,8 +321,8 @@ nlohmann::json NetworkLane::Summary() const {
         {"max", latency_.max()}}},
       {"rss_per_connection_bytes", options_.mode == LoadMode::kIdle ? nlohmann::json(rss_per_connection_) : nlohmann::json()},
       {"process_cpu_per_message_ns",
-       process_cpu_per_message_.empty() ? nlohmann::json() : nlohmann::json(median(process_cpu_per_message_))},
-      {"process_cpu_per_message_ns_ci95", interval(process_cpu_per_message_)},
+       process_cpu.count == 0 ? nlohmann::json() : nlohmann::json(process_cpu.median)},
+      {"process_cpu_per_message_ns_ci95", interval(process_cpu)},
       {"pipeline", options_.pipeline},
       {"check", web_.test.empty() ? nlohmann::json() : nlohmann::json(web_.test)},
       {"rss_bytes_max", rss_max_},

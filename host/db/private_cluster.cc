@@ -55,11 +55,13 @@ std::string ClientRole() {
 
 std::string ErrnoText(const std::string& what) { return what + ": " + std::strerror(errno); }
 
-// Forks `argv` as `user` with stdout and stderr appended to `log`, stdin from /dev/null and no
-// other descriptor inherited. With `die_with_parent` the child gets SIGQUIT (PostgreSQL's
-// immediate shutdown) when this process dies, so a killed duet leaves no server running.
+// Forks `argv` as `user` in its own process group with stdout and stderr appended to `log`, stdin
+// from `stdin_fd` (-1: /dev/null) and no other descriptor inherited. With `die_with_parent` the
+// child gets SIGQUIT (PostgreSQL's immediate shutdown) when this process dies, so a killed duet
+// leaves no server running; with `outlive_terminal` it ignores SIGINT and SIGHUP instead.
 Status Spawn(const std::vector<std::string>& argv, const ServerUser& user, const std::filesystem::path& cwd,
-             const std::filesystem::path& log, bool die_with_parent, pid_t* pid) {
+             const std::filesystem::path& log, bool die_with_parent, pid_t* pid, int stdin_fd = -1,
+             bool outlive_terminal = false) {
   std::vector<char*> args;
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
@@ -77,10 +79,14 @@ Status Spawn(const std::vector<std::string>& argv, const ServerUser& user, const
     if (fd < 0) _exit(125);
     dup2(fd, STDOUT_FILENO);
     dup2(fd, STDERR_FILENO);
-    int null = open("/dev/null", O_RDONLY);
-    if (null >= 0) dup2(null, STDIN_FILENO);
+    int input = stdin_fd >= 0 ? stdin_fd : open("/dev/null", O_RDONLY);
+    if (input >= 0) dup2(input, STDIN_FILENO);
     close_range(3, ~0U, 0);
     setpgid(0, 0);  // the terminal's Ctrl-C goes to duet, which shuts the server down in order
+    if (outlive_terminal) {
+      signal(SIGINT, SIG_IGN);
+      signal(SIGHUP, SIG_IGN);
+    }
     sigset_t none;  // signals duet blocks to wait for them (`duet pg start`) must reach the server
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
@@ -112,39 +118,16 @@ Status Spawn(const std::vector<std::string>& argv, const ServerUser& user, const
 Status SpawnJanitor(const std::filesystem::path& directory, pid_t* pid, int* pipe_writer) {
   int ends[2];
   if (pipe2(ends, O_CLOEXEC) != 0) return Status::Error(ErrnoText("PostgreSQL: pipe for the cleanup process"));
-  static char kShell[] = "/bin/sh", kDashC[] = "-c", kName[] = "duet-pg-janitor";
-  static char kScript[] =
+  const char* script =
       "while read -r _; do :; done; i=0; "
       "while [ -e \"$1\" ] && [ $i -lt 100 ]; do rm -rf -- \"$1\" 2>/dev/null || sleep 0.1; i=$((i+1)); done";
-  std::string directory_text = directory.string();
-  char* argv[] = {kShell, kDashC, kScript, kName, directory_text.data(), nullptr};
-  static char kPath[] = "PATH=/usr/bin:/bin", kLocale[] = "LC_ALL=C";
-  char* env[] = {kPath, kLocale, nullptr};
-  std::fflush(stdout);
-  std::fflush(stderr);
-  *pid = fork();
-  if (*pid < 0) {
-    Status failed = Status::Error(ErrnoText("PostgreSQL: fork of the cleanup process"));
-    close(ends[0]);
-    close(ends[1]);
-    return failed;
-  }
-  if (*pid == 0) {
-    // Only async-signal-safe calls from here on: the parent may have threads.
-    if (dup2(ends[0], STDIN_FILENO) < 0) _exit(125);
-    int null = open("/dev/null", O_WRONLY);
-    if (null >= 0) dup2(null, STDOUT_FILENO);
-    close_range(3, ~0U, 0);
-    setpgid(0, 0);
-    signal(SIGINT, SIG_IGN);
-    signal(SIGHUP, SIG_IGN);
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, nullptr);
-    execve(argv[0], argv, env);
-    _exit(127);
-  }
+  Status spawned = Spawn({"/bin/sh", "-c", script, "duet-pg-janitor", directory.string()}, ServerUser{}, "/",
+                         "/dev/null", false, pid, ends[0], /*outlive_terminal=*/true);
   close(ends[0]);
+  if (!spawned.ok()) {
+    close(ends[1]);
+    return spawned;
+  }
   *pipe_writer = ends[1];
   return Status::Ok();
 }

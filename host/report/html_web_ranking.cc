@@ -7,22 +7,19 @@
 #include <algorithm>
 
 #include "core/runtime_id.h"
-#include "core/units.h"
 #include "report/html_parts.h"
 #include "report/web_ranking.h"
 
 namespace duet::html {
 namespace {
 
-// The framework and its pair ("web/express-flask:db" -> "Express (express-flask)"): a framework
-// in two pairs (Fastify) appears twice.
 // The ranking's entries carry the runtime's key, which WebRankingJson took from the table.
 RuntimeId RuntimeOf(const nlohmann::json& entry) { return RuntimeFromKey(entry["runtime"].get<std::string>()).value(); }
 
+// The framework and its pair ("Express (express-flask)"): a framework in two pairs (Fastify)
+// appears twice.
 std::string Label(const nlohmann::json& entry) {
-  std::string workload = entry["workload"].get<std::string>();
-  size_t slash = workload.find('/') + 1;
-  return fmt::format("{} ({})", entry["framework"].get<std::string>(), workload.substr(slash, workload.rfind(':') - slash));
+  return fmt::format("{} ({})", entry["framework"].get<std::string>(), RankingCells(entry).pair);
 }
 
 // Horizontal bars from 0, one per measured entry in rank order, with the interval as a whisker.
@@ -77,20 +74,12 @@ std::string RankingTable(const nlohmann::json& ranking) {
                           Escape(Label(e)), Escape(runtime), Escape(e["error"].get<std::string>()));
       continue;
     }
-    const nlohmann::json& ci = e["throughput_rps_ci95"];
-    const nlohmann::json& cpu = e["process_cpu_per_request_ns"].is_number() ? e["process_cpu_per_request_ns"]
-                                                                             : e["cpu_per_request_ns"];
-    auto ns = [](const nlohmann::json& v) { return FormatDuration(v.get<uint64_t>()); };
+    WebRankingCells cells = RankingCells(e);
     html += fmt::format(
-        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{:.0f}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
         "<td>{}</td><td>{}</td></tr>\n",
-        e["rank"].get<int>(), Escape(Label(e)), Escape(runtime), e["throughput_rps"].get<double>(),
-        ci.is_array() ? fmt::format("{:.0f} - {:.0f}", ci[0].get<double>(), ci[1].get<double>()) : "-",
-        ns(e["latency_ns"]["p50"]), ns(e["latency_ns"]["p99"]), ns(e["latency_ns"]["p999"]),
-        FormatDuration(static_cast<uint64_t>(cpu.get<double>())),
-        e["rss_bytes_max"].is_number() ? FormatBytes(e["rss_bytes_max"].get<double>()) : "-",
-        e["db_statements_per_request"].is_number() ? fmt::format("{:.2f}", e["db_statements_per_request"].get<double>())
-                                                   : "-");
+        e["rank"].get<int>(), Escape(Label(e)), Escape(runtime), cells.throughput, cells.interval, cells.p50, cells.p99,
+        cells.p999, cells.cpu, cells.rss, cells.statements);
   }
   return html + "</table>\n";
 }

@@ -49,6 +49,29 @@ nlohmann::json Entry(const WorkloadResult& r, const RuntimeResult& rt) {
 
 }  // namespace
 
+WebRankingCells RankingCells(const nlohmann::json& e) {
+  WebRankingCells cells;
+  std::string workload = e["workload"].get<std::string>();
+  size_t slash = workload.find('/') + 1;
+  cells.pair = workload.substr(slash, workload.rfind(':') - slash);
+  if (!e["error"].is_null()) return cells;
+  // The interval of the median over the iterations: rows whose intervals overlap are not told apart.
+  const nlohmann::json& ci = e["throughput_rps_ci95"];
+  const nlohmann::json& cpu = e["process_cpu_per_request_ns"].is_number() ? e["process_cpu_per_request_ns"]
+                                                                           : e["cpu_per_request_ns"];
+  cells.throughput = fmt::format("{:.0f}", e["throughput_rps"].get<double>());
+  cells.interval = ci.is_array() ? fmt::format("{:.0f}-{:.0f}", ci[0].get<double>(), ci[1].get<double>()) : "-";
+  cells.p50 = FormatDuration(e["latency_ns"]["p50"].get<uint64_t>());
+  cells.p99 = FormatDuration(e["latency_ns"]["p99"].get<uint64_t>());
+  cells.p999 = FormatDuration(e["latency_ns"]["p999"].get<uint64_t>());
+  cells.cpu = FormatDuration(static_cast<uint64_t>(cpu.get<double>()));
+  cells.rss = e["rss_bytes_max"].is_number() ? FormatBytes(e["rss_bytes_max"].get<double>()) : "-";
+  cells.statements = e["db_statements_per_request"].is_number()
+                         ? fmt::format("{:.2f}", e["db_statements_per_request"].get<double>())
+                         : "-";
+  return cells;
+}
+
 nlohmann::json WebRankingJson(const std::vector<WorkloadResult>& results) {
   nlohmann::json rankings = nlohmann::json::array();
   for (const WebTest& test : WebTests()) {
@@ -93,33 +116,17 @@ std::string FormatWebRanking(const std::vector<WorkloadResult>& results, const n
     std::map<std::string, int> seen;
     for (const nlohmann::json& e : ranking["entries"]) ++seen[e["framework"].get<std::string>()];
     for (const nlohmann::json& e : ranking["entries"]) {
+      WebRankingCells cells = RankingCells(e);
       std::string framework = e["framework"].get<std::string>();
-      if (seen[framework] > 1) {
-        std::string workload = e["workload"].get<std::string>();
-        size_t slash = workload.find('/'), colon = workload.rfind(':');
-        framework += " (" + workload.substr(slash + 1, colon - slash - 1) + ")";
-      }
+      if (seen[framework] > 1) framework += " (" + cells.pair + ")";
       std::string runtime = e["runtime"].get<std::string>();
       if (!e["error"].is_null()) {
         text += fmt::format("  {:>2}  {:<30} {:<8} FAILED: {}\n", "-", framework, runtime, e["error"].get<std::string>());
         continue;
       }
-      std::string statements = e["db_statements_per_request"].is_number()
-                                   ? fmt::format("{:.2f}", e["db_statements_per_request"].get<double>())
-                                   : "-";
-      std::string rss = e["rss_bytes_max"].is_number() ? FormatBytes(e["rss_bytes_max"].get<double>()) : "-";
-      // Of the median over the iterations: rows whose intervals overlap are not told apart.
-      const nlohmann::json& ci = e["throughput_rps_ci95"];
-      std::string interval = ci.is_array() ? fmt::format("{:.0f}-{:.0f}", ci[0].get<double>(), ci[1].get<double>()) : "-";
-      text += fmt::format("  {:>2}  {:<30} {:<8} {:>9.0f} {:>15} {:>9} {:>9} {:>9} {:>10} {:>10} {:>9}\n",
-                          e["rank"].get<int>(), framework, runtime, e["throughput_rps"].get<double>(), interval,
-                          FormatDuration(e["latency_ns"]["p50"].get<uint64_t>()),
-                          FormatDuration(e["latency_ns"]["p99"].get<uint64_t>()),
-                          FormatDuration(e["latency_ns"]["p999"].get<uint64_t>()),
-                          FormatDuration(static_cast<uint64_t>(
-                              e["process_cpu_per_request_ns"].is_number() ? e["process_cpu_per_request_ns"].get<double>()
-                                                                           : e["cpu_per_request_ns"].get<double>())),
-                          rss, statements);
+      text += fmt::format("  {:>2}  {:<30} {:<8} {:>9} {:>15} {:>9} {:>9} {:>9} {:>10} {:>10} {:>9}\n",
+                          e["rank"].get<int>(), framework, runtime, cells.throughput, cells.interval, cells.p50,
+                          cells.p99, cells.p999, cells.cpu, cells.rss, cells.statements);
     }
   }
   return text;

@@ -20,4 +20,12 @@ nlohmann::json WebRankingJson(const std::vector<WorkloadResult>& results);
 // SessionRecord::web_database (said in the heading).
 std::string FormatWebRanking(const std::vector<WorkloadResult>& results, const nlohmann::json& database);
 
+// One entry of a ranking as text, the same in the terminal and the HTML page: its pair's name
+// ("web/express-flask:db" -> "express-flask") and, for a measured entry, each figure ("-" where
+// there is none). CPU is the whole server process's where measured, else the serving thread's.
+struct WebRankingCells {
+  std::string pair, throughput, interval, p50, p99, p999, cpu, rss, statements;
+};
+WebRankingCells RankingCells(const nlohmann::json& entry);
+
 }  // namespace duet
