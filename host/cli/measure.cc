@@ -14,6 +14,7 @@
 #include "core/units.h"
 #include "core/version.h"
 #include "python/runtime.h"
+#include "report/formats.h"
 #include "report/table.h"
 #include "session/environment.h"
 
@@ -41,15 +42,14 @@ RunPlan PlanFrom(const RunOptions& options) {
 }  // namespace
 
 Status WriteExports(const RunOptions& options, const SessionRecord& record, const std::vector<WorkloadResult>& results) {
-  std::vector<std::pair<std::string, std::string>> files;
-  if (!options.json_path.empty() && options.json_path != "-") {
-    files.emplace_back(options.json_path, RunJson(record, results).dump(2) + "\n");
-  }
-  if (!options.csv_path.empty()) files.emplace_back(options.csv_path, FormatCsv(results));
-  if (!options.markdown_path.empty()) files.emplace_back(options.markdown_path, FormatMarkdown(results));
   Status first_failure;
-  for (const auto& [path, text] : files) {
-    Status written = WriteFileAtomically(path, text);
+  for (const auto& [name, path] : options.exports) {
+    if (path.empty() || path == "-") continue;  // "-": `duet run` prints the JSON once, at the end
+    const Format* format = FindFormat(name);
+    ExportInput input{std::filesystem::path(path).filename().string(), record, results, DefaultClaimsPath()};
+    std::string text;
+    Status written = format->render(input, &text);
+    if (written.ok()) written = WriteFileAtomically(path, text);
     if (written.ok()) continue;
     fmt::print(stderr, "duet: {}\n", written.ToString());
     if (first_failure.ok()) first_failure = written;

@@ -19,12 +19,10 @@
 #include "session/environment.h"
 #include "report/claims.h"
 #include "report/compare.h"
-#include "report/gbench.h"
+#include "report/formats.h"
 #include "report/history.h"
-#include "report/html_report.h"
 #include "report/json_report.h"
 #include "report/table.h"
-#include "report/web_ranking.h"
 
 namespace duet {
 namespace {
@@ -137,26 +135,12 @@ int Report(const ReportOptions& options) {
   std::string title;
   Status loaded = LoadResults(options.run, options.history, &record, &results, &title);
   if (!loaded.ok()) return Fail(loaded);
-  const std::string& format = options.format;
-  std::string output = options.output.empty() ? (format == "html" ? "report.html" : "-") : options.output;
+  const Format& format = *FindFormat(options.format);
+  std::string output = options.output.empty() ? std::string(format.default_output) : options.output;
+  ExportInput input{title, record, results, options.claims.empty() ? DefaultClaimsPath() : options.claims,
+                    output == "-" ? TableWidth(STDOUT_FILENO) : kTableWidth};
   std::string text;
-  if (format == "html") {
-    std::vector<ClaimSpec> claims;
-    Status read = LoadClaims(options.claims.empty() ? DefaultClaimsPath() : options.claims, &claims);
-    if (!read.ok()) return Fail(read);
-    text = HtmlReport(title, record, results, MeasuredClaims(JudgeClaims(claims, results, MachineCores(record.environment))));
-  } else if (format == "markdown") {
-    text = FormatMarkdown(results);
-  } else if (format == "csv") {
-    text = FormatCsv(results);
-  } else if (format == "gbench") {
-    text = GbenchJson(record, results).dump(2) + "\n";
-  } else if (format == "json") {
-    text = RunJson(record, results).dump(2) + "\n";
-  } else {
-    text = FormatTable(results, output == "-" ? TableWidth(STDOUT_FILENO) : kTableWidth);
-    text += FormatWebRanking(results, record.web_database);  // as `duet run` prints it
-  }
+  if (Status rendered = format.render(input, &text); !rendered.ok()) return Fail(rendered);
   Status written = WriteFileAtomically(output, text);
   if (!written.ok()) return Fail(written);
   if (output != "-") fmt::print(stderr, "duet: wrote {}\n", output);
@@ -169,10 +153,10 @@ CommandRun AddReportCommand(CLI::App* report) {
   auto options = std::make_shared<ReportOptions>();
   report->add_option("run", options->run, "a duet-run/1 JSON file, or a history id ('latest' for the newest)")->required();
   report->add_option("-o,--output", options->output, "where to write it (default: report.html for html, else stdout; '-' is stdout)");
-  report->add_option("--export", options->format,
-                     "html (default), markdown (a PR comment), csv, gbench (Google Benchmark JSON for its compare.py), "
-                     "json (duet-run/1) or table")
-      ->check(CLI::IsMember({"html", "markdown", "csv", "gbench", "json", "table"}));
+  std::string formats;
+  for (const Format& format : kFormats) formats += fmt::format("\n  {}: {}", format.name, format.writes);
+  report->add_option("--export", options->format, "what to write (default: html):" + formats)
+      ->check(CLI::IsMember(FormatNames()));
   report->add_option("--claims", options->claims, "the claims file the HTML report judges (default: workloads/claims.json)");
   AddHistoryOptions(report, &options->history, false);
   return [options](const CommandContext&) { return Report(*options); };

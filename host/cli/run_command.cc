@@ -16,6 +16,7 @@
 #include "cli/run_options.h"
 #include "cli/web_run.h"
 #include "core/file_io.h"
+#include "report/formats.h"
 #include "report/json_report.h"
 #include "report/table.h"
 #include "report/web_ranking.h"
@@ -92,14 +93,15 @@ int Run(const RunOptions& options, const CommandContext& context) {
   } else if (Status measured = MeasurePairs(context, pairs, options, &record, &results, &exported); !measured.ok()) {
     return Fail(measured);
   }
-  FILE* table_out = options.json_path == "-" ? stderr : stdout;
+  const bool json_to_stdout = ExportPath(options, "json") == "-";
+  FILE* table_out = json_to_stdout ? stderr : stdout;
   std::fputs(FormatTable(results, TableWidth(fileno(table_out))).c_str(), table_out);
   std::fputs(FormatWebRanking(results, record.web_database).c_str(), table_out);
   // A web workload that failed because the database went away should say so, once.
   if (Status alive = web_database.CheckRunning(); !alive.ok()) {
     fmt::print(stderr, "duet: the web pairs' database stopped during the run: {}\n", alive.ToString());
   }
-  if (options.json_path == "-") {
+  if (json_to_stdout) {
     Status written = WriteJsonFile("-", RunJson(record, results));
     if (!written.ok()) fmt::print(stderr, "duet: {}\n", written.ToString());  // as WriteExports does
     if (exported.ok()) exported = written;
@@ -126,9 +128,12 @@ CommandRun AddRunCommand(CLI::App* run) {
       ->allow_extra_args(false);  // one KEY=VALUE per --param, so paths may follow
   run->add_flag("--trace-malloc", options->trace_malloc,
                 "record CPython's peak traced memory (tracemalloc; slows Python down)");
-  run->add_option("--json", options->json_path, "also write duet-run/1 JSON to FILE ('-' for stdout)");
-  run->add_option("--csv", options->csv_path, "also write one CSV row per workload and runtime to FILE");
-  run->add_option("--markdown", options->markdown_path, "also write the table as Markdown to FILE");
+  for (const Format& format : kFormats) {
+    if (!format.run_option) continue;
+    std::string name(format.name);
+    run->add_option("--" + name, options->exports[name],
+                    fmt::format("also write {} to FILE{}", format.writes, name == "json" ? " ('-' for stdout)" : ""));
+  }
   AddRobustnessOptions(run, options.get(), /*isolation=*/true);
   AddHistoryOptions(run, &options->history, true);
   run->add_option("--pg-url", options->pg_url,

@@ -10,6 +10,11 @@
 
 namespace duet {
 
+std::string ExportPath(const RunOptions& options, std::string_view format) {
+  auto found = options.exports.find(format);
+  return found == options.exports.end() ? std::string() : found->second;
+}
+
 void AddWorkloadPaths(CLI::App* command, RunOptions* options) {
   command->add_option("paths", options->paths, "workload folders, or folders to search (default: the bundled suite)");
 }

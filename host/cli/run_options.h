@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <regex>
 #include <string>
@@ -26,9 +27,8 @@ struct RunOptions {
   std::string warmup;  // a count or "auto"
   int blocks = 5;
   bool trace_malloc = false;
-  std::string json_path;
-  std::string csv_path;
-  std::string markdown_path;
+  // Format name (report/formats.h) -> the file `duet run --NAME FILE` writes it to; "-" is stdout for json.
+  std::map<std::string, std::string, std::less<>> exports;
   std::vector<std::string> params;  // KEY=JSON overrides of workload params
   std::string size;                 // a named parameter set from workload.json's "sizes"
   HistoryOptions history;
@@ -38,6 +38,9 @@ struct RunOptions {
   std::string isolation = "none";  // or "process"
   std::string pg_url;              // web pairs: an existing PostgreSQL instead of a private one
 };
+
+// Where `duet run --NAME FILE` writes format NAME; empty when it was not asked for.
+std::string ExportPath(const RunOptions& options, std::string_view format);
 
 // The `paths` positional: where the workloads are.
 void AddWorkloadPaths(CLI::App* command, RunOptions* options);

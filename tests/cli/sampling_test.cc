@@ -1,10 +1,15 @@
 // Issue-3 behaviour through the CLI: the sampling plan (--runs, --time-budget, --warmup auto),
 // engine counters, calibration and machine record, CSV/Markdown exports, and a calibrated busy
 // loop whose medians must scale with its work.
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
+#include <regex>
+#include <sstream>
 #include <vector>
 
 #include "cli/duet_command.h"
@@ -97,18 +102,44 @@ TEST(SamplingTest, StatisticsCountersCalibrationAndMachineAreRecorded) {
   EXPECT_TRUE(doc["warnings"].is_array());
 }
 
-TEST(SamplingTest, CsvAndMarkdownExportsCarryEveryWorkloadAndRuntime) {
-  std::string dir = ::testing::TempDir();
-  Outcome outcome = Duet("run " + kGood.string() + " --runs 3 --warmup 0 --csv " + dir + "/out.csv --markdown " +
-                         dir + "/out.md");
+// The formats come from `duet report --help` (report/formats.h's table), so a new row is tested
+// without a line here: each `duet run --NAME FILE` writes what `duet report RUN --export NAME`
+// writes from the run's JSON.
+TEST(SamplingTest, EveryRunExportIsWhatReportWritesFromTheRunsJson) {
+  std::smatch listed;
+  std::string report_help = Duet("report --help").out;
+  ASSERT_TRUE(std::regex_search(report_help, listed, std::regex(R"(--export TEXT:\{([a-z,]+)\})"))) << report_help;
+  std::string run_help = Duet("run --help").out;
+  std::string dir = ::testing::TempDir() + "/exports-" + std::to_string(getpid());
+  std::filesystem::create_directories(dir);
+  std::vector<std::string> formats;
+  std::string args = "run " + kGood.string() + " --runs 3 --warmup 0 --no-history --json " + dir + "/run.json";
+  std::istringstream names(listed[1].str());
+  for (std::string name; std::getline(names, name, ',');) {
+    if (name == "json" || run_help.find("  --" + name + " ") == std::string::npos) continue;
+    formats.push_back(name);
+    args += " --" + name + " " + dir + "/run." + name;
+  }
+  EXPECT_EQ(formats, (std::vector<std::string>{"html", "markdown", "csv", "gbench"}));
+  Outcome outcome = Duet(args);
   ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
-  std::string csv = Slurp(dir + "/out.csv");
+  for (const std::string& name : formats) {
+    std::string exported = dir + "/report." + name;
+    ASSERT_EQ(Duet("report " + dir + "/run.json --export " + name + " -o " + exported).exit_code, 0) << name;
+    std::string from_run = Slurp(dir + "/run." + name), from_report = Slurp(exported);
+    // The page is titled with the file it was written from (run.json, run.html): the rest is the same.
+    if (name == "html") from_report = std::regex_replace(from_report, std::regex("duet report: run\\.json"), "duet report: run.html");
+    EXPECT_EQ(from_run, from_report) << name;
+  }
+  std::string csv = Slurp(dir + "/run.csv");
   EXPECT_EQ(csv.substr(0, csv.find('\n')).rfind("workload,category,runtime,samples,warmup,median_ns", 0), 0u);
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 5);  // header + 2 workloads x 2 runtimes
   EXPECT_NE(csv.find("double,good,cpython,3,0,"), std::string::npos) << csv;
-  std::string md = Slurp(dir + "/out.md");
+  std::string md = Slurp(dir + "/run.markdown");
   EXPECT_NE(md.find("| workload | js (v8) |"), std::string::npos) << md;
   EXPECT_NE(md.find("| good/allocates |"), std::string::npos) << md;
+  EXPECT_NE(Slurp(dir + "/run.html").find("<svg class=\"chart ratio-chart\""), std::string::npos);
+  std::filesystem::remove_all(dir);
 }
 
 TEST(SamplingTest, ParamOverridesReachBothRuntimes) {
