@@ -28,7 +28,7 @@ FRAMEWORKS = {
     "fastapi": ("py/fastapi_server.py", True), "flask": ("py/flask_server.py", False),
     "django": ("py/django_server.py", False),
 }
-# test -> (path, check, pipeline): the same as duet run's (host/bench/workload_pair.cc WebTests()).
+# test -> (path, check, pipeline): the same as duet run's (host/harness/workload_pair.cc WebTests()).
 TESTS = {
     "json": ("/json", "json", 1), "plaintext": ("/plaintext", "plaintext", 16), "db": ("/db", "db", 1),
     "queries-1": ("/queries?queries=1", "queries", 1), "queries-5": ("/queries?queries=5", "queries", 1),

@@ -17,12 +17,12 @@ ALLOWED = {
     "node": {"core", "bindings", "profile"},
     "python": {"core", "bindings", "profile"},
     "load": {"core", "db"},
-    "bench": {"core", "db", "load"},  # db: web pairs run against PostgreSQL
-    "profile": {"core", "bench"},
-    "report": {"core", "bench", "db", "load"},
+    "harness": {"core", "db", "load"},  # db: web pairs run against PostgreSQL
+    "profile": {"core", "harness"},
+    "report": {"core", "harness", "db", "load"},
     # Composes the two runtimes into a Session: the one layer above the adapters that names them.
-    "session": {"core", "db", "bindings", "node", "python", "load", "bench", "profile"},
-    "cli": {"core", "db", "bindings", "node", "python", "load", "bench", "profile", "report", "session"},
+    "session": {"core", "db", "bindings", "node", "python", "load", "harness", "profile"},
+    "cli": {"core", "db", "bindings", "node", "python", "load", "harness", "profile", "report", "session"},
 }
 
 # Wrong-way includes that remain until issue 24's later steps move them: the binding glue both

@@ -8,7 +8,7 @@
 
 #include <cstdio>
 
-#include "bench/watchdog.h"
+#include "harness/watchdog.h"
 #include "core/status.h"
 
 // X(StatusCode, exit code, what the exit code tells whoever reads $?), in the style of libuv's
@@ -44,7 +44,7 @@ constexpr int ExitCode(StatusCode code) {
 // session goes on; the command then ends with this code (design §8).
 inline constexpr int kExitWorkloadFailed = ExitCode(StatusCode::kScript);
 
-// The watchdog ends the process from bench/, below this table, with its own constant: the two must
+// The watchdog ends the process from harness/, below this table, with its own constant: the two must
 // agree, or `$? == 3` would mean two things.
 static_assert(Watchdog::kExitUnstoppable == ExitCode(StatusCode::kTimeout));
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "bench/harness.h"
+#include "harness/harness.h"
 #include "report/json_report.h"
 
 namespace duet {

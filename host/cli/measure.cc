@@ -5,8 +5,8 @@
 
 #include <fmt/format.h>
 
-#include "bench/calibration.h"
-#include "bench/harness.h"
+#include "harness/calibration.h"
+#include "harness/harness.h"
 #include "cli/exit_codes.h"
 #include "core/clock.h"
 #include "core/file_io.h"

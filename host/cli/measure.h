@@ -5,7 +5,7 @@
 
 #include <vector>
 
-#include "bench/workload_pair.h"
+#include "harness/workload_pair.h"
 #include "cli/command.h"
 #include "cli/run_options.h"
 #include "core/status.h"

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "bench/harness.h"
-#include "bench/workload_pair.h"
+#include "harness/harness.h"
+#include "harness/workload_pair.h"
 #include "cli/report_commands.h"
 #include "core/status.h"
 

@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "bench/workload_pair.h"
+#include "harness/workload_pair.h"
 #include "core/status.h"
 #include "db/techempower_db.h"
 

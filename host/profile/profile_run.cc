@@ -5,7 +5,7 @@
 
 #include <algorithm>
 
-#include "bench/statistics.h"
+#include "harness/statistics.h"
 #include "core/clock.h"
 #include "core/file_io.h"
 #include "core/text.h"

@@ -11,7 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "bench/workload_pair.h"
+#include "harness/workload_pair.h"
 #include "core/loop.h"
 #include "core/runtime.h"
 #include "profile/cpu_profile.h"

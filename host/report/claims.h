@@ -11,7 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "bench/harness.h"
+#include "harness/harness.h"
 #include "core/status.h"
 
 namespace duet {

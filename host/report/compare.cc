@@ -1,4 +1,4 @@
-// Run-to-run comparison; see compare.h. The statistics come from bench/statistics.
+// Run-to-run comparison; see compare.h. The statistics come from harness/statistics.
 #include "report/compare.h"
 
 #include <fmt/format.h>

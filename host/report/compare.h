@@ -9,8 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "bench/harness.h"
-#include "bench/statistics.h"
+#include "harness/harness.h"
+#include "harness/statistics.h"
 
 namespace duet {
 

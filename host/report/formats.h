@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "bench/harness.h"
+#include "harness/harness.h"
 #include "core/status.h"
 #include "report/json_report.h"
 #include "report/table.h"

@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "bench/harness.h"
+#include "harness/harness.h"
 #include "report/json_report.h"
 
 namespace duet {

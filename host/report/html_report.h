@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "bench/harness.h"
+#include "harness/harness.h"
 #include "report/claims.h"
 #include "report/json_report.h"
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "bench/harness.h"
+#include "harness/harness.h"
 
 namespace duet::html {
 

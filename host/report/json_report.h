@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "bench/harness.h"
+#include "harness/harness.h"
 #include "core/file_io.h"
 
 namespace duet {

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "bench/harness.h"
+#include "harness/harness.h"
 #include "core/units.h"
 
 namespace duet {

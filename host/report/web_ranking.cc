@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <map>
 
-#include "bench/workload_pair.h"
+#include "harness/workload_pair.h"
 #include "report/table.h"
 
 namespace duet {

@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "bench/harness.h"
+#include "harness/harness.h"
 
 namespace duet {
 

@@ -9,7 +9,7 @@
 
 #include <gtest/gtest.h>
 
-#include "bench/workload_pair.h"
+#include "harness/workload_pair.h"
 #include "core/file_io.h"
 
 namespace duet {

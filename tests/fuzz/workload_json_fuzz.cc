@@ -1,10 +1,10 @@
-// libFuzzer target: workload.json parsing (bench/workload_pair.h ParseManifest) on any bytes.
+// libFuzzer target: workload.json parsing (harness/workload_pair.h ParseManifest) on any bytes.
 // Properties: never a crash or an exception; a problem names the manifest and a line inside
 // the text; an accepted manifest holds exactly the values it wrote, and every size applies.
 #include <algorithm>
 #include <limits>
 
-#include "bench/workload_pair.h"
+#include "harness/workload_pair.h"
 #include "fuzz_support.h"
 
 using duet::fuzz::Check;

@@ -1,5 +1,5 @@
 // SampleSet figures; see sample_set.h.
-#include "bench/sample_set.h"
+#include "harness/sample_set.h"
 
 #include <algorithm>
 

@@ -1,13 +1,13 @@
 // The measuring loop; see harness.h.
-#include "bench/harness.h"
+#include "harness/harness.h"
 
 #include <fmt/format.h>
 
 #include <memory>
 
-#include "bench/network_run.h"
-#include "bench/statistics.h"
-#include "bench/watchdog.h"
+#include "harness/network_run.h"
+#include "harness/statistics.h"
+#include "harness/watchdog.h"
 #include "core/clock.h"
 #include "core/memory.h"
 #include "core/stdio_guard.h"

@@ -1,5 +1,5 @@
 // Network pairs in the harness; see network_run.h.
-#include "bench/network_run.h"
+#include "harness/network_run.h"
 
 #include <sys/resource.h>
 
@@ -11,7 +11,7 @@
 #include <filesystem>
 #include <thread>
 
-#include "bench/statistics.h"
+#include "harness/statistics.h"
 #include "core/clock.h"
 #include "core/memory.h"
 #include "core/text.h"

@@ -1,6 +1,6 @@
 // The watchdog thread; see watchdog.h. The interrupt is sent with the lock held, so disarming
 // waits for an interrupt in flight and a fired scope is always seen as fired.
-#include "bench/watchdog.h"
+#include "harness/watchdog.h"
 
 #include <unistd.h>
 

@@ -1,6 +1,6 @@
 // Summaries, bootstrap intervals and the warmup steadiness test; see statistics.h.
 // Formulas follow Python's statistics module so reports can be checked against it.
-#include "bench/statistics.h"
+#include "harness/statistics.h"
 
 #include <algorithm>
 #include <cmath>

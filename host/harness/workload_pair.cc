@@ -1,5 +1,5 @@
 // Workload discovery and manifest parsing; see workload_pair.h.
-#include "bench/workload_pair.h"
+#include "harness/workload_pair.h"
 
 #include <fmt/format.h>
 
@@ -8,7 +8,7 @@
 #include <limits>
 #include <sstream>
 
-#include "bench/network_run.h"
+#include "harness/network_run.h"
 #include "core/text.h"
 
 namespace duet {

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "bench/sample_set.h"
-#include "bench/statistics.h"
-#include "bench/workload_pair.h"
+#include "harness/sample_set.h"
+#include "harness/statistics.h"
+#include "harness/workload_pair.h"
 #include "core/runtime.h"
 
 namespace duet {
@@ -69,7 +69,7 @@ struct RuntimeResult {
   std::optional<EngineCounters> counters;
   SetupCost setup;
   // Network pairs: throughput, latency percentiles and server CPU per message over the samples
-  // (bench/network_run.h); null otherwise.
+  // (harness/network_run.h); null otherwise.
   nlohmann::json load;
   Status error;
 

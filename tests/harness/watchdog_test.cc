@@ -1,6 +1,6 @@
 // The watchdog against a real runtime (V8's): a scope fires at its own deadline, never at the
 // deadline of an earlier scope the thread was still sleeping toward.
-#include "bench/watchdog.h"
+#include "harness/watchdog.h"
 
 #include <gtest/gtest.h>
 

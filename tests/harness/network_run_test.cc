@@ -1,6 +1,6 @@
 // The "load" block of a network pair: validation with reasons, params overriding the block so
 // that sizes and --param scale the traffic, and a web test's response check and pipelining.
-#include "bench/network_run.h"
+#include "harness/network_run.h"
 
 #include <gtest/gtest.h>
 

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "bench/statistics.h"
+#include "harness/statistics.h"
 
 namespace duet {
 namespace {

@@ -1,12 +1,12 @@
 // Calibration; see calibration.h.
-#include "bench/calibration.h"
+#include "harness/calibration.h"
 
 #include <time.h>
 #include <unistd.h>
 
 #include <fstream>
 
-#include "bench/sample_set.h"
+#include "harness/sample_set.h"
 #include "core/clock.h"
 
 namespace duet {
