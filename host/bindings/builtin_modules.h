@@ -1,6 +1,6 @@
 // The built-in binding modules, one line per function, declared once for both runtimes: the
-// executable instantiates the table with CPython's glue (builtin_modules.cc), Node's adapter
-// with V8's (node/duet_module.cc). Runtimes never hand-write glue for these.
+// registry instantiates the table without glue (names and types), and each adapter with its own
+// (python/duet_module.cc, node/duet_module.cc). Runtimes never hand-write glue for these.
 #pragma once
 
 #include <zlib.h>

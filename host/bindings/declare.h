@@ -3,10 +3,10 @@
 // generated from it by that adapter's glue (python/binding_glue.h, node/binding_glue.h). No
 // per-runtime glue by hand.
 //
-// Declare<Glue...> fills the entry points of the adapters a binary has: the duet executable has
-// CPython's (Node's adapter is a library it may never load), libduet_node.so generates the V8
-// ones from the same declarations (bindings/builtin_modules.h), and code linked with both
-// (tests, embedders) includes bindings/declare_both.h for the plain Fn<&F>(...).
+// Declare<Glue...> fills the entry points of the adapters named: the registry declares the
+// built-ins with none (names and types), each adapter generates its own from the same
+// declarations (bindings/builtin_modules.h), and code linked with both (tests, embedders)
+// includes session/declare_both.h for the plain Fn<&F>(...).
 #pragma once
 
 #include <string>
@@ -44,7 +44,7 @@ struct Declare {
 
  private:
   template <auto F>
-  static BindingFunction Make(const char* name, std::vector<std::string> params, const char* doc, FastPath fast) {
+  static BindingFunction Make(const char* name, std::vector<std::string> params, const char* doc, [[maybe_unused]] FastPath fast) {
     using Sig = PlainSignature<decltype(F)>;
     BindingFunction fn;
     fn.name = name;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "bindings/registry.h"
+#include "bindings/types.h"
 
 namespace duet {
 namespace {
@@ -24,18 +25,6 @@ std::vector<Library>& Libraries() {
   return libraries;
 }
 
-const char* TypeName(uint8_t type) {
-  switch (type) {
-    case DUET_VOID: return "None";
-    case DUET_INT64: return "int";
-    case DUET_DOUBLE: return "float";
-    case DUET_BOOL: return "bool";
-    case DUET_STRING: return "str";
-    case DUET_BYTES: return "bytes";
-  }
-  return nullptr;
-}
-
 Status ToModule(const std::string& path, const duet_module& m, BindingModule* out) {
   if (m.name == nullptr || m.name[0] == '\0') return Status::Error(path + ": a module has no name");
   out->name = m.name;
@@ -48,7 +37,7 @@ Status ToModule(const std::string& path, const duet_module& m, BindingModule* ou
     fn.name = c.name;
     fn.doc = c.doc != nullptr ? c.doc : "";
     for (uint32_t i = 0; i < c.param_count; ++i) {
-      const char* type = TypeName(c.param_types[i]);
+      const char* type = PluginTypeName(c.param_types[i]);
       if (type == nullptr || c.param_types[i] == DUET_VOID) {
         return Status::Error(where + ": parameter " + std::to_string(i + 1) + " has unknown type code " +
                              std::to_string(c.param_types[i]));
@@ -57,12 +46,11 @@ Status ToModule(const std::string& path, const duet_module& m, BindingModule* ou
                                                                                  : "arg" + std::to_string(i + 1));
       fn.param_types.push_back(type);
     }
-    if (TypeName(c.result_type) == nullptr) {
+    if (PluginTypeName(c.result_type) == nullptr) {
       return Status::Error(where + ": unknown result type code " + std::to_string(c.result_type));
     }
-    fn.result_type = TypeName(c.result_type);
+    fn.result_type = PluginTypeName(c.result_type);
     fn.required = c.param_count;
-    fn.python = PluginPyEntry();
     fn.plugin = &c;
     out->functions.push_back(std::move(fn));
   }

@@ -2,12 +2,16 @@
 // argument error texts both runtimes raise.
 #include "bindings/registry.h"
 
+#include "bindings/builtin_modules.h"
+
 namespace duet {
 namespace {
 
 std::deque<BindingModule>& MutableModules() {
   static std::deque<BindingModule> modules = [] {
-    std::vector<BindingModule> builtins = BuiltinModules();
+    // Names, parameters and types only: each adapter generates its entry points for these from
+    // the same table (python/duet_module.cc, node/duet_module.cc), so this layer names neither.
+    std::vector<BindingModule> builtins = DeclareBuiltinModules<Declare<>>();
     return std::deque<BindingModule>(std::make_move_iterator(builtins.begin()), std::make_move_iterator(builtins.end()));
   }();
   return modules;

@@ -56,17 +56,12 @@ struct BindingModule {
   std::vector<BindingFunction> functions;
 };
 
-// The built-in modules (bindings/builtin_modules.cc), the core module "duet" first.
-std::vector<BindingModule> BuiltinModules();
-// Built-ins, then every module added since, in order. Elements never move.
+// Built-ins (bindings/builtin_modules.h, the core module "duet" first), then every module added
+// since, in order. Elements never move.
 const std::deque<BindingModule>& Modules();
 const BindingModule* FindModule(std::string_view name);
 // Adds a module before the runtimes start (plugins, tests); a name already taken is an error.
 Status AddModule(BindingModule module);
-
-// The CPython entry point of plugin functions, whose types are known only at run time
-// (python/duet_module.cc); Node's adapter has its own (node/duet_module.cc).
-PyEntry PluginPyEntry();
 
 // The error texts both runtimes raise, so the two languages report bad calls alike.
 std::string ArgumentCountError(const BindingFunction& fn, size_t got);

@@ -37,6 +37,10 @@ struct DoublesView {
 // Owned doubles a binding returns: a Float64Array / list of floats.
 using Doubles = std::vector<double>;
 
+// What reading one argument came to, in both adapters' casters (Arg<T>::Read): converted, the
+// wrong type (TypeError), or out of range (RangeError / OverflowError).
+enum class Conv { kOk, kType, kRange };
+
 // A script function passed in, callable from C++ with converted arguments while the binding
 // runs (never after it returns). When the script function raises, the call throws ScriptError
 // and the glue re-raises the script's own exception.
@@ -79,19 +83,41 @@ struct Signature<R (*)(A...)> {
   }();
 };
 
-// The names errors and docs use for a type: the same words in both languages.
+// Every plain type a binding's signature may use, one row each: the C++ type, the name errors
+// and docs use for it (the same words in both languages), and its code in the plugin ABI
+// (duet/plugin.h; kNoPluginType when plugins cannot use it). TypeName<T> and PluginTypeName()
+// are generated from it; docs/bindings.md has the table with each runtime's values.
+inline constexpr uint8_t kNoPluginType = 0xff;
+#define DUET_BINDING_TYPE_MAP(X)                \
+  X(void, "None", DUET_VOID)                    \
+  X(int64_t, "int", DUET_INT64)                 \
+  X(uint64_t, "unsigned int", kNoPluginType)    \
+  X(double, "float", DUET_DOUBLE)               \
+  X(bool, "bool", DUET_BOOL)                    \
+  X(std::string, "str", DUET_STRING)            \
+  X(std::string_view, "str", DUET_STRING)       \
+  X(BytesView, "bytes", DUET_BYTES)             \
+  X(Bytes, "bytes", DUET_BYTES)                 \
+  X(DoublesView, "float array", kNoPluginType)  \
+  X(Doubles, "float array", kNoPluginType)
+
 template <typename T> struct TypeName;
-template <> struct TypeName<void> { static std::string Get() { return "None"; } };
-template <> struct TypeName<int64_t> { static std::string Get() { return "int"; } };
-template <> struct TypeName<uint64_t> { static std::string Get() { return "unsigned int"; } };
-template <> struct TypeName<double> { static std::string Get() { return "float"; } };
-template <> struct TypeName<bool> { static std::string Get() { return "bool"; } };
-template <> struct TypeName<std::string> { static std::string Get() { return "str"; } };
-template <> struct TypeName<std::string_view> { static std::string Get() { return "str"; } };
-template <> struct TypeName<BytesView> { static std::string Get() { return "bytes"; } };
-template <> struct TypeName<Bytes> { static std::string Get() { return "bytes"; } };
-template <> struct TypeName<DoublesView> { static std::string Get() { return "float array"; } };
-template <> struct TypeName<Doubles> { static std::string Get() { return "float array"; } };
+#define DUET_TYPE_NAME(type, name, code) \
+  template <> struct TypeName<type> {    \
+    static std::string Get() { return name; } \
+  };
+DUET_BINDING_TYPE_MAP(DUET_TYPE_NAME)
+#undef DUET_TYPE_NAME
+
+// The name of plugin type code `code`, or nullptr for a code the ABI does not have.
+inline const char* PluginTypeName(uint8_t code) {
+#define DUET_PLUGIN_TYPE_NAME(type, name, type_code) \
+  if (code == (type_code) && code != kNoPluginType) return name;
+  DUET_BINDING_TYPE_MAP(DUET_PLUGIN_TYPE_NAME)
+#undef DUET_PLUGIN_TYPE_NAME
+  return nullptr;
+}
+
 template <typename T> struct TypeName<std::optional<T>> {
   static std::string Get() { return TypeName<T>::Get() + " or None"; }
 };

@@ -12,26 +12,14 @@
 #include <vector>
 
 #include "core/status.h"
+#include "session/engine_options.h"
 #include "session/session.h"
 
 namespace duet {
 
-// Options before the subcommand: they shape the engines, for run and exec alike.
-struct EngineOptions {
-  std::string py_loop = "uv";
-  std::string v8_flags;                 // V8 SetFlagsFromString, before the isolate exists
-  std::vector<std::string> py_options;  // CPython -X options (sys._xoptions)
-  std::vector<std::string> plugins;
-  std::string node_options;  // node's own options for JavaScript scripts (--node-options)
-
-  // What Node is started with, after argv[0]: the V8 flags (node passes them on to V8) and
-  // node's own options.
-  std::vector<std::string> NodeOptionWords() const;
-};
-
 // What every command is handed when it runs: what comes from outside its own options.
 struct CommandContext {
-  const EngineOptions& engine;
+  const EngineOptions& engine;  // the options before the subcommand
   const std::vector<std::string>& command_line;  // argv as typed: the history records it
 
   // Starts `session`'s runtimes as the engine options say.

@@ -8,8 +8,8 @@
 
 #include <cstdio>
 
-#include "harness/watchdog.h"
 #include "core/status.h"
+#include "harness/watchdog.h"
 
 // X(StatusCode, exit code, what the exit code tells whoever reads $?), in the style of libuv's
 // UV_ERRNO_MAP. Several kinds may share an exit code: a caller needs to know what to do next

@@ -5,15 +5,15 @@
 
 #include <fmt/format.h>
 
-#include "harness/calibration.h"
-#include "harness/harness.h"
 #include "cli/exit_codes.h"
 #include "core/clock.h"
 #include "core/file_io.h"
+#include "core/machine.h"
 #include "core/runtime_id.h"
 #include "core/units.h"
 #include "core/version.h"
-#include "python/runtime.h"
+#include "harness/calibration.h"
+#include "harness/harness.h"
 #include "report/formats.h"
 #include "report/table.h"
 #include "session/environment.h"
@@ -69,7 +69,7 @@ Status MeasurePairs(const CommandContext& context, const std::vector<WorkloadPai
   RunPlan plan = PlanFrom(options);
   Session session;
   DUET_RETURN_IF_ERROR(context.StartSession(&session, {options.js_max_heap_mib << 20, options.py_max_memory_mib << 20}));
-  session.python().set_trace_malloc(options.trace_malloc);
+  session.TracePythonMalloc(options.trace_malloc);
   SessionRecord& record = *record_out;
   record.environment = CollectEnvironment(session, context.command_line);
   record.warnings = MachineWarnings(record.environment);

@@ -5,10 +5,10 @@
 
 #include <vector>
 
-#include "harness/workload_pair.h"
 #include "cli/command.h"
 #include "cli/run_options.h"
 #include "core/status.h"
+#include "harness/workload_pair.h"
 #include "report/json_report.h"
 
 namespace duet {

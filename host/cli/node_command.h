@@ -13,10 +13,6 @@ namespace duet {
 // version, as the CLI declares them) nor such an option with `=VALUE`.
 bool IsNodeCommandLine(const std::vector<std::string>& args, const std::vector<std::string>& duet_words);
 
-// Splits an option string such as --node-options' or --v8-flags' value into words, as a shell
-// would for plain words: at blanks, with "double" and 'single' quotes grouping.
-std::vector<std::string> SplitOptionWords(const std::string& text);
-
 // Runs `argv` ("duet", node options..., script, args...) in Node and returns node's exit code.
 int CommandNode(const std::vector<std::string>& argv);
 

@@ -13,8 +13,7 @@
 #include "cli/options.h"
 #include "cli/run_options.h"
 #include "core/runtime_id.h"
-#include "profile/profile_run.h"
-#include "python/runtime.h"
+#include "harness/profile_run.h"
 
 namespace duet {
 namespace {
@@ -61,8 +60,9 @@ int Profile(const ProfileCommandOptions& options, const CommandContext& context)
   if (Status started = context.StartSession(&session); !started.ok()) return Fail(started);
   std::vector<Runtime*> runtimes;
   // --runtime names a language (RuntimeLanguage), or both.
-  if (options.runtime != RuntimeLanguage(RuntimeId::kCPython)) runtimes.push_back(&session.js());
-  if (options.runtime != RuntimeLanguage(RuntimeId::kV8)) runtimes.push_back(&session.python());
+  for (Runtime* runtime : session.runtimes()) {
+    if (options.runtime == "both" || options.runtime == RuntimeLanguage(runtime->id())) runtimes.push_back(runtime);
+  }
 
   if (options.bench_overhead) {
     auto figures = MeasureProfilerOverhead(pair, options.profile, runtimes, options.overhead_blocks, options.overhead_runs);

@@ -15,8 +15,8 @@
 #include "cli/command.h"
 #include "cli/exit_codes.h"
 #include "cli/options.h"
+#include "core/machine.h"
 #include "core/runtime_id.h"
-#include "session/environment.h"
 #include "report/claims.h"
 #include "report/compare.h"
 #include "report/formats.h"
@@ -33,8 +33,7 @@ Status LoadResults(const std::string& which, const HistoryOptions& options, Sess
   nlohmann::json doc;
   DUET_RETURN_IF_ERROR(LoadRun(which, options, &doc, title));
   Status parsed = ResultsFromRunJson(doc, record, results);
-  if (!parsed.ok()) return Status::WithCode(parsed.code(), *title + ": " + parsed.message());
-  return Status::Ok();
+  return parsed.Prefixed(*title + ": ");
 }
 
 // What differs between two environment records that bears on a comparison: the machine's

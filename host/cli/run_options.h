@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
-#include "harness/harness.h"
-#include "harness/workload_pair.h"
 #include "cli/report_commands.h"
 #include "core/status.h"
+#include "harness/harness.h"
+#include "harness/workload_pair.h"
 
 namespace duet {
 

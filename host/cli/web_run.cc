@@ -37,7 +37,7 @@ Status WebRunDatabase::Prepare(const std::string& pg_url, std::vector<WorkloadPa
   options.pg_url = pg_url;
   Status status = TechEmpowerDb::Start(options, &db_);
   if (!status.ok()) {
-    return Status::WithCode(status.code(), "the web pairs' database: " + status.message(), status.file(), status.line());
+    return status.Prefixed("the web pairs' database: ");
   }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   record_ = {{"kind", pg_url.empty() ? "private PostgreSQL cluster" : "--pg-url"}};
@@ -48,7 +48,7 @@ Status WebRunDatabase::Prepare(const std::string& pg_url, std::vector<WorkloadPa
   if (status.ok()) status = ReadDurability(admin.get(), &durability);
   if (status.ok()) status = admin->Query("SHOW server_version", {}, &version);
   if (!status.ok()) {
-    return Status::WithCode(status.code(), "the web pairs' database: cannot read its settings: " + status.message());
+    return status.Prefixed("the web pairs' database: cannot read its settings: ");
   }
   record_.update(durability);
   record_["server_version"] = version.empty() ? nlohmann::json() : nlohmann::json(version[0].Text(0));

@@ -10,9 +10,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "harness/workload_pair.h"
 #include "core/status.h"
 #include "db/techempower_db.h"
+#include "harness/workload_pair.h"
 
 namespace duet {
 

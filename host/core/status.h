@@ -62,6 +62,12 @@ class [[nodiscard]] Status {
   int line() const { return line_; }
   const std::string& detail() const { return detail_; }
 
+  // The same failure with `context` before its message ("history: " + message): its code,
+  // location and detail kept, so a caller adding what it was doing never changes the exit code.
+  Status Prefixed(const std::string& context) const {
+    return ok() ? *this : WithCode(code_, context + message_, file_, line_, detail_);
+  }
+
   // "file:line: message", "file: message" when only the file is known, else just the message.
   std::string ToString() const {
     if (ok()) return "OK";

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/status.h"
 
@@ -39,5 +40,9 @@ std::string Counted(long long count, std::string_view noun);
 std::string AsciiLower(std::string text);
 // `text` without leading and trailing spaces and tabs (HTTP's optional whitespace).
 std::string TrimBlanks(std::string_view text);
+
+// Splits an option string such as --node-options' or --v8-flags' value into words, as a shell
+// would for plain words: at blanks, with "double" and 'single' quotes grouping.
+std::vector<std::string> SplitOptionWords(const std::string& text);
 
 }  // namespace duet

@@ -6,8 +6,8 @@
 
 #include <fstream>
 
-#include "harness/sample_set.h"
 #include "core/clock.h"
+#include "harness/sample_set.h"
 
 namespace duet {
 namespace {

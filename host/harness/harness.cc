@@ -5,13 +5,13 @@
 
 #include <memory>
 
-#include "harness/network_run.h"
-#include "harness/statistics.h"
-#include "harness/watchdog.h"
 #include "core/clock.h"
 #include "core/memory.h"
 #include "core/stdio_guard.h"
 #include "core/text.h"
+#include "harness/network_run.h"
+#include "harness/statistics.h"
+#include "harness/watchdog.h"
 
 namespace duet {
 

@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "core/runtime.h"
 #include "harness/sample_set.h"
 #include "harness/statistics.h"
 #include "harness/workload_pair.h"
-#include "core/runtime.h"
 
 namespace duet {
 

@@ -11,12 +11,12 @@
 #include <filesystem>
 #include <thread>
 
-#include "harness/statistics.h"
 #include "core/clock.h"
 #include "core/memory.h"
 #include "core/text.h"
 #include "db/postgres_database.h"
 #include "db/techempower_db.h"
+#include "harness/statistics.h"
 #include "load/techempower_check.h"
 
 namespace duet {

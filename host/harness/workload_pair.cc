@@ -8,8 +8,8 @@
 #include <limits>
 #include <sstream>
 
-#include "harness/network_run.h"
 #include "core/text.h"
+#include "harness/network_run.h"
 
 namespace duet {
 namespace {

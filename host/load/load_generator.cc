@@ -1,5 +1,7 @@
 // LoadGenerator: one LoadRun per run, owning its uv_loop_t, two timers (the time limit and the
 // timeout sweep) and the connections; everything below runs on the generator's thread.
+// Past 500 lines on purpose: LoadRun is one class whose libuv callbacks share its private state;
+// split, its connection bookkeeping would have to be exposed in a header for no other user.
 #include "load/load_generator.h"
 
 #include <arpa/inet.h>

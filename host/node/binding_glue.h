@@ -21,8 +21,6 @@
 
 namespace duet::v8glue {
 
-enum class Conv { kOk, kType, kRange };
-
 // Script value -> C++ value. Read() may keep storage the value points into (a string's UTF-8,
 // a copy of an on-heap typed array); it lives until the call returns.
 template <typename T> struct Arg;

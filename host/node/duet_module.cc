@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "bindings/builtin_modules.h"
+#include "bindings/plugin_call.h"
 #include "node/binding_glue.h"
 #include "node/errors.h"
 #include "node/json_value.h"
@@ -17,69 +18,21 @@
 namespace duet {
 namespace {
 
-// Plugin functions: types known only at run time, converted by the same casters the templates use.
+// Plugin functions (bindings/plugin_call.h) with V8's casters.
+struct V8PluginGlue {
+  const v8::FunctionCallbackInfo<v8::Value>& info;
+  template <typename T> using Arg = v8glue::Arg<T>;
+  template <typename T> bool Read(uint32_t index, Arg<T>* arg) const {
+    return v8glue::ReadArg(info, static_cast<int>(index), arg);
+  }
+  void Raise(duet_error_kind kind, const std::string& message) const { v8glue::Throw(info.GetIsolate(), kind, message); }
+  void Pending() const {}
+  void Return() const {}
+  template <typename T> void Return(const T& value) const { v8glue::SetReturn(info, value); }
+};
+
 void PluginCall(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  v8::Isolate* isolate = info.GetIsolate();
-  const BindingFunction& fn = v8glue::FunctionOf(info);
-  const duet_function& c = *fn.plugin;
-  if (info.Length() != static_cast<int>(c.param_count)) {
-    v8glue::Throw(isolate, DUET_TYPE_ERROR, ArgumentCountError(fn, info.Length()));
-    return;
-  }
-  std::vector<duet_value> args(c.param_count);
-  std::vector<v8glue::Arg<std::string>> text(c.param_count);
-  std::vector<v8glue::Arg<BytesView>> bytes(c.param_count);
-  for (uint32_t i = 0; i < c.param_count; ++i) {
-    duet_value& v = args[i];
-    switch (c.param_types[i]) {
-      case DUET_INT64: {
-        v8glue::Arg<int64_t> a;
-        if (!v8glue::ReadArg(info, i, &a)) return;
-        v.as.i64 = a.get();
-        break;
-      }
-      case DUET_DOUBLE: {
-        v8glue::Arg<double> a;
-        if (!v8glue::ReadArg(info, i, &a)) return;
-        v.as.f64 = a.get();
-        break;
-      }
-      case DUET_BOOL: {
-        v8glue::Arg<bool> a;
-        if (!v8glue::ReadArg(info, i, &a)) return;
-        v.as.boolean = a.get();
-        break;
-      }
-      case DUET_STRING:
-        if (!v8glue::ReadArg(info, i, &text[i])) return;
-        v.as.buf = {text[i].get().data(), text[i].get().size()};
-        break;
-      case DUET_BYTES:
-        if (!v8glue::ReadArg(info, i, &bytes[i])) return;
-        v.as.buf = {reinterpret_cast<const char*>(bytes[i].get().data), bytes[i].get().size};
-        break;
-    }
-  }
-  duet_value result{};
-  duet_error error{};
-  if (c.call(args.data(), &result, &error) != 0) {
-    v8glue::Throw(isolate, static_cast<duet_error_kind>(error.kind), fn.name + "(): " + error.message);
-    return;
-  }
-  switch (c.result_type) {
-    case DUET_VOID: return;
-    case DUET_INT64: v8glue::SetReturn(info, result.as.i64); return;
-    case DUET_DOUBLE: v8glue::SetReturn(info, result.as.f64); return;
-    case DUET_BOOL: v8glue::SetReturn(info, result.as.boolean != 0); return;
-  }
-  // Strings and bytes were malloc()ed by the plugin; the host frees them.
-  std::unique_ptr<char, decltype(&std::free)> owned(const_cast<char*>(result.as.buf.data), &std::free);
-  if (c.result_type == DUET_STRING) {
-    v8glue::SetReturn(info, std::string(owned.get(), result.as.buf.size));
-  } else {
-    const auto* data = reinterpret_cast<const uint8_t*>(owned.get());
-    v8glue::SetReturn(info, Bytes(data, data + result.as.buf.size));
-  }
+  CallPlugin(V8PluginGlue{info}, v8glue::FunctionOf(info), static_cast<size_t>(info.Length()));
 }
 
 

@@ -15,8 +15,6 @@
 
 namespace duet::pyglue {
 
-enum class Conv { kOk, kType, kRange };
-
 // Script value -> C++ value; Read() may keep storage (a buffer export) until the call returns.
 template <typename T> struct Arg;
 

@@ -7,6 +7,8 @@
 #include <deque>
 #include <memory>
 
+#include "bindings/builtin_modules.h"
+#include "bindings/plugin_call.h"
 #include "python/errors.h"
 #include "python/json_value.h"
 #include "python/runtime.h"
@@ -16,65 +18,24 @@ namespace {
 
 PyObject* g_blackhole_sink = nullptr;  // the last value handed to duet.blackhole
 
-// Plugin functions: types known only at run time, converted by the same casters the templates use.
+// Plugin functions (bindings/plugin_call.h) with CPython's casters.
+struct PyPluginGlue {
+  PyObject* self;
+  PyObject* const* args;
+  size_t nargs;
+  template <typename T> using Arg = pyglue::Arg<T>;
+  template <typename T> bool Read(uint32_t index, Arg<T>* arg) const {
+    return pyglue::ReadArg(self, args, nargs, index, arg);
+  }
+  PyObject* Raise(duet_error_kind kind, const std::string& message) const { return pyglue::Raise(kind, message); }
+  PyObject* Pending() const { return nullptr; }
+  PyObject* Return() const { Py_RETURN_NONE; }
+  template <typename T> PyObject* Return(const T& value) const { return pyglue::Ret<T>::To(value); }
+};
+
 PyObject* PluginCall(PyObject* self, PyObject* const* args, Py_ssize_t nargs) {
-  const BindingFunction& fn = pyglue::FunctionOf(self);
-  const duet_function& c = *fn.plugin;
   const size_t n = static_cast<size_t>(nargs);
-  if (n != c.param_count) {
-    PyErr_SetString(PyExc_TypeError, ArgumentCountError(fn, n).c_str());
-    return nullptr;
-  }
-  std::vector<duet_value> values(c.param_count);
-  std::vector<pyglue::Arg<BytesView>> bytes(c.param_count);
-  for (uint32_t i = 0; i < c.param_count; ++i) {
-    duet_value& v = values[i];
-    switch (c.param_types[i]) {
-      case DUET_INT64: {
-        pyglue::Arg<int64_t> a;
-        if (!pyglue::ReadArg(self, args, n, i, &a)) return nullptr;
-        v.as.i64 = a.get();
-        break;
-      }
-      case DUET_DOUBLE: {
-        pyglue::Arg<double> a;
-        if (!pyglue::ReadArg(self, args, n, i, &a)) return nullptr;
-        v.as.f64 = a.get();
-        break;
-      }
-      case DUET_BOOL: {
-        pyglue::Arg<bool> a;
-        if (!pyglue::ReadArg(self, args, n, i, &a)) return nullptr;
-        v.as.boolean = a.get();
-        break;
-      }
-      case DUET_STRING: {
-        pyglue::Arg<std::string_view> a;
-        if (!pyglue::ReadArg(self, args, n, i, &a)) return nullptr;
-        v.as.buf = {a.get().data(), a.get().size()};
-        break;
-      }
-      case DUET_BYTES:
-        if (!pyglue::ReadArg(self, args, n, i, &bytes[i])) return nullptr;
-        v.as.buf = {reinterpret_cast<const char*>(bytes[i].get().data), bytes[i].get().size};
-        break;
-    }
-  }
-  duet_value result{};
-  duet_error error{};
-  if (c.call(values.data(), &result, &error) != 0) {
-    return pyglue::Raise(static_cast<duet_error_kind>(error.kind), fn.name + "(): " + error.message);
-  }
-  switch (c.result_type) {
-    case DUET_VOID: Py_RETURN_NONE;
-    case DUET_INT64: return pyglue::Ret<int64_t>::To(result.as.i64);
-    case DUET_DOUBLE: return pyglue::Ret<double>::To(result.as.f64);
-    case DUET_BOOL: return pyglue::Ret<bool>::To(result.as.boolean != 0);
-  }
-  // Strings and bytes were malloc()ed by the plugin; the host frees them.
-  std::unique_ptr<char, decltype(&std::free)> owned(const_cast<char*>(result.as.buf.data), &std::free);
-  if (c.result_type == DUET_STRING) return PyUnicode_FromStringAndSize(owned.get(), result.as.buf.size);
-  return PyBytes_FromStringAndSize(owned.get(), result.as.buf.size);
+  return CallPlugin(PyPluginGlue{self, args, n}, pyglue::FunctionOf(self), n);
 }
 
 PyObject* Blackhole(PyObject*, PyObject* value) {
@@ -86,23 +47,43 @@ PyObject* Blackhole(PyObject*, PyObject* value) {
 PyMethodDef g_blackhole_def = {"blackhole", Blackhole, METH_O,
                                "Keeps a value alive so the work that made it cannot be skipped."};
 
+// A function's CPython entry point. The registry declares the built-ins without glue, so their
+// entry points are generated here from the same table; plugin functions all go through
+// PluginCall; modules declared with CPython's glue (tests, embedders) carry their own. As Node's
+// adapter does (node/duet_module.cc).
+PyEntry EntryOf(const BindingModule& module, size_t index) {
+  const BindingFunction& fn = module.functions[index];
+  if (fn.plugin != nullptr) return &PluginCall;
+  if (fn.python != nullptr) return fn.python;
+  static const std::vector<BindingModule> builtins = DeclareBuiltinModules<Declare<pyglue::Entries>>();
+  for (const BindingModule& builtin : builtins) {
+    if (builtin.name == module.name && index < builtin.functions.size() && builtin.functions[index].name == fn.name) {
+      return builtin.functions[index].python;
+    }
+  }
+  return nullptr;
+}
+
 // PyMethodDefs (and their doc strings) must outlive every function object made from them: one
 // per registered function, forever.
-PyMethodDef* MethodDefFor(const BindingFunction& fn) {
+PyMethodDef* MethodDefFor(const BindingFunction& fn, PyEntry entry) {
   static std::deque<PyMethodDef> defs;
   static std::deque<std::string> docs;
   docs.push_back(SignatureText(fn) + "\n\n" + fn.doc);
-  defs.push_back({fn.name.c_str(), reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(fn.python)),
+  defs.push_back({fn.name.c_str(), reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(entry)),
                   METH_FASTCALL, docs.back().c_str()});
   return &defs.back();
 }
 
 int AddFunctions(PyObject* target, const BindingModule& module, PyObject* module_name) {
-  for (const BindingFunction& fn : module.functions) {
+  for (size_t i = 0; i < module.functions.size(); ++i) {
+    const BindingFunction& fn = module.functions[i];
+    PyEntry entry = EntryOf(module, i);
+    if (entry == nullptr) continue;  // declared with V8's glue only: not for Python
     // The entry point finds its declaration (names for error messages) in this capsule.
     PyRef capsule(PyCapsule_New(const_cast<BindingFunction*>(&fn), nullptr, nullptr));
     if (!capsule) return -1;
-    PyRef function(PyCFunction_NewEx(MethodDefFor(fn), capsule.get(), module_name));
+    PyRef function(PyCFunction_NewEx(MethodDefFor(fn, entry), capsule.get(), module_name));
     if (!function || PyModule_AddObjectRef(target, fn.name.c_str(), function.get()) != 0) return -1;
   }
   return 0;
@@ -138,7 +119,6 @@ PyModuleDef g_duet_def = {PyModuleDef_HEAD_INIT, "duet", "The duet host (see des
 
 }  // namespace
 
-PyEntry PluginPyEntry() { return &PluginCall; }
 
 Status PythonRuntime::SetParams(const nlohmann::json& params) {
   PyRef value;

@@ -2,6 +2,9 @@
 // (read -> protocol.data_received, write -> uv_try_write, then uv_write for what is left);
 // the rest of asyncio's transport contract is the Python subclass in py/duet_asyncio.py.
 // Node's own net module (tcp_wrap over uv_tcp_t) is its JavaScript counterpart.
+// Past 500 lines on purpose: one Python type, whose reading, writing and lifecycle share its
+// object struct and helpers in an anonymous namespace (uvloop keeps its stream transport in one
+// file, stream.pyx, for the same reason).
 #include "python/event_loop.h"
 
 #include <structmember.h>

@@ -11,8 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "harness/harness.h"
 #include "core/status.h"
+#include "harness/harness.h"
 
 namespace duet {
 

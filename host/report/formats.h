@@ -9,8 +9,8 @@
 #include <string_view>
 #include <vector>
 
-#include "harness/harness.h"
 #include "core/status.h"
+#include "harness/harness.h"
 #include "report/json_report.h"
 #include "report/table.h"
 

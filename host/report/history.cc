@@ -7,7 +7,8 @@
 #include <filesystem>
 #include <regex>
 
-#include "session/environment.h"
+#include "core/machine.h"
+#include "core/runtime_id.h"
 #include "report/history_schema.h"
 
 namespace duet {
@@ -47,7 +48,7 @@ std::string SampleInsert(size_t rows) {
 }
 
 // A database failure as the history reports it: its kind kept (an unwritable file stays I/O).
-Status HistoryError(const Status& status) { return Status::WithCode(status.code(), "history: " + status.message()); }
+Status HistoryError(const Status& status) { return status.Prefixed("history: "); }
 
 Status ParseColumn(const std::string& text, const std::string& what, nlohmann::json* out) {
   *out = nlohmann::json::parse(text, nullptr, false);

@@ -6,7 +6,7 @@
 
 #include <functional>
 
-#include "session/environment.h"
+#include "core/machine.h"
 
 namespace duet {
 namespace {

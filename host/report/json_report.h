@@ -8,8 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "harness/harness.h"
 #include "core/file_io.h"
+#include "harness/harness.h"
 
 namespace duet {
 

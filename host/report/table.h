@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "harness/harness.h"
 #include "core/units.h"
+#include "harness/harness.h"
 
 namespace duet {
 

@@ -1,4 +1,5 @@
 // The environment record every result carries (design §4): machine, versions, command line.
+// Its machine part needs no runtime and is in core/machine.h.
 #pragma once
 
 #include <string>
@@ -6,25 +7,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/machine.h"
 #include "session/session.h"
 
 namespace duet {
 
+// The record for a run in `session`: versions (duet, its commit, libuv, each engine), the machine
+// with its fingerprint, the time and `command_line`.
 nlohmann::json CollectEnvironment(Session& session, const std::vector<std::string>& command_line);
-// The machine part of it alone (CPU model, cores, memory, governor, turbo, load, kernel, arch),
-// which needs no runtime.
-nlohmann::json CollectMachine();
-// Twelve hex digits that name the machine an environment record was taken on: a hash of what
-// decides its speed (CPU model, cores, memory in GiB, kernel, arch, governor, turbo), so two runs
-// with the same fingerprint ran on alike machines. Engine versions and duet's commit are left
-// out on purpose: comparing those is what the history is for.
-std::string MachineFingerprint(const nlohmann::json& environment);
-// The BLAS library this process has loaded (numpy loads one when a workload imports it): its
-// kind ("openblas", "reference", "blis", "mkl" or "other"), file, and for OpenBLAS the core type
-// it chose and its build configuration, with OPENBLAS_CORETYPE when the machine forces one.
-// Null while no BLAS is loaded.
-nlohmann::json LoadedBlas();
-// Why this machine may make the numbers noisy (governor, turbo, load, cores); empty when fine.
-std::vector<std::string> MachineWarnings(const nlohmann::json& environment);
 
 }  // namespace duet

@@ -2,7 +2,9 @@
 #include "session/session.h"
 
 #include "core/clock.h"
+#include "core/text.h"
 #include "python/runtime.h"
+#include "node/library.h"
 #include "session/node_library.h"
 
 namespace duet {
@@ -30,6 +32,20 @@ Status Session::Init(const SessionLimits& limits, Engines engines, const std::ve
   if (limits.py_max_memory_bytes > 0) PythonRuntime::SetMaxMemory(limits.py_max_memory_bytes);
   cold_start_.cpython_ns = NowNs() - started;
   return Status::Ok();
+}
+
+Status Session::Start(const EngineOptions& engine, const SessionLimits& limits, Engines engines) {
+  PythonRuntime::SetXOptions(engine.py_options);
+  DUET_RETURN_IF_ERROR(Init(limits, engines, engine.NodeOptionWords()));
+  return python_->SetAsyncioLoop(engine.py_loop);
+}
+
+void Session::TracePythonMalloc(bool on) { python_->set_trace_malloc(on); }
+
+std::vector<std::string> EngineOptions::NodeOptionWords() const {
+  std::vector<std::string> words = SplitOptionWords(v8_flags);
+  for (std::string& word : SplitOptionWords(node_options)) words.push_back(std::move(word));
+  return words;
 }
 
 Runtime& Session::js() { return *node_; }

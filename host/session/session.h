@@ -12,6 +12,7 @@
 
 #include "core/loop.h"
 #include "core/runtime.h"
+#include "session/engine_options.h"
 
 namespace duet {
 
@@ -39,6 +40,11 @@ class Session {
   // cannot start. `node_options` are node's own options and V8 flags, for Node's start-up.
   Status Init(const SessionLimits& limits = {}, Engines engines = Engines::kBoth,
               const std::vector<std::string>& node_options = {});
+  // Init as `engine` says: CPython's -X options first, Node with its options and V8 flags, then
+  // asyncio's loop. What every command of the command line starts its engines with.
+  Status Start(const EngineOptions& engine, const SessionLimits& limits = {}, Engines engines = Engines::kBoth);
+  // Whether CPython records its peak traced memory per workload (tracemalloc; slows it down).
+  void TracePythonMalloc(bool on);
 
   Loop& loop() { return loop_; }
   Runtime& js();

@@ -2,7 +2,7 @@
 // `duet.conv`) is registered before the runtimes start, then the same fixture in both languages
 // checks every conversion both ways and every error path; the V8 fast path is checked under
 // optimised code.
-#include "bindings/declare_both.h"  // Python.h first
+#include "session/declare_both.h"  // Python.h first
 
 #include <gtest/gtest.h>
 

@@ -9,8 +9,8 @@
 
 #include <gtest/gtest.h>
 
-#include "harness/workload_pair.h"
 #include "core/file_io.h"
+#include "harness/workload_pair.h"
 
 namespace duet {
 namespace {
@@ -40,6 +40,15 @@ TEST(StatusTest, WithCodeKeepsTheKindAndIsNeverOk) {
   Status odd = Status::WithCode(StatusCode::kOk, "failed");
   EXPECT_FALSE(odd.ok());
   EXPECT_EQ(odd.code(), StatusCode::kInternal);
+}
+
+TEST(StatusTest, PrefixedAddsContextAndKeepsEverythingElse) {
+  Status timeout = Status::Timeout("ran past 5 s", "w.py", 3, "traceback").Prefixed("the web pairs' database: ");
+  EXPECT_EQ(timeout.code(), StatusCode::kTimeout);
+  EXPECT_EQ(timeout.ToString(), "w.py:3: the web pairs' database: ran past 5 s");
+  EXPECT_EQ(timeout.detail(), "traceback");
+  EXPECT_TRUE(Status::Ok().Prefixed("history: ").ok());  // a success stays one, without a message
+  EXPECT_EQ(Status::Ok().Prefixed("history: ").message(), "");
 }
 
 TEST(StatusTest, FilesThatCannotBeReadOrWrittenAreIo) {

@@ -1,15 +1,15 @@
 // ProfileWorkload and the overhead benchmark; see profile_run.h.
-#include "profile/profile_run.h"
+#include "harness/profile_run.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 
-#include "harness/statistics.h"
 #include "core/clock.h"
 #include "core/file_io.h"
 #include "core/text.h"
 #include "core/units.h"
+#include "harness/statistics.h"
 
 namespace duet {
 namespace {

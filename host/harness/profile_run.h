@@ -11,9 +11,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "harness/workload_pair.h"
 #include "core/loop.h"
 #include "core/runtime.h"
+#include "harness/workload_pair.h"
 #include "profile/cpu_profile.h"
 #include "profile/trace.h"
 

@@ -1,7 +1,7 @@
 // The machine record's warnings: each noisy condition is named, a quiet machine gets none.
 #include <gtest/gtest.h>
 
-#include "session/environment.h"
+#include "core/machine.h"
 
 namespace duet {
 namespace {

@@ -1,5 +1,6 @@
 // Fn<&F>(...) for code linked with both adapters (tests, embedders): a declaration that fills
-// the CPython and the V8 entry points at once. See bindings/declare.h.
+// the CPython and the V8 entry points at once. See bindings/declare.h. It lives in the session
+// layer, the one above both adapters, because it names both.
 #pragma once
 
 #include "python/binding_glue.h"  // Python.h first
