@@ -62,4 +62,18 @@ std::vector<BindingModule> DeclareBuiltinModules() {
   return modules;
 }
 
+// The declaration of `module`'s function `index` in `declared`, an adapter's own instantiation
+// of the table above (with its glue), or nullptr when `module` is not a built-in: how each adapter
+// finds the entry points that the registry's glue-less declarations lack.
+inline const BindingFunction* DeclaredBuiltin(const std::vector<BindingModule>& declared, const BindingModule& module,
+                                              size_t index) {
+  for (const BindingModule& builtin : declared) {
+    if (builtin.name == module.name && index < builtin.functions.size() &&
+        builtin.functions[index].name == module.functions[index].name) {
+      return &builtin.functions[index];
+    }
+  }
+  return nullptr;
+}
+
 }  // namespace duet

@@ -83,7 +83,7 @@ int Claims(const ClaimsOptions& claims_options, const CommandContext& context) {
   if (!claims_options.from.empty()) {
     nlohmann::json doc;
     std::string title;
-    status = LoadRun(claims_options.from, options.history, &doc, &title);
+    status = ReadRun(claims_options.from, options.history, &doc, &title);
     if (status.ok()) status = ResultsFromRunJson(doc, &record, &results);
     if (!status.ok()) return Fail(status);
   } else {

@@ -24,8 +24,8 @@ namespace {
 std::string ProgressLine(const std::string& prefix, const Progress& p) {
   std::string count = p.total > 0 ? fmt::format("{}/{}", p.done, p.total) : std::to_string(p.done);
   std::string eta = p.eta_s > 0.5 ? fmt::format(", ETA {:.0f} s", p.eta_s) : "";
-  if (p.phase == "load") return fmt::format("{} {}: loading", prefix, p.runtime);
-  return fmt::format("{} {}: {} {}{}", prefix, p.runtime, p.phase, count, eta);
+  if (p.phase == Progress::Phase::kImporting) return fmt::format("{} {}: loading", prefix, p.runtime);
+  return fmt::format("{} {}: {} {}{}", prefix, p.runtime, Progress::PhaseName(p.phase), count, eta);
 }
 
 // The sampling plan the command line asks for.

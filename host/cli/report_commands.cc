@@ -31,7 +31,7 @@ namespace {
 Status LoadResults(const std::string& which, const HistoryOptions& options, SessionRecord* record,
                    std::vector<WorkloadResult>* results, std::string* title) {
   nlohmann::json doc;
-  DUET_RETURN_IF_ERROR(LoadRun(which, options, &doc, title));
+  DUET_RETURN_IF_ERROR(ReadRun(which, options, &doc, title));
   Status parsed = ResultsFromRunJson(doc, record, results);
   return parsed.Prefixed(*title + ": ");
 }
@@ -93,7 +93,7 @@ void RecordRun(const HistoryOptions& options, const nlohmann::json& run) {
   fmt::print(stderr, "history: run {} appended to {}\n", id, history->location());
 }
 
-Status LoadRun(const std::string& which, const HistoryOptions& options, nlohmann::json* run, std::string* title) {
+Status ReadRun(const std::string& which, const HistoryOptions& options, nlohmann::json* run, std::string* title) {
   bool is_id = which == "latest" || (!which.empty() && which.find_first_not_of("0123456789") == std::string::npos);
   if (!is_id || std::filesystem::exists(which)) {
     *title = std::filesystem::path(which).filename().string();

@@ -26,7 +26,7 @@ void AddHistoryOptions(CLI::App* command, HistoryOptions* options, bool measurin
 void RecordRun(const HistoryOptions& options, const nlohmann::json& run);
 // A duet-run/1 document from a JSON file, or from the history by id ("12", or "latest").
 // `*title` names it for reports ("run.json", "history run 12").
-Status LoadRun(const std::string& which, const HistoryOptions& options, nlohmann::json* run, std::string* title);
+Status ReadRun(const std::string& which, const HistoryOptions& options, nlohmann::json* run, std::string* title);
 // The bundled suite's claims file: workloads/claims.json beside the bundled workloads.
 std::string DefaultClaimsPath();
 

@@ -15,6 +15,15 @@
 
 namespace duet {
 
+const char* Progress::PhaseName(Phase phase) {
+  switch (phase) {
+    case Phase::kImporting: return "importing";
+    case Phase::kWarmup: return "warmup";
+    case Phase::kSampling: return "sample";
+  }
+  return "?";
+}
+
 SamplingPlan SamplingPlan::Resolve(const RunPlan& asked, const WorkloadPair& pair) {
   SamplingPlan plan;
   plan.blocks = std::max(1, asked.blocks);
@@ -217,12 +226,12 @@ WorkloadResult RunWorkload(const WorkloadPair& pair, const RunPlan& asked,
     }
     return left;
   };
-  auto note = [&](const Lane& lane, const char* phase, int done, int total, double eta_s) {
+  auto note = [&](const Lane& lane, Progress::Phase phase, int done, int total, double eta_s) {
     if (progress) progress({lane.result->runtime, phase, done, total, eta_s});
   };
 
   for (Lane& lane : lanes) {
-    note(lane, "load", 0, 0, 0);
+    note(lane, Progress::Phase::kImporting, 0, 0, 0);
     uint64_t rss_before_setup = CurrentRssBytes();
     lane.runtime->BeginCounters();
     lane.result->error = lane.Guarded("loading", [&] { return lane.runtime->Load(lane.script(), pair.params); });
@@ -231,7 +240,7 @@ WorkloadResult RunWorkload(const WorkloadPair& pair, const RunPlan& asked,
     lane.result->setup = {static_cast<int64_t>(CurrentRssBytes()) - static_cast<int64_t>(rss_before_setup),
                           lane.runtime->EndCounters()};
     if (lane.alive()) {
-      Warmup(lane, plan, [&](int done, int total) { note(lane, "warmup", done, total, 0); });
+      Warmup(lane, plan, [&](int done, int total) { note(lane, Progress::Phase::kWarmup, done, total, 0); });
     }
   }
 
@@ -253,7 +262,7 @@ WorkloadResult RunWorkload(const WorkloadPair& pair, const RunPlan& asked,
             static_cast<int>(samples.size()) >= SamplingPlan::kMinSamples * (block + 1) / plan.blocks) {
           break;
         }
-        note(lane, "sample", static_cast<int>(samples.size()) + 1, plan.by_time ? 0 : plan.runs, eta(l, block, block_end));
+        note(lane, Progress::Phase::kSampling, static_cast<int>(samples.size()) + 1, plan.by_time ? 0 : plan.runs, eta(l, block, block_end));
         Sample sample;
         if (!Iterate(lane, &sample)) break;
         samples.Add(sample);

@@ -93,8 +93,13 @@ struct WorkloadResult {
 };
 
 struct Progress {
+  // What a runtime is doing with the workload: importing its script and running setup(), then
+  // warm-up iterations, then timed ones. (In duet, "load" is the load generator's word.)
+  enum class Phase { kImporting, kWarmup, kSampling };
+  static const char* PhaseName(Phase phase);  // "importing", "warmup", "sample"
+
   std::string runtime;
-  std::string phase;  // "load", "warmup", "sample"
+  Phase phase = Phase::kImporting;
   int done = 0;       // iterations so far in this phase (this runtime)
   int total = 0;      // 0 when open-ended (time budget, automatic warmup)
   double eta_s = 0;   // estimated seconds left for this workload

@@ -77,12 +77,8 @@ V8Entry EntryOf(const BindingModule& module, size_t index) {
   if (fn.plugin != nullptr) return {&PluginCall, nullptr};
   if (fn.v8.slow != nullptr) return fn.v8;
   static const std::vector<BindingModule> builtins = DeclareBuiltinModules<Declare<v8glue::Entries>>();
-  for (const BindingModule& builtin : builtins) {
-    if (builtin.name == module.name && index < builtin.functions.size() && builtin.functions[index].name == fn.name) {
-      return builtin.functions[index].v8;
-    }
-  }
-  return {};
+  const BindingFunction* declared = DeclaredBuiltin(builtins, module, index);
+  return declared != nullptr ? declared->v8 : V8Entry{};
 }
 
 }  // namespace

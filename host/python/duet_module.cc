@@ -56,12 +56,8 @@ PyEntry EntryOf(const BindingModule& module, size_t index) {
   if (fn.plugin != nullptr) return &PluginCall;
   if (fn.python != nullptr) return fn.python;
   static const std::vector<BindingModule> builtins = DeclareBuiltinModules<Declare<pyglue::Entries>>();
-  for (const BindingModule& builtin : builtins) {
-    if (builtin.name == module.name && index < builtin.functions.size() && builtin.functions[index].name == fn.name) {
-      return builtin.functions[index].python;
-    }
-  }
-  return nullptr;
+  const BindingFunction* declared = DeclaredBuiltin(builtins, module, index);
+  return declared != nullptr ? declared->python : nullptr;
 }
 
 // PyMethodDefs (and their doc strings) must outlive every function object made from them: one
