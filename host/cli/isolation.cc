@@ -61,7 +61,7 @@ void MeasureIsolated(const std::vector<WorkloadPair>& pairs, const ChildCommand&
     std::string prefix = fmt::format("[{}/{}] {}", i + 1, pairs.size(), pair.id());
     WorkloadResult failed;
     failed.pair = pair;
-    for (const RuntimeNames& names : kRuntimes) failed.runtimes.emplace_back().runtime = names.key;
+    for (const RuntimeNames& names : kRuntimes) failed.runtimes.emplace_back().runtime = names.id;
     if (!pair.problem.ok()) {  // nothing a child could run
       failed.error = pair.problem;
       fmt::print(stderr, "{} FAILED: {}\n", prefix, failed.error.ToString());

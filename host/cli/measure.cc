@@ -24,8 +24,8 @@ namespace {
 std::string ProgressLine(const std::string& prefix, const Progress& p) {
   std::string count = p.total > 0 ? fmt::format("{}/{}", p.done, p.total) : std::to_string(p.done);
   std::string eta = p.eta_s > 0.5 ? fmt::format(", ETA {:.0f} s", p.eta_s) : "";
-  if (p.phase == Progress::Phase::kImporting) return fmt::format("{} {}: loading", prefix, p.runtime);
-  return fmt::format("{} {}: {} {}{}", prefix, p.runtime, Progress::PhaseName(p.phase), count, eta);
+  if (p.phase == Progress::Phase::kImporting) return fmt::format("{} {}: loading", prefix, RuntimeKey(p.runtime));
+  return fmt::format("{} {}: {} {}{}", prefix, RuntimeKey(p.runtime), Progress::PhaseName(p.phase), count, eta);
 }
 
 // The sampling plan the command line asks for.
@@ -103,7 +103,7 @@ Status MeasurePairs(const CommandContext& context, const std::vector<WorkloadPai
     WorkloadResult result = RunWorkload(pairs[i], plan, session.runtimes(), progress);
     if (tty) fmt::print(stderr, "\r\033[K");
     std::string samples;
-    for (const auto& r : result.runtimes) samples += fmt::format(" {} {}", r.runtime, r.samples.size());
+    for (const auto& r : result.runtimes) samples += fmt::format(" {} {}", RuntimeKey(r.runtime), r.samples.size());
     fmt::print(stderr, "{} {} ({};{} samples)\n", prefix,
                result.failed() ? "FAILED: " + result.error.ToString() : "done", result.plan.Describe(), samples);
     results.push_back(std::move(result));

@@ -57,7 +57,7 @@ std::string SamplingPlan::Describe() const {
 
 const RuntimeResult* WorkloadResult::Find(RuntimeId runtime) const {
   for (const RuntimeResult& r : runtimes) {
-    if (r.runtime == RuntimeKey(runtime)) return &r;
+    if (r.runtime == runtime) return &r;
   }
   return nullptr;
 }
@@ -191,7 +191,7 @@ WorkloadResult RunWorkload(const WorkloadPair& pair, const RunPlan& asked,
   StdioGuard stdio;
   std::vector<Lane> lanes;
   for (size_t i = 0; i < runtimes.size(); ++i) {
-    out.runtimes[i].runtime = std::string(RuntimeKey(runtimes[i]->id()));
+    out.runtimes[i].runtime = runtimes[i]->id();
     lanes.push_back({runtimes[i], &out.runtimes[i], &pair, &watchdog, asked.timeout_s, &stdio, nullptr});
   }
   if (!pair.problem.ok()) {
@@ -314,8 +314,8 @@ WorkloadResult RunWorkload(const WorkloadPair& pair, const RunPlan& asked,
   if (out.runtimes.size() == 2 && out.runtimes[0].result && out.runtimes[1].result) {
     out.results_match = *out.runtimes[0].result == *out.runtimes[1].result;
     if (!*out.results_match) {
-      out.error = Status::ScriptError("results differ: " + out.runtimes[0].runtime + " returned " +
-                                out.runtimes[0].result->dump() + ", " + out.runtimes[1].runtime +
+      out.error = Status::ScriptError("results differ: " + std::string(RuntimeKey(out.runtimes[0].runtime)) + " returned " +
+                                out.runtimes[0].result->dump() + ", " + std::string(RuntimeKey(out.runtimes[1].runtime)) +
                                 " returned " + out.runtimes[1].result->dump());
     }
   }

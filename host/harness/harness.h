@@ -58,9 +58,7 @@ struct SetupCost {
 };
 
 struct RuntimeResult {
-  // The runtime's key (RuntimeKey: "v8", "cpython"). Still text because cli/ writes it as a
-  // literal; everything else sets it from a RuntimeId and reads it back with id().
-  std::string runtime;
+  RuntimeId runtime = RuntimeId::kV8;
   SampleSet samples;
   int warmup = 0;                        // warmup iterations actually run
   std::optional<nlohmann::json> result;  // the last iteration's result
@@ -72,10 +70,6 @@ struct RuntimeResult {
   // (harness/network_run.h); null otherwise.
   nlohmann::json load;
   Status error;
-
-  // The engine `runtime` names. The harness and the duet-run/1 reader store only keys from the
-  // table, so anything else is a bug, and it throws std::bad_optional_access.
-  RuntimeId id() const { return RuntimeFromKey(runtime).value(); }
 };
 
 struct WorkloadResult {
@@ -84,8 +78,9 @@ struct WorkloadResult {
   std::vector<RuntimeResult> runtimes;  // in session order: v8, cpython
   std::optional<bool> results_match;    // unset when a side has no result
   nlohmann::json process;               // RSS figures over the whole workload
-  // The first failure, naming the runtime it came from ("" for the pair itself).
-  std::string error_runtime;
+  // The first failure's runtime (unset when it is the pair's own: results that differ, a bad
+  // manifest).
+  std::optional<RuntimeId> error_runtime;
   Status error;
 
   bool failed() const { return !error.ok(); }
@@ -98,7 +93,7 @@ struct Progress {
   enum class Phase { kImporting, kWarmup, kSampling };
   static const char* PhaseName(Phase phase);  // "importing", "warmup", "sample"
 
-  std::string runtime;
+  RuntimeId runtime = RuntimeId::kV8;
   Phase phase = Phase::kImporting;
   int done = 0;       // iterations so far in this phase (this runtime)
   int total = 0;      // 0 when open-ended (time budget, automatic warmup)

@@ -24,7 +24,7 @@ nlohmann::json GbenchJson(const SessionRecord& session, const std::vector<Worklo
   for (const WorkloadResult& w : results) {
     for (const RuntimeResult& r : w.runtimes) {
       if (!Quotable(w, &r) || w.failed()) continue;
-      std::string name = w.pair.id() + "/" + r.runtime;
+      std::string name = w.pair.id() + "/" + std::string(RuntimeKey(r.runtime));
       int repetitions = static_cast<int>(r.samples.size());
       auto entry = [&](const std::string& entry_name, double real, double cpu) {
         return nlohmann::json{{"name", entry_name}, {"family_index", family}, {"per_family_instance_index", 0},

@@ -77,14 +77,14 @@ void DrawBox(Svg& svg, const LogAxis& axis, const RuntimeResult& r, double y, do
       whisker_hi = std::max(whisker_hi, t);
     }
   }
-  const char* colour = RuntimeColour(r.id());
+  const char* colour = RuntimeColour(r.runtime);
   double mid = y + h / 2;
   svg.Line(axis.Map(whisker_lo), mid, axis.Map(s.q1), mid, "whisker", colour);
   svg.Line(axis.Map(s.q3), mid, axis.Map(whisker_hi), mid, "whisker", colour);
   svg.Line(axis.Map(whisker_lo), y + h * 0.25, axis.Map(whisker_lo), y + h * 0.75, "whisker", colour);
   svg.Line(axis.Map(whisker_hi), y + h * 0.25, axis.Map(whisker_hi), y + h * 0.75, "whisker", colour);
   std::string tip = fmt::format("{}: median {} [95% CI {} - {}], quartiles {} - {}, {}, {}",
-                                RuntimeLabel(r.id()), FormatDuration(static_cast<uint64_t>(s.median)),
+                                RuntimeLabel(r.runtime), FormatDuration(static_cast<uint64_t>(s.median)),
                                 FormatDuration(static_cast<uint64_t>(s.median_ci_low)),
                                 FormatDuration(static_cast<uint64_t>(s.median_ci_high)),
                                 FormatDuration(static_cast<uint64_t>(s.q1)), FormatDuration(static_cast<uint64_t>(s.q3)),
@@ -115,7 +115,7 @@ std::string WorkloadFigure(const WorkloadResult& w) {
   DrawLogAxis(svg, axis, kTop - 4, height - 22, [](double v) { return FormatDuration(static_cast<uint64_t>(v)); });
   double y = kTop;
   for (const RuntimeResult* r : shown) {
-    svg.Text(kLabelWidth - 8, y + kBox / 2 + 4, std::string(RuntimeLabel(r->id())), "label", "end");
+    svg.Text(kLabelWidth - 8, y + kBox / 2 + 4, std::string(RuntimeLabel(r->runtime)), "label", "end");
     DrawBox(svg, axis, *r, y, kBox);
     y += kBox + kGap;
   }
@@ -152,7 +152,7 @@ std::string WorkloadSection(const std::vector<WorkloadResult>& results) {
       std::string setup = r.setup.rss_delta_bytes
                               ? fmt::format("{:.1f} MiB RSS", static_cast<double>(*r.setup.rss_delta_bytes) / (1 << 20))
                               : "-";
-      html += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", RuntimeLabel(r.id()),
+      html += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", RuntimeLabel(r.runtime),
                           Escape(median), s.count, Escape(GcText(r)), Escape(setup));
     }
     html += "</table>\n</article>\n";
@@ -177,7 +177,7 @@ std::string BarChart(const std::string& cls, const std::string& label, const std
     row.id = w.pair.id();
     for (const RuntimeResult& r : w.runtimes) {
       if (auto v = value(w, r)) {
-        row.bars.emplace_back(r.id(), std::max(0.0, *v));
+        row.bars.emplace_back(r.runtime, std::max(0.0, *v));
         top_value = std::max(top_value, *v);
       }
     }

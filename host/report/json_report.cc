@@ -8,9 +8,9 @@
 namespace duet {
 namespace {
 
-nlohmann::json ErrorJson(const std::string& runtime, const Status& status) {
+nlohmann::json ErrorJson(std::optional<RuntimeId> runtime, const Status& status) {
   if (status.ok()) return nullptr;
-  return {{"runtime", runtime.empty() ? nlohmann::json(nullptr) : nlohmann::json(runtime)},
+  return {{"runtime", runtime ? nlohmann::json(RuntimeKey(*runtime)) : nlohmann::json(nullptr)},
           {"file", status.file().empty() ? nlohmann::json(nullptr) : nlohmann::json(status.file())},
           {"line", status.line() > 0 ? nlohmann::json(status.line()) : nlohmann::json(nullptr)},
           {"message", status.message()},
@@ -44,7 +44,7 @@ nlohmann::json SetupJson(const SetupCost& setup) {
 
 RuntimeResult RuntimeFromJson(RuntimeId runtime, const nlohmann::json& r) {
   RuntimeResult rr;
-  rr.runtime = RuntimeKey(runtime);
+  rr.runtime = runtime;
   auto wall = r.value("samples_ns", std::vector<uint64_t>{});
   auto cpu = r.value("cpu_samples_ns", std::vector<uint64_t>{});
   for (size_t i = 0; i < wall.size(); ++i) rr.samples.Add({wall[i], i < cpu.size() ? cpu[i] : 0});
@@ -78,7 +78,10 @@ Status WorkloadFromJson(const nlohmann::json& w, WorkloadResult* out) {
   if (auto match = Present(w, "results_match")) r.results_match = match->get<bool>();
   const nlohmann::json error = w.value("error", nlohmann::json());
   r.error = ErrorFromJson(error);
-  if (error.is_object() && error.value("runtime", nlohmann::json()).is_string()) r.error_runtime = error["runtime"];
+  if (error.is_object() && error.value("runtime", nlohmann::json()).is_string()) {
+    r.error_runtime = RuntimeFromKey(error["runtime"].get<std::string>());
+    if (!r.error_runtime) return Status::Error("workload " + r.pair.id() + ": unknown runtime \"" + error["runtime"].get<std::string>() + "\"");
+  }
   const nlohmann::json& runtimes = w.at("runtimes");
   for (const auto& [key, value] : runtimes.items()) {
     if (!RuntimeFromKey(key)) return Status::Error("workload " + r.pair.id() + ": unknown runtime \"" + key + "\"");
@@ -144,7 +147,8 @@ nlohmann::json SummaryJson(const Summary& s) {
 nlohmann::json WorkloadResultJson(const WorkloadResult& r) {
   nlohmann::json runtimes = nlohmann::json::object();
   for (const RuntimeResult& rr : r.runtimes) {
-    runtimes[rr.runtime] = {
+    const std::string key(RuntimeKey(rr.runtime));
+    runtimes[key] = {
         {"median_ns", rr.samples.empty() ? nlohmann::json(nullptr) : nlohmann::json(rr.samples.MedianWallNs())},
         {"median_cpu_ns", rr.samples.empty() ? nlohmann::json(nullptr) : nlohmann::json(rr.samples.MedianCpuNs())},
         {"samples_ns", rr.samples.WallNs()},
@@ -157,7 +161,7 @@ nlohmann::json WorkloadResultJson(const WorkloadResult& r) {
         {"verified", rr.verified ? nlohmann::json(*rr.verified) : nlohmann::json(nullptr)},
         {"error", ErrorJson(rr.runtime, rr.error)},
     };
-    if (!rr.load.is_null()) runtimes[rr.runtime]["load"] = rr.load;
+    if (!rr.load.is_null()) runtimes[key]["load"] = rr.load;
   }
   nlohmann::json ratio = {{"cpython_over_v8", nullptr}, {"ci95", nullptr}, {"significant", nullptr}};
   if (auto estimate = CpythonOverV8(r)) {

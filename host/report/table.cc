@@ -42,7 +42,7 @@ std::string RatioCell(const WorkloadResult& w) {
 
 std::string Verdict(const WorkloadResult& r) {
   if (r.results_match == false) return "MISMATCH";
-  if (r.failed()) return r.error_runtime.empty() ? "FAILED" : "FAILED (" + r.error_runtime + ")";
+  if (r.failed()) return r.error_runtime ? "FAILED (" + std::string(RuntimeKey(*r.error_runtime)) + ")" : "FAILED";
   auto ratio = CpythonOverV8(r);
   if (ratio && !ratio->significant) return "match, no significant difference";
   if (!r.results_match.has_value()) return "-";
@@ -259,7 +259,7 @@ std::string FormatColumns(const std::vector<std::string>& headers, const std::ve
 
 std::string FormatFailure(const WorkloadResult& r) {
   std::string where = r.error.file().empty() ? "" : " at " + r.error.Where();
-  std::string runtime = r.error_runtime.empty() ? "" : fmt::format(" [{}]", r.error_runtime);
+  std::string runtime = r.error_runtime ? fmt::format(" [{}]", RuntimeKey(*r.error_runtime)) : "";
   std::string text = fmt::format("{}{}{}: {}\n", r.pair.id(), runtime, where, r.error.message());
   const std::string& detail = r.error.detail();
   for (size_t start = 0; start < detail.size();) {
@@ -330,7 +330,7 @@ std::string FormatCsv(const std::vector<WorkloadResult>& results) {
       Summary s = WallSummary(rr);
       text += fmt::format(
           "{},{},{},{},{},{:.0f},{:.0f},{:.0f},{:.0f},{:.0f},{:.0f},{:.0f},{},{},{},{},{},{},{},{},{},{}\n",
-          quote(r.pair.name), quote(r.pair.category), rr.runtime, s.count, rr.warmup, s.median, s.median_ci_low,
+          quote(r.pair.name), quote(r.pair.category), RuntimeKey(rr.runtime), s.count, rr.warmup, s.median, s.median_ci_low,
           s.median_ci_high, s.mean, s.stdev, s.min, s.max, s.outliers, rr.samples.MedianCpuNs(),
           rr.counters ? std::to_string(rr.counters->gc.pauses.count) : "",
           rr.counters ? std::to_string(rr.counters->gc.pauses.total_ns) : "",

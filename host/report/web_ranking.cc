@@ -15,9 +15,9 @@ namespace {
 
 nlohmann::json Entry(const WorkloadResult& r, const RuntimeResult& rt) {
   const nlohmann::json& frameworks = r.pair.web.value("frameworks", nlohmann::json::object());
-  std::string framework = frameworks.value(std::string(RuntimeLanguage(rt.id())), rt.runtime);
+  std::string framework = frameworks.value(std::string(RuntimeLanguage(rt.runtime)), std::string(RuntimeKey(rt.runtime)));
   nlohmann::json entry = {{"framework", framework},
-                          {"runtime", rt.runtime},
+                          {"runtime", RuntimeKey(rt.runtime)},
                           {"workload", r.pair.category + "/" + r.pair.name},
                           {"pool", r.pair.params.value("pool", nlohmann::json())},
                           {"connections", r.pair.params.value("connections", nlohmann::json())}};

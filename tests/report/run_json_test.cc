@@ -22,9 +22,8 @@ TEST(RunJsonTest, RuntimesComeBackInSessionOrder) {
   ASSERT_TRUE(read.ok()) << read.ToString();
   ASSERT_EQ(results.size(), 1u);
   ASSERT_EQ(results[0].runtimes.size(), 2u);
-  EXPECT_EQ(results[0].runtimes[0].id(), RuntimeId::kV8);
-  EXPECT_EQ(results[0].runtimes[0].runtime, "v8");
-  EXPECT_EQ(results[0].runtimes[1].id(), RuntimeId::kCPython);
+  EXPECT_EQ(results[0].runtimes[0].runtime, RuntimeId::kV8);
+  EXPECT_EQ(results[0].runtimes[1].runtime, RuntimeId::kCPython);
   ASSERT_NE(results[0].Find(RuntimeId::kCPython), nullptr);
   EXPECT_EQ(results[0].Find(RuntimeId::kCPython)->samples.MedianWallNs(), 30u);
 }
@@ -45,6 +44,27 @@ TEST(RunJsonTest, AnUnknownRuntimeIsAnError) {
   ASSERT_FALSE(read.ok());
   EXPECT_NE(read.message().find("unknown runtime \"pypy\""), std::string::npos) << read.ToString();
   EXPECT_NE(read.message().find("cpu/fib"), std::string::npos) << read.ToString();
+}
+
+// A workload's error names its runtime by the same table; the pair's own error names none.
+TEST(RunJsonTest, AWorkloadErrorsRuntimeIsReadThroughTheTable) {
+  SessionRecord session;
+  std::vector<WorkloadResult> results;
+  nlohmann::json doc = Doc({{"v8", Side(10)}, {"cpython", Side(20)}});
+  doc["workloads"][0]["error"] = {{"runtime", "cpython"}, {"message", "boom"}};
+  ASSERT_TRUE(ResultsFromRunJson(doc, &session, &results).ok());
+  EXPECT_EQ(results[0].error_runtime, RuntimeId::kCPython);
+  EXPECT_EQ(RunJson(session, results)["workloads"][0]["error"]["runtime"], "cpython");
+
+  doc["workloads"][0]["error"] = {{"runtime", nullptr}, {"message", "results differ"}};
+  results.clear();
+  ASSERT_TRUE(ResultsFromRunJson(doc, &session, &results).ok());
+  EXPECT_FALSE(results[0].error_runtime.has_value());
+
+  doc["workloads"][0]["error"]["runtime"] = "pypy";
+  results.clear();
+  Status read = ResultsFromRunJson(doc, &session, &results);
+  EXPECT_NE(read.message().find("unknown runtime \"pypy\""), std::string::npos) << read.ToString();
 }
 
 }  // namespace
