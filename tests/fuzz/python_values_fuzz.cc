@@ -21,7 +21,7 @@ struct Engine {
   Engine() { Check(loop.Init().ok() && runtime.Init().ok(), "PythonRuntime starts"); }
 };
 
-template <typename T> bool Reads(PyObject* value, pyglue::Arg<T>* arg) { return arg->Read(value) == pyglue::Conv::kOk; }
+template <typename T> bool Reads(PyObject* value, pyglue::Arg<T>* arg) { return arg->Read(value) == duet::Conv::kOk; }
 
 bool FitsInt64(const nlohmann::json& json) {
   return json.is_number_integer() && (!json.is_number_unsigned() || json.get<uint64_t>() <= INT64_MAX);

@@ -33,7 +33,7 @@ struct Engine {
 };
 
 template <typename T> bool Reads(v8::Isolate* isolate, v8::Local<v8::Value> value, v8glue::Arg<T>* arg) {
-  return arg->Read(isolate, value) == v8glue::Conv::kOk;
+  return arg->Read(isolate, value) == duet::Conv::kOk;
 }
 
 // A JS value made from `json` against the binding conversions, which must agree with its type.
