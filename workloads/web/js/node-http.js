@@ -1,6 +1,8 @@
 // TechEmpower's six test types on Node's own http module, no framework: the floor the JavaScript
-// frameworks are measured against. setup() listens and returns the port; standalone:
-// `node node-http.js --port P --db URL`.
+// frameworks are measured against; and on the same server and port, a WebSocket chat room at /room
+// (the ws package, as people attach it to node:http). setup() listens and returns the port;
+// standalone: `node node-http.js --port P --db URL`.
+import WebSocket, { WebSocketServer } from 'ws';
 import * as te from './techempower.js';
 
 function send(res, status, type, body) {
@@ -22,15 +24,49 @@ async function route(pool, req, res) {
   }
 }
 
+// The room: every member gets `joined` once it is in, then every message any member sends (itself
+// included), unchanged and in the order the server received them, as ws's README broadcasts. The
+// state's `wss` is the room (its `clients` are the members), so a fixture can wrap it.
+function openRoom(state) {
+  const wss = new WebSocketServer({ server: state.server, path: '/room' });
+  // The 101 carries the Server header every other response carries.
+  wss.on('headers', (headers) => headers.push(`Server: ${te.SERVER_NAME}`));
+  // The upgrade is an HTTP request the server took, though node:http emits no 'request' for it;
+  // the Python twin's middleware counts its /room request the same way.
+  state.server.on('upgrade', () => { state.requests += 1; });
+  wss.on('connection', (ws) => {
+    // A client that breaks the protocol gets ws's close code (1002, 1007, 1009) and leaves; one
+    // that drops its TCP connection just leaves. Neither may end the server, nor fill its log.
+    ws.on('error', () => {});
+    ws.on('message', (data, isBinary) => {
+      state.requests += 1; // run(state): room messages count with the requests
+      for (const client of wss.clients) if (client.readyState === WebSocket.OPEN) client.send(data, { binary: isBinary });
+    });
+    // ws added the client to wss.clients before 'connection', so nothing broadcast can reach it
+    // before this: `joined` is its first message.
+    ws.send('joined');
+  });
+  state.wss = wss;
+  return state;
+}
+
 export async function setup(params) {
   const pool = te.makePool(params);
   const handler = (req, res) => {
     route(pool, req, res).catch((err) => send(res, 500, 'text/plain', String(err)));
   };
-  return te.listenHttp(handler, pool, params);
+  return openRoom(await te.listenHttp(handler, pool, params));
 }
 
-export const teardown = te.closeHttp;
+// server.closeAllConnections() only knows HTTP connections: the room's upgraded sockets would keep
+// server.close() waiting. Members get 1001 (going away) and wss.close() calls back once every one
+// has closed (an unresponsive one is destroyed after ws's 30 s close timeout).
+export async function teardown(state) {
+  for (const client of state.wss.clients) client.close(1001, 'server shutdown');
+  await new Promise((resolve) => state.wss.close(resolve));
+  await te.closeHttp(state);
+}
+
 export { run } from './techempower.js';
 
 if (te.isMain(import.meta.url)) await te.runStandalone(setup, teardown);
