@@ -63,7 +63,7 @@ CommandRun AddLoadCommand(CLI::App* load) {
   load->add_option("--port", o.port, "the server's port")->required()->check(WholeNumber(1, 65535));
   load->add_option("--host", o.host, "127.0.0.0/8, ::1 or localhost: loopback only (default: 127.0.0.1)");
   load->add_option("--connections,-c", o.connections, "concurrent connections, one request in flight on each (default: 10)");
-  load->add_option("--size", o.size, "echo: bytes per message (default: 64)");
+  load->add_option("--size", o.size, "echo, idle, ws-room: bytes per message (default: 64)");
   load->add_option("--requests,-n", o.requests, "requests in total over all connections (default: 100000)");
   load->add_option("--duration,-d", o.duration_s, "time limit in seconds, whatever is left unsent (default: 10)");
   load->add_option("--timeout", o.timeout_s,
@@ -71,12 +71,18 @@ CommandRun AddLoadCommand(CLI::App* load) {
                    "(default: 2)");
   load->add_option("--mode", options->mode,
                    "echo: send --size bytes, expect them back; http: GET --path; idle: one --size echo per "
-                   "connection, then hold them all open (default: echo)")
-      ->check(CLI::IsMember({"echo", "http", "idle"}));
+                   "connection, then hold them all open; ws-room: every connection joins the WebSocket room at "
+                   "--path, sends --requests messages in all, one at a time, and must receive every one "
+                   "(docs/web-workloads.md) (default: echo)")
+      ->check(CLI::IsMember([] {
+        std::vector<std::string> names;
+        for (LoadMode mode : LoadModes()) names.emplace_back(LoadModeName(mode));
+        return names;
+      }()));
   load->add_flag("--hold", options->hold,
                  "idle mode: once every connection is open and has echoed once, print `held N` on a line to stdout "
                  "and keep them all open until stdin reaches EOF (or --duration ends); then close them and finish");
-  load->add_option("--path", o.path, "http: the request target (default: /)");
+  load->add_option("--path", o.path, "http: the request target; ws-room: the room's (default: /)");
   load->add_option("--pipeline", o.pipeline,
                    "http: requests written back to back on a connection before reading their responses, as "
                    "TechEmpower's plaintext test does with 16 (default: 1)")

@@ -13,7 +13,6 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
-#include <cmath>
 #include <cstring>
 #include <memory>
 #include <optional>
@@ -23,6 +22,8 @@
 #include "core/clock.h"
 #include "core/memory.h"
 #include "load/http_response_parser.h"
+#include "load/load_loop.h"
+#include "load/websocket_room.h"
 
 namespace duet {
 namespace {
@@ -36,6 +37,8 @@ constexpr rlim_t kSpareDescriptors = 64;  // for the rest of the process (a serv
 // is 100) must not overflow into SYN retries that take seconds.
 constexpr int kIdleOpening = 64;
 constexpr int kMaxPipeline = 64;
+// A room's sweep looks at every client's place in every sender's messages: quadratic in its size.
+constexpr int kMaxRoom = 1000;
 
 // "localhost", 127.0.0.0/8 and ::1 become an address; anything else is refused.
 Status ResolveLoopback(const std::string& host, int port, sockaddr_storage* addr) {
@@ -98,37 +101,16 @@ class LoadRun {
   }
   LoadRun(const LoadRun&) = delete;
   LoadRun& operator=(const LoadRun&) = delete;
-  ~LoadRun() {
-    // Execute leaves the loop closed; this covers a run that was initialised and never executed.
-    if (loop_open_) {
-      uv_walk(&loop_, [](uv_handle_t* h, void*) { if (!uv_is_closing(h)) uv_close(h, nullptr); }, nullptr);
-      uv_run(&loop_, UV_RUN_DEFAULT);
-      uv_loop_close(&loop_);
-    }
-  }
 
-  Status Init() {
-    int rc = uv_loop_init(&loop_);
-    if (rc != 0) return Status::Error(std::string("load generator: uv_loop_init: ") + uv_strerror(rc));
-    loop_open_ = true;
-    uv_timer_init(&loop_, &deadline_);
-    uv_timer_init(&loop_, &sweep_);
-    deadline_.data = sweep_.data = this;
-    return Status::Ok();
-  }
+  Status Init() { return loop_.Init(this); }
 
   // Runs the whole load on the calling thread and closes the loop.
   LoadResult Execute() {
     uint64_t cpu_start = ThreadCpuNs();
-    // The loop's clock was read when Start initialised it on another thread; and it counts whole
-    // milliseconds, so a timer may fire up to 1 ms early: one more keeps the limit a lower bound.
-    uv_update_time(&loop_);
+    loop_.StartTimers(
+        options_, [](uv_timer_t* t) { static_cast<LoadRun*>(t->data)->Stop(StopReason::kDuration); },
+        [](uv_timer_t* t) { static_cast<LoadRun*>(t->data)->Sweep(); });
     start_ns_ = NowNs();
-    uv_timer_start(&deadline_, [](uv_timer_t* t) { static_cast<LoadRun*>(t->data)->Stop(StopReason::kDuration); },
-                   static_cast<uint64_t>(std::ceil(options_.duration_s * 1000)) + 1, 0);
-    // Timeouts are found by a sweep, not a timer per request: the hot path stays timer-free.
-    uint64_t sweep_ms = std::clamp<uint64_t>(static_cast<uint64_t>(options_.timeout_s * 250), 1, 100);
-    uv_timer_start(&sweep_, [](uv_timer_t* t) { static_cast<LoadRun*>(t->data)->Sweep(); }, sweep_ms, sweep_ms);
     // No verdict while opening: the first connection failing must not end a run the others start.
     opening_ = true;
     if (options_.mode == LoadMode::kIdle) result_.rss_start_bytes = CurrentRssBytes();
@@ -136,10 +118,9 @@ class LoadRun {
     for (int i = 0; i < first; ++i) Open();
     opening_ = false;
     MaybeFinish();
-    uv_run(&loop_, UV_RUN_DEFAULT);
+    loop_.Run();
     result_.wall_ns = end_ns_ - start_ns_;
     result_.client_cpu_ns = ThreadCpuNs() - cpu_start;
-    if (uv_loop_close(&loop_) == 0) loop_open_ = false;  // else the destructor closes what is left
     return std::move(result_);
   }
 
@@ -172,7 +153,7 @@ class LoadRun {
     ++live_;
     ++opened_;
     ++connecting_;
-    int rc = uv_tcp_init(&loop_, &c->tcp);
+    int rc = uv_tcp_init(loop_.get(), &c->tcp);
     if (rc != 0) {
       c->state = Connection::State::kClosed;  // nothing to close: the handle never opened
       --live_;
@@ -335,7 +316,7 @@ class LoadRun {
       done += static_cast<size_t>(n);
     }
     // epoll refuses regular files and /dev/null, which are always at their end: released at once.
-    if (uv_poll_init(&loop_, &release_, options_.release_fd) != 0) return Stop(StopReason::kRequests);
+    if (uv_poll_init(loop_.get(), &release_, options_.release_fd) != 0) return Stop(StopReason::kRequests);
     release_.data = this;
     holding_ = true;
     uv_poll_start(&release_, UV_READABLE | UV_DISCONNECT, [](uv_poll_t* poll, int status, int) {
@@ -397,8 +378,7 @@ class LoadRun {
       if (c->state == Connection::State::kWaiting) result_.unfinished += options_.mode == LoadMode::kHttp ? c->awaiting : 1;
       if (c->state != Connection::State::kClosed) Close(c.get());
     }
-    uv_close(reinterpret_cast<uv_handle_t*>(&deadline_), nullptr);
-    uv_close(reinterpret_cast<uv_handle_t*>(&sweep_), nullptr);
+    loop_.CloseTimers();
     if (holding_) uv_close(reinterpret_cast<uv_handle_t*>(&release_), nullptr);
   }
 
@@ -406,10 +386,6 @@ class LoadRun {
   const sockaddr_storage addr_;
   std::string request_;            // the bytes every request sends
   std::vector<char> read_buffer_;
-  uv_loop_t loop_{};
-  bool loop_open_ = false;
-  uv_timer_t deadline_{};
-  uv_timer_t sweep_{};
   uv_poll_t release_{};  // idle mode's hold: release_fd
   bool holding_ = false;
   std::vector<std::unique_ptr<Connection>> connections_;
@@ -423,6 +399,9 @@ class LoadRun {
   int opened_ = 0;  // connections attempted so far
   bool opening_ = false;
   bool stopping_ = false;
+  // Last, so destroyed first: a run never executed still has handles (in connections_, release_)
+  // for it to close while their memory is there.
+  LoadLoop loop_;
 };
 
 }  // namespace
@@ -432,12 +411,20 @@ const char* LoadModeName(LoadMode mode) {
     case LoadMode::kEcho: return "echo";
     case LoadMode::kHttp: return "http";
     case LoadMode::kIdle: return "idle";
+    case LoadMode::kRoom: return "ws-room";
   }
   return "?";
 }
 
+bool LoadModeHasPath(LoadMode mode) { return mode == LoadMode::kHttp || mode == LoadMode::kRoom; }
+
+const std::vector<LoadMode>& LoadModes() {
+  static const std::vector<LoadMode> kModes = {LoadMode::kEcho, LoadMode::kHttp, LoadMode::kIdle, LoadMode::kRoom};
+  return kModes;
+}
+
 bool ParseLoadMode(std::string_view name, LoadMode* mode) {
-  for (LoadMode m : {LoadMode::kEcho, LoadMode::kHttp, LoadMode::kIdle}) {
+  for (LoadMode m : LoadModes()) {
     if (name == LoadModeName(m)) {
       *mode = m;
       return true;
@@ -469,6 +456,9 @@ Status ValidateLoadOptions(const LoadOptions& o) {
   if (o.port < 1 || o.port > 65535) return Status::Usage("--port must be 1-65535, got " + std::to_string(o.port));
   if (o.connections < 1 || o.connections > kMaxConnections) {
     return Status::Usage("--connections must be 1-" + std::to_string(kMaxConnections));
+  }
+  if (o.mode == LoadMode::kRoom && o.connections > kMaxRoom) {
+    return Status::Usage("--connections must be 1-" + std::to_string(kMaxRoom) + " for a ws-room");
   }
   if (o.mode != LoadMode::kHttp && (o.size < 1 || o.size > kMaxSize)) {
     return Status::Usage("--size must be 1-" + std::to_string(kMaxSize) + " bytes");
@@ -510,10 +500,16 @@ Status LoadGenerator::Start(const LoadOptions& asked, std::function<void()> on_d
   DUET_RETURN_IF_ERROR(ResolveLoopback(options.host, options.port, &addr));
   DUET_RETURN_IF_ERROR(EnsureDescriptors(static_cast<uint64_t>(options.connections),
                                           "--connections " + std::to_string(options.connections)));
-  auto run = std::make_unique<LoadRun>(options, addr);
-  DUET_RETURN_IF_ERROR(run->Init());
-  thread_ = std::thread([this, run = std::move(run), on_done = std::move(on_done)] {
-    result_ = run->Execute();
+  std::function<LoadResult()> execute;
+  if (options.mode == LoadMode::kRoom) {
+    DUET_RETURN_IF_ERROR(PrepareWebSocketRoom(options, addr, &execute));
+  } else {
+    auto run = std::make_shared<LoadRun>(options, addr);
+    DUET_RETURN_IF_ERROR(run->Init());
+    execute = [run] { return run->Execute(); };
+  }
+  thread_ = std::thread([this, execute = std::move(execute), on_done = std::move(on_done)] {
+    result_ = execute();
     if (on_done) on_done();
   });
   return Status::Ok();

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 #include "core/status.h"
 #include "load/histogram.h"
@@ -19,13 +20,15 @@ namespace duet {
 
 // kIdle: every connection exchanges one echo message (so the server has surely set it up), and
 // once all are open the run records the process RSS and ends, or holds them (LoadOptions::release_fd):
-// the memory an idle connection costs.
-enum class LoadMode { kEcho, kHttp, kIdle };
+// the memory an idle connection costs. kRoom: the connections are WebSocket members of one room
+// at `path`, every message broadcast to all (websocket_room.h).
+enum class LoadMode { kEcho, kHttp, kIdle, kRoom };
 // Why a run ended: every request answered, the time limit, or no connection left to send on.
 enum class StopReason { kRequests, kDuration, kConnections };
 
 const char* LoadModeName(LoadMode mode);
-// "echo" / "http" / "idle"; false for anything else.
+// "echo" / "http" / "idle" / "ws-room"; false for anything else.
+const std::vector<LoadMode>& LoadModes();
 bool ParseLoadMode(std::string_view name, LoadMode* mode);
 const char* StopReasonName(StopReason reason);
 bool ParseStopReason(std::string_view name, StopReason* reason);
@@ -33,13 +36,13 @@ bool ParseStopReason(std::string_view name, StopReason* reason);
 struct LoadOptions {
   std::string host = "127.0.0.1";  // 127.0.0.0/8, ::1 or localhost; anything else is refused
   int port = 0;
-  int connections = 10;
-  size_t size = 64;             // echo, idle: bytes per message (http: ignored)
-  uint64_t requests = 100000;   // in total, over all connections (idle: one per connection)
+  int connections = 10;         // ws-room: the clients in the room
+  size_t size = 64;             // echo, idle, ws-room: bytes per message (http: ignored)
+  uint64_t requests = 100000;   // in total, over all connections (idle: one per connection; ws-room: messages sent)
   double duration_s = 10;       // the run ends at this time limit even with requests left
   double timeout_s = 2;         // a request (or connect) older than this is an error and closes its connection
   LoadMode mode = LoadMode::kEcho;
-  std::string path = "/";       // http: the request target
+  std::string path = "/";       // http: the request target; ws-room: the room's
   // http: requests written back to back on a connection before its responses are read
   // (TechEmpower's plaintext pipelines 16); each response's latency runs from that write.
   int pipeline = 1;
@@ -59,12 +62,16 @@ Status ValidateLoadOptions(const LoadOptions& options);
 
 struct LoadResult {
   LoadOptions options;
-  uint64_t completed = 0;   // requests answered in full and correctly (their latency is recorded)
-  uint64_t unfinished = 0;  // requests still waiting when the time limit ended the run: not errors
+  // Requests answered in full and correctly (their latency is recorded); ws-room: deliveries,
+  // each message once per client.
+  uint64_t completed = 0;
+  uint64_t unfinished = 0;  // requests (deliveries) still due when the time limit ended the run: not errors
+  uint64_t messages = 0;    // ws-room: the messages the clients sent
   // Errors by kind: libuv's name for socket errors (ECONNREFUSED, ECONNRESET, EOF = closed by the
   // server), "timeout", "connect_timeout", "bad_response" (wrong echo bytes, malformed HTTP),
   // "http_NNN" (a non-2xx status; the request still counts as completed), "wrong_response" (the
-  // options' check failed; it counts as completed too).
+  // options' check failed; it counts as completed too); ws-room: "lost_message" (a delivery that
+  // never came: skipped, or not there after timeout_s) and "closed_by_server" (a close frame).
   std::map<std::string, uint64_t> errors;
   uint64_t bytes_sent = 0;
   uint64_t bytes_received = 0;
@@ -100,6 +107,9 @@ class LoadGenerator {
   std::thread thread_;
   LoadResult result_;
 };
+
+// Whether `mode` sends its requests to LoadOptions::path (http, ws-room).
+bool LoadModeHasPath(LoadMode mode);
 
 // Makes room for `descriptors` more open files: raises the soft RLIMIT_NOFILE, and the hard one
 // when the process may (root); a clear error naming `what` when it cannot.

@@ -21,13 +21,14 @@ nlohmann::json LoadJson(const LoadResult& r) {
   if (o.mode == LoadMode::kIdle) rss = {{"start_bytes", r.rss_start_bytes}, {"held_bytes", r.rss_held_bytes}};
   return {{"schema", kLoadSchema},
           {"target", {{"host", o.host}, {"port", o.port}, {"mode", LoadModeName(o.mode)},
-                      {"path", o.mode == LoadMode::kHttp ? nlohmann::json(o.path) : nlohmann::json(nullptr)}}},
+                      {"path", LoadModeHasPath(o.mode) ? nlohmann::json(o.path) : nlohmann::json(nullptr)}}},
           {"options", {{"connections", o.connections},
                        {"size", o.mode != LoadMode::kHttp ? nlohmann::json(o.size) : nlohmann::json(nullptr)},
                        {"requests", o.requests}, {"duration_s", o.duration_s}, {"timeout_s", o.timeout_s},
                        {"pipeline", o.pipeline}}},
           {"completed", r.completed},
           {"unfinished", r.unfinished},
+          {"messages", o.mode == LoadMode::kRoom ? nlohmann::json(r.messages) : nlohmann::json(nullptr)},
           {"errors", {{"total", r.error_count()}, {"by_kind", r.errors}}},
           {"stopped_by", StopReasonName(r.stopped_by)},
           {"wall_ns", r.wall_ns},
@@ -60,6 +61,7 @@ Status LoadResultFromJson(const nlohmann::json& doc, LoadResult* out) {
     o.timeout_s = at("/options/timeout_s").get<double>();
     r.completed = u64("/completed");
     r.unfinished = u64("/unfinished");
+    if (doc.contains("messages") && doc["messages"].is_number()) r.messages = u64("/messages");
     r.errors = at("/errors/by_kind").get<std::map<std::string, uint64_t>>();
     if (!ParseStopReason(at("/stopped_by").get<std::string>(), &r.stopped_by)) return Status::Error("unknown stopped_by");
     r.wall_ns = u64("/wall_ns");

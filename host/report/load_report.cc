@@ -10,13 +10,18 @@ namespace duet {
 std::string FormatLoadSummary(const LoadResult& r) {
   const LoadOptions& o = r.options;
   static const char* const kWhy[] = {"every request answered", "time limit reached", "no connection left"};
+  static const char* const kRoomWhy[] = {"every message delivered or lost", "time limit reached", "a member lost"};
+  bool room = o.mode == LoadMode::kRoom;
   std::string what = o.mode == LoadMode::kHttp   ? "GET " + o.path
                      : o.mode == LoadMode::kEcho ? fmt::format("{} B echo messages", o.size)
+                     : room                      ? fmt::format("one WebSocket room at {}, {} B messages to all", o.path, o.size)
                                                  : fmt::format("idle after one {} B echo each", o.size);
   std::string text = fmt::format("duet load: {}:{}, {} connection(s), {}\n", o.host, o.port, o.connections, what);
-  text += fmt::format("  requests   {} completed, {} unfinished, {} error(s); stopped: {}\n", r.completed, r.unfinished,
-                      r.error_count(), kWhy[static_cast<int>(r.stopped_by)]);
-  text += fmt::format("  wall       {}, {:.0f} requests/s, client CPU {}\n", FormatDuration(r.wall_ns), r.throughput(),
+  if (room) text += fmt::format("  messages   {} sent, each due to all {} clients\n", r.messages, o.connections);
+  const char* unit = room ? "deliveries" : "requests";
+  text += fmt::format("  {:<10} {} completed, {} unfinished, {} error(s); stopped: {}\n", unit, r.completed, r.unfinished,
+                      r.error_count(), (room ? kRoomWhy : kWhy)[static_cast<int>(r.stopped_by)]);
+  text += fmt::format("  wall       {}, {:.0f} {}/s, client CPU {}\n", FormatDuration(r.wall_ns), r.throughput(), unit,
                       FormatDuration(r.client_cpu_ns));
   if (r.latency.count() > 0) {
     text += "  latency   ";

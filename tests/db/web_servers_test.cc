@@ -11,6 +11,7 @@
 
 #include "db/postgres_fixture.h"
 #include "db/server_process.h"
+#include "load/load_generator.h"
 #include "load/techempower_check.h"
 
 namespace duet::testing {
@@ -59,6 +60,41 @@ INSTANTIATE_TEST_SUITE_P(Web, WebServerTest,
                                            WebServer{"fastapi", PYTHON "fastapi_server.py"},
                                            WebServer{"flask", PYTHON "flask_server.py"},
                                            WebServer{"django", PYTHON "django_server.py"}),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+// The WebSocket room of the two servers that have one (ws on node:http, aiohttp), standalone:
+// every message reaches every member, in each sender's order, through duet's load generator.
+class WebRoomTest : public TechEmpowerTest, public ::testing::WithParamInterface<WebServer> {};
+
+TEST_P(WebRoomTest, DeliversEveryMessageToEveryMember) {
+  ServerProcess server;
+  std::string error;
+  std::string command = std::string(GetParam().command) + " --db '" + db_->app_url() + "'";
+  ASSERT_TRUE(server.Start(command, DUET_WEB_DIR, std::chrono::seconds(30), &error)) << error;
+  LoadOptions options;
+  options.mode = LoadMode::kRoom;
+  options.port = server.port();
+  options.path = "/room";
+  options.connections = 4;
+  options.requests = 200;
+  options.size = 100;
+  options.duration_s = 30;
+  options.timeout_s = 10;
+  LoadResult result;
+  ASSERT_TRUE(RunLoad(options, &result).ok());
+  EXPECT_EQ(result.error_count(), 0u) << result.first_bad_response;
+  EXPECT_EQ(result.messages, 200u);
+  EXPECT_EQ(result.completed, 800u);  // 200 messages, each to all 4 members
+  EXPECT_EQ(result.latency.count(), 800u);
+  EXPECT_EQ(result.unfinished, 0u);
+  EXPECT_EQ(result.stopped_by, StopReason::kRequests);
+  server.Stop();
+  if (HasFailure()) std::printf("%s's stderr:\n%s\n", GetParam().name, server.Stderr().c_str());
+}
+
+INSTANTIATE_TEST_SUITE_P(Web, WebRoomTest,
+                         ::testing::Values(WebServer{"node_http", NODE18 "node-http.js"},
+                                           WebServer{"aiohttp", PYTHON "aiohttp_server.py"}),
                          [](const auto& info) { return std::string(info.param.name); });
 
 }  // namespace
