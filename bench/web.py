@@ -4,7 +4,8 @@ each JS server in `duet exec` (Node itself, embedded, on duet's loop) and in Deb
 Python server in `duet exec` (duet's loop) and in /usr/bin/python3, the asyncio ones on stock
 asyncio and on uvloop too. Every server gets a fresh process per round and a warm-up, then `duet
 load` drives one TechEmpower test (pipelined 16 deep for plaintext) with every response checked
-(`--check`; a wrong one stops the benchmark with the response shown). Prints per test and server
+(`--check`; a wrong one stops the benchmark with the response shown), or the WebSocket room
+(`--tests ws-room`, node-http and aiohttp: every delivery checked, figures per delivery). Prints per test and server
 the median requests/s, p99 and the server process's CPU time per request (all its threads, exact,
 from /proc/PID/task/*/schedstat), then duet's ratio to standalone per framework and test.
 """
@@ -34,7 +35,11 @@ TESTS = {
     "queries-1": ("/queries?queries=1", "queries", 1), "queries-5": ("/queries?queries=5", "queries", 1),
     "queries-20": ("/queries?queries=20", "queries", 1), "fortunes": ("/fortunes", "fortunes", 1),
     "updates-1": ("/updates?queries=1", "updates", 1), "updates-20": ("/updates?queries=20", "updates", 1),
+    # The WebSocket room (duet load --mode ws-room): its figures count deliveries, each message once
+    # per member; only the servers with a room serve it.
+    "ws-room": ("/room", None, 1),
 }
+ROOM_FRAMEWORKS = {"node-http", "aiohttp"}
 
 
 def hosts_for(framework, duet, db):
@@ -67,9 +72,12 @@ def process_cpu_ns(pid):
 
 def load(duet, port, test, opts, requests):
     path, check, pipeline = TESTS[test]
-    argv = [duet, "load", "--port", str(port), "--mode", "http", "--path", path, "--check", check,
-            "--pipeline", str(pipeline), "--connections", str(opts.connections), "--requests", str(requests),
-            "--duration", "120", "--json", "-"]
+    argv = [duet, "load", "--port", str(port), "--path", path, "--connections", str(opts.connections),
+            "--requests", str(requests), "--duration", "120", "--json", "-"]
+    if check is None:
+        argv += ["--mode", "ws-room", "--timeout", "10"]
+    else:
+        argv += ["--mode", "http", "--check", check, "--pipeline", str(pipeline)]
     done = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     if done.returncode != 0:
         raise SystemExit(f"web: {' '.join(argv)} failed (exit {done.returncode}):\n{done.stderr.strip()}")
@@ -134,7 +142,8 @@ def main(argv):
     try:
         rounds = {}
         for test in tests:
-            servers = [(f, h, a, e) for f in frameworks for (h, a, e) in hosts_for(f, opts.duet, url)]
+            servers = [(f, h, a, e) for f in frameworks for (h, a, e) in hosts_for(f, opts.duet, url)
+                       if test != "ws-room" or f in ROOM_FRAMEWORKS]
             for r in range(opts.rounds):
                 for framework, host, args, env in (servers if r % 2 == 0 else servers[::-1]):
                     rounds.setdefault(test, {}).setdefault(f"{framework}@{host}", []).append(
@@ -151,8 +160,12 @@ def main(argv):
     print(f"web: {opts.connections} connections, {opts.requests} requests per round and test, {opts.rounds} round(s); "
           "medians; every response checked")
     for test, by in medians.items():
-        print(f"\n{test} (GET {TESTS[test][0]}{', pipelined 16' if TESTS[test][2] > 1 else ''})")
-        print(f"  {'server':<22} {'req/s':>9} {'p99 µs':>9} {'CPU µs/req':>11}  duet/this req/s  duet/this CPU")
+        room = TESTS[test][1] is None
+        unit = "dlv" if room else "req"
+        title = f"a WebSocket room at {TESTS[test][0]}, per delivery" if room else \
+            f"GET {TESTS[test][0]}{', pipelined 16' if TESTS[test][2] > 1 else ''}"
+        print(f"\n{test} ({title})")
+        print(f"  {'server':<22} {unit + '/s':>9} {'p99 µs':>9} {'CPU µs/' + unit:>11}  duet/this {unit}/s  duet/this CPU")
         for server, m in by.items():
             framework, host = server.split("@")
             duet = by.get(f"{framework}@duet")

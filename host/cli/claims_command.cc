@@ -15,11 +15,13 @@
 #include "cli/exit_codes.h"
 #include "cli/measure.h"
 #include "cli/run_options.h"
+#include "cli/web_run.h"
 #include "core/file_io.h"
 #include "report/claims.h"
 #include "report/claims_page.h"
 #include "report/json_report.h"
 #include "report/table.h"
+#include "report/web_ranking.h"
 
 namespace duet {
 namespace {
@@ -80,6 +82,9 @@ int Claims(const ClaimsOptions& claims_options, const CommandContext& context) {
   }
   SessionRecord record;
   std::vector<WorkloadResult> results;
+  // The web servers' database, as `duet run` starts it: for the whole measurement, when a claim
+  // names a web test; stopped (a private cluster removed) when the claims are judged.
+  WebRunDatabase web_database;
   if (!claims_options.from.empty()) {
     nlohmann::json doc;
     std::string title;
@@ -101,12 +106,15 @@ int Claims(const ClaimsOptions& claims_options, const CommandContext& context) {
       for (const auto& [key, value] : m.params.items()) measured.params[key] = value;
       pairs.push_back(std::move(measured));
     }
+    if (status.ok()) status = web_database.Prepare(options.pg_url, &pairs);
     if (!status.ok()) return Fail(status);
+    record.web_database = web_database.record();
     Status exported;  // claims write no --json/--csv/--markdown exports of the run
     if (Status measured = MeasurePairs(context, pairs, options, &record, &results, &exported); !measured.ok()) {
       return Fail(measured);
     }
     std::fputs(FormatTable(results, TableWidth(STDERR_FILENO)).c_str(), stderr);
+    std::fputs(FormatWebRanking(results, record.web_database).c_str(), stderr);
     RecordRun(options.history, RunJson(record, results));
   }
   std::vector<ClaimVerdict> verdicts = JudgeClaims(claims, results, MachineCores(record.environment));
@@ -139,6 +147,7 @@ CommandRun AddClaimsCommand(CLI::App* claims) {
   claims->add_option("--from", options->from, "judge a recorded run (JSON file or history id) instead of measuring");
   AddSamplingOptions(claims, &options->run);
   AddRobustnessOptions(claims, &options->run, /*isolation=*/false);
+  AddWebDatabaseOption(claims, &options->run);
   claims->add_option("--json", options->json_path, "also write the verdicts and the run as JSON to FILE ('-' for stdout)");
   claims->add_option("--html", options->html_path, "also write a self-contained page of the verdicts, charts and code to FILE");
   AddHistoryOptions(claims, &options->run.history, true);

@@ -136,9 +136,7 @@ CommandRun AddRunCommand(CLI::App* run) {
   }
   AddRobustnessOptions(run, options.get(), /*isolation=*/true);
   AddHistoryOptions(run, &options->history, true);
-  run->add_option("--pg-url", options->pg_url,
-                  "web pairs: load TechEmpower's tables into this existing PostgreSQL database and serve from it, "
-                  "instead of a private cluster started for the run");
+  AddWebDatabaseOption(run, options.get());
   return [options](const CommandContext& context) { return Run(*options, context); };
 }
 

@@ -38,6 +38,12 @@ void AddSamplingOptions(CLI::App* command, RunOptions* options) {
       ->check(WholeNumber(0, LLONG_MAX, "auto"));
 }
 
+void AddWebDatabaseOption(CLI::App* command, RunOptions* options) {
+  command->add_option("--pg-url", options->pg_url,
+                      "web pairs: load TechEmpower's tables into this existing PostgreSQL database and serve from it, "
+                      "instead of a private cluster started for the run");
+}
+
 void AddRobustnessOptions(CLI::App* command, RunOptions* options, bool isolation) {
   command->add_option("--timeout", options->timeout_s,
                       fmt::format("seconds one call into a runtime (load, setup, one iteration, verify, teardown) may "

@@ -51,6 +51,8 @@ void AddSamplingOptions(CLI::App* command, RunOptions* options);
 // --timeout, --js-max-heap, --py-max-memory and, with `isolation`, --isolation: what a bad
 // workload may cost before it fails on its own (docs/bad-workloads.md).
 void AddRobustnessOptions(CLI::App* command, RunOptions* options, bool isolation);
+// --pg-url: the web pairs' database (run, claims).
+void AddWebDatabaseOption(CLI::App* command, RunOptions* options);
 
 // Without paths: the bundled suite, wherever duet is run from.
 std::vector<std::filesystem::path> WorkloadRoots(const std::vector<std::string>& paths);

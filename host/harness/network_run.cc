@@ -78,7 +78,7 @@ Status ValidateLoadBlock(const nlohmann::json& load) {
   if (!load.is_object()) return Status::Error("must be an object");
   LoadMode mode;
   if (!load.contains("mode") || !load["mode"].is_string() || !ParseLoadMode(load["mode"].get<std::string>(), &mode)) {
-    return Status::Error("\"mode\" must be \"echo\", \"http\" or \"idle\"");
+    return Status::Error("\"mode\" must be \"echo\", \"http\", \"idle\" or \"ws-room\"");
   }
   for (const auto& item : load.items()) {
     // Not a structured binding: clang 14 (the sanitizer build) cannot capture one in a lambda.
@@ -311,6 +311,7 @@ nlohmann::json NetworkLane::Summary() const {
       {"bytes_received", bytes_},
       {"throughput_rps", throughput.median},
       {"throughput_rps_ci95", interval(throughput)},
+      {"throughput_rps_samples", throughput_},
       {"cpu_per_message_ns", cpu.median},
       {"cpu_per_message_ns_ci95", interval(cpu)},
       {"latency_ns",

@@ -158,11 +158,20 @@ void ParseManifest(const std::string& text, WorkloadPair* parsed) {
   }
   if (doc.contains("web")) {
     const nlohmann::json& web = doc["web"];
-    if (!web.is_object() || !web.contains("frameworks") || !web["frameworks"].is_object() ||
-        !web["frameworks"].value("js", nlohmann::json()).is_string() ||
-        !web["frameworks"].value("py", nlohmann::json()).is_string()) {
+    auto names_both = [&](const char* key) {
+      return web.contains(key) && web[key].is_object() && web[key].value("js", nlohmann::json()).is_string() &&
+             web[key].value("py", nlohmann::json()).is_string();
+    };
+    if (!web.is_object() || !names_both("frameworks")) {
       pair.problem = Status::ScriptError("\"web\" must be {\"frameworks\": {\"js\": NAME, \"py\": NAME}}", manifest, 1);
       return;
+    }
+    for (const WebTest& test : WebTests()) {
+      if (test.opt_in != nullptr && web.contains(test.opt_in) && !names_both(test.opt_in)) {
+        pair.problem = Status::ScriptError(fmt::format("\"web\": \"{}\" must be {{\"js\": NAME, \"py\": NAME}}", test.opt_in),
+                                           manifest, 1);
+        return;
+      }
     }
     if (!doc.contains("load") || !doc["load"].is_object() || doc["load"].value("mode", "") != "http") {
       pair.problem = Status::ScriptError("a \"web\" pair needs a \"load\" block with mode \"http\"", manifest, 1);
@@ -200,6 +209,7 @@ const std::vector<WebTest>& WebTests() {
       {"fortunes", "fortunes", "/fortunes", 1},
       {"updates-1", "updates", "/updates?queries=1", 1},
       {"updates-20", "updates", "/updates?queries=20", 1},
+      {"ws-room", "websocket", "/room", 1, "websocket_room", LoadMode::kRoom},
   };
   return kTests;
 }
@@ -212,10 +222,16 @@ void ExpandWebTests(std::vector<WorkloadPair>* pairs) {
       continue;
     }
     for (const WebTest& test : WebTests()) {
+      if (test.opt_in != nullptr && !pair.web.contains(test.opt_in)) continue;
       WorkloadPair one = pair;
       one.name = pair.name + ":" + test.label;
       one.load["path"] = test.target;
-      one.load["check"] = test.test;
+      if (test.mode == LoadMode::kHttp) {
+        one.load["check"] = test.test;  // the room checks every delivery itself
+      } else {
+        one.load["mode"] = LoadModeName(test.mode);
+        one.web["frameworks"] = pair.web[test.opt_in];
+      }
       if (test.pipeline > 1) one.load["pipeline"] = test.pipeline;
       one.web["test"] = test.test;
       one.web["target"] = test.target;

@@ -11,6 +11,7 @@
 
 #include "core/runtime_id.h"
 #include "core/status.h"
+#include "load/load_generator.h"
 
 namespace duet {
 
@@ -52,12 +53,20 @@ struct WorkloadPair {
 
 // TechEmpower's test types as duet runs them, each a request target (with the ?queries= counts
 // measured) and its pipelining depth: json, plaintext (16 deep), db, queries 1/5/20, fortunes,
-// updates 1/20.
+// updates 1/20; and beyond TechEmpower, a WebSocket room (LoadMode::kRoom) for the pairs whose
+// manifest names its frameworks ("web": {"websocket_room": {"js": ..., "py": ...}}).
 struct WebTest {
   const char* label;   // the expanded workload's name suffix: "queries-20"
-  const char* test;    // the check: json, plaintext, db, queries, fortunes, updates
+  const char* test;    // the check: json, plaintext, db, queries, fortunes, updates; "websocket"
   const char* target;
   int pipeline;
+  // The "web" key a pair must have to run this test (it names the test's frameworks instead of
+  // "frameworks"); null: every web pair runs it.
+  const char* opt_in = nullptr;
+  LoadMode mode = LoadMode::kHttp;
+
+  // What the ranking's figure counts: "requests", or the room's "deliveries" (each message once per client).
+  const char* unit() const { return mode == LoadMode::kRoom ? "deliveries" : "requests"; }
 };
 const std::vector<WebTest>& WebTests();
 

@@ -9,7 +9,30 @@
 namespace duet {
 namespace {
 
-const char* const kQuantities[] = {"cpython_over_v8", "setup_rss_cpython_over_v8", "scaling"};
+// The quantities a piece of evidence may measure, and how a rule names each (Judge computes them).
+struct Quantity {
+  const char* name;
+  const char* rule;  // "{}": the runtime, for "scaling"
+};
+constexpr Quantity kQuantities[] = {
+    {"cpython_over_v8", "CPython/V8 time"},
+    {"setup_rss_cpython_over_v8", "CPython/V8 setup memory"},
+    {"scaling", "{} time ratio"},
+    {"throughput_v8_over_cpython", "V8/CPython throughput"},
+};
+
+const Quantity* FindQuantity(const std::string& name) {
+  for (const Quantity& q : kQuantities) {
+    if (name == q.name) return &q;
+  }
+  return nullptr;
+}
+
+// A network pair's per-iteration throughputs (its load summary's samples); empty when there are none.
+std::vector<double> ThroughputSamples(const RuntimeResult* r) {
+  if (r == nullptr || !r->load.is_object() || !r->load.contains("throughput_rps_samples")) return {};
+  return r->load["throughput_rps_samples"].get<std::vector<double>>();
+}
 
 // Reads one evidence entry: a workload id, or an object whose fields override the defaults (the
 // claim's fields, then the condition's).
@@ -29,7 +52,7 @@ Status ReadEvidence(const nlohmann::json& defaults, const nlohmann::json& entry,
   if (e->workload.empty()) return Status::Error("a workload entry names no workload");
   e->label = merged.value("label", e->workload);
   e->quantity = merged.value("quantity", "cpython_over_v8");
-  if (std::find(std::begin(kQuantities), std::end(kQuantities), e->quantity) == std::end(kQuantities)) {
+  if (FindQuantity(e->quantity) == nullptr) {
     return Status::Error("unknown quantity '" + e->quantity + "'");
   }
   std::string when = merged.value("supported_when", "above");
@@ -93,6 +116,15 @@ EvidenceResult Judge(const EvidenceSpec& spec, const std::vector<WorkloadResult>
       return e;
     }
     e.value = e.low = e.high = rss(py) / rss(v8);
+  } else if (spec.quantity == "throughput_v8_over_cpython") {
+    std::vector<double> v8 = ThroughputSamples(w->Find(RuntimeId::kV8));
+    std::vector<double> py = ThroughputSamples(w->Find(RuntimeId::kCPython));
+    if (v8.empty() || py.empty()) {
+      e.note = "no throughput samples (not a network workload, or a run recorded before they were kept)";
+      return e;
+    }
+    RatioEstimate ratio = RatioOfMedians(v8, py);
+    e.value = ratio.ratio, e.low = ratio.low, e.high = ratio.high, e.has_interval = true;
   } else {  // scaling
     const WorkloadResult* base = FindResult(results, spec.workload, spec.baseline_params);
     if (base == nullptr || base->failed()) {
@@ -342,9 +374,9 @@ std::string FormatEvidenceValue(const EvidenceResult& e) {
 }
 
 std::string DescribeRule(const EvidenceSpec& spec) {
-  std::string quantity = spec.quantity == "cpython_over_v8"             ? "CPython/V8 time"
-                         : spec.quantity == "setup_rss_cpython_over_v8" ? "CPython/V8 setup memory"
-                                                                        : std::string(RuntimeKey(spec.runtime.value_or(RuntimeId::kV8))) + " time ratio";
+  const Quantity* q = FindQuantity(spec.quantity);
+  std::string quantity = q == nullptr ? spec.quantity
+                                      : fmt::format(fmt::runtime(q->rule), RuntimeKey(spec.runtime.value_or(RuntimeId::kV8)));
   return fmt::format("{} {} {:.2f}", quantity, spec.supported_above ? "above" : "below", spec.threshold);
 }
 

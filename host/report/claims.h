@@ -22,7 +22,9 @@ struct EvidenceSpec {
   std::string label;     // what it shows; the workload id unless claims.json says more
   // "cpython_over_v8": CPython/V8 median wall time with its 95% bootstrap interval;
   // "setup_rss_cpython_over_v8": resident memory that load + setup cost, CPython/V8 (one value each);
-  // "scaling": `runtime`'s median under `params` over its median under `baseline_params`.
+  // "scaling": `runtime`'s median under `params` over its median under `baseline_params`;
+  // "throughput_v8_over_cpython": a network pair's median throughput (requests, or the room's
+  // deliveries, per second) V8 over CPython, with the 95% bootstrap interval over its iterations.
   std::string quantity;
   bool supported_above = true;  // supported when the quantity is above (else below) the threshold
   double threshold = 1.0;

@@ -35,7 +35,9 @@ std::string RankingChart(const nlohmann::json& ranking) {
   if (measured.empty()) return "";
   constexpr double kRow = 20, kTop = 8;
   double height = kTop + kRow * static_cast<double>(measured.size()) + 24;
-  Svg svg("web-chart", kChartWidth, height, "requests/s per framework for " + ranking["test"].get<std::string>());
+  std::string unit = WebRankingUnit(ranking);
+  Svg svg("web-chart", kChartWidth, height,
+          (unit == "req" ? "requests" : "deliveries") + std::string("/s per framework for ") + ranking["test"].get<std::string>());
   double x0 = kLabelWidth + 110, x1 = kChartWidth - kRightMargin - 60;
   double scale = top > 0 ? (x1 - x0) / top : 0;
   auto rps = [](double v) { return fmt::format("{:.0f}", v); };
@@ -49,7 +51,7 @@ std::string RankingChart(const nlohmann::json& ranking) {
     RuntimeId runtime = RuntimeOf(*e);
     double value = (*e)["throughput_rps"].get<double>();
     const nlohmann::json& ci = (*e)["throughput_rps_ci95"];
-    std::string tip = fmt::format("{}, {}: {} req/s", Label(*e), RuntimeLabel(runtime), rps(value));
+    std::string tip = fmt::format("{}, {}: {} {}/s", Label(*e), RuntimeLabel(runtime), rps(value), unit);
     if (ci.is_array()) tip += fmt::format(" [{} - {}]", rps(ci[0].get<double>()), rps(ci[1].get<double>()));
     svg.Text(x0 - 8, y + kRow / 2 + 3, Label(*e), "label", "end");
     svg.Rect(x0, y + 3, value * scale, kRow - 8, "web-bar", RuntimeColour(runtime), tip);
@@ -64,9 +66,11 @@ std::string RankingChart(const nlohmann::json& ranking) {
 }
 
 std::string RankingTable(const nlohmann::json& ranking) {
-  std::string html =
-      "<table class=\"figures\">\n<tr><th>#</th><th>framework</th><th>runtime</th><th>req/s</th><th>95% interval</th>"
-      "<th>p50</th><th>p99</th><th>p99.9</th><th>CPU/req</th><th>RSS</th><th>DB statements/req</th></tr>\n";
+  std::string unit = WebRankingUnit(ranking);
+  std::string html = fmt::format(
+      "<table class=\"figures\">\n<tr><th>#</th><th>framework</th><th>runtime</th><th>{0}/s</th><th>95% interval</th>"
+      "<th>p50</th><th>p99</th><th>p99.9</th><th>CPU/{0}</th><th>RSS</th><th>DB statements/{0}</th></tr>\n",
+      unit);
   for (const nlohmann::json& e : ranking["entries"]) {
     std::string runtime(RuntimeLabel(RuntimeOf(e)));
     if (!e["error"].is_null()) {
@@ -95,10 +99,8 @@ std::string WebRankingSection(const std::vector<WorkloadResult>& results) {
           "overlap are not told apart by this run. CPU/req is the whole server process's CPU time per request. A "
           "side that failed is listed with its reason, never with a number (docs/web-workloads.md).</p>\n";
   for (const nlohmann::json& ranking : rankings) {
-    int pipeline = ranking["pipeline"].get<int>();
-    html += fmt::format("<h3>{} <small>GET {}{}</small></h3>\n", Escape(ranking["test"].get<std::string>()),
-                        Escape(ranking["target"].get<std::string>()),
-                        pipeline > 1 ? fmt::format(", pipelined {} deep", pipeline) : "");
+    html += fmt::format("<h3>{} <small>{}</small></h3>\n", Escape(ranking["test"].get<std::string>()),
+                        Escape(WebRankingTitle(ranking)));
     html += RankingChart(ranking);
     html += RankingTable(ranking);
   }

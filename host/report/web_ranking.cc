@@ -72,6 +72,19 @@ WebRankingCells RankingCells(const nlohmann::json& e) {
   return cells;
 }
 
+std::string WebRankingTitle(const nlohmann::json& ranking) {
+  std::string target = ranking["target"].get<std::string>();
+  if (ranking.value("mode", "http") == std::string(LoadModeName(LoadMode::kRoom))) {
+    return fmt::format("a WebSocket room at {}, each message to every client", target);
+  }
+  int pipeline = ranking["pipeline"].get<int>();
+  return fmt::format("GET {}{}", target, pipeline > 1 ? fmt::format(", pipelined {} deep", pipeline) : "");
+}
+
+std::string WebRankingUnit(const nlohmann::json& ranking) {
+  return ranking.value("unit", "requests") == "deliveries" ? "dlv" : "req";
+}
+
 nlohmann::json WebRankingJson(const std::vector<WorkloadResult>& results) {
   nlohmann::json rankings = nlohmann::json::array();
   for (const WebTest& test : WebTests()) {
@@ -90,7 +103,8 @@ nlohmann::json WebRankingJson(const std::vector<WorkloadResult>& results) {
     int rank = 0;
     for (nlohmann::json& e : entries) e["rank"] = e["error"].is_null() ? nlohmann::json(++rank) : nlohmann::json();
     rankings.push_back({{"test", test.label}, {"check", test.test}, {"target", test.target},
-                        {"pipeline", test.pipeline}, {"entries", entries}});
+                        {"pipeline", test.pipeline}, {"mode", LoadModeName(test.mode)}, {"unit", test.unit()},
+                        {"entries", entries}});
   }
   return rankings;
 }
@@ -98,19 +112,18 @@ nlohmann::json WebRankingJson(const std::vector<WorkloadResult>& results) {
 std::string FormatWebRanking(const std::vector<WorkloadResult>& results, const nlohmann::json& database) {
   nlohmann::json rankings = WebRankingJson(results);
   if (rankings.empty()) return "";
-  std::string text = "\nweb: TechEmpower's test types, ranked by requests/s";
+  std::string text = "\nweb: TechEmpower's test types, ranked by requests/s (the WebSocket room by deliveries/s)";
   if (database.is_object()) {
     text += fmt::format(" (PostgreSQL: {}, fsync {}, synchronous_commit {})", database.value("kind", "?"),
                         database.value("fsync", "?"), database.value("synchronous_commit", "?"));
   }
   text += "\n";
   for (const nlohmann::json& ranking : rankings) {
-    std::string target = ranking["target"].get<std::string>();
-    int pipeline = ranking["pipeline"].get<int>();
-    text += fmt::format("\n{} (GET {}{})\n", ranking["test"].get<std::string>(), target,
-                        pipeline > 1 ? fmt::format(", pipelined {} deep", pipeline) : "");
+    std::string unit = WebRankingUnit(ranking);
+    text += fmt::format("\n{} ({})\n", ranking["test"].get<std::string>(), WebRankingTitle(ranking));
     text += fmt::format("  {:>2}  {:<30} {:<8} {:>9} {:>15} {:>9} {:>9} {:>9} {:>10} {:>10} {:>9}\n", "#", "framework",
-                        "runtime", "req/s", "95% interval", "p50", "p99", "p99.9", "CPU/req", "RSS", "DB st/req");
+                        "runtime", unit + "/s", "95% interval", "p50", "p99", "p99.9", "CPU/" + unit, "RSS",
+                        "DB st/" + unit);
     // CPU/req: every server thread (waitress's workers too), so the WSGI servers compare fairly.
     // A framework in two pairs (Fastify) is measured twice: its pair tells the rows apart.
     std::map<std::string, int> seen;

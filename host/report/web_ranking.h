@@ -28,4 +28,10 @@ struct WebRankingCells {
 };
 WebRankingCells RankingCells(const nlohmann::json& entry);
 
+// What a ranking measured, after its test's name: "GET /plaintext, pipelined 16 deep", or "a
+// WebSocket room at /room, each message to every client".
+std::string WebRankingTitle(const nlohmann::json& ranking);
+// The ranking's unit as its columns abbreviate it: "req" (requests), "dlv" (the room's deliveries).
+std::string WebRankingUnit(const nlohmann::json& ranking);
+
 }  // namespace duet

@@ -176,6 +176,45 @@ TEST(ClaimConditionsTest, BundledClaimsQuoteTheirArticlesVerbatimAndSayWhy) {
   EXPECT_GE(quoted, 30u);
 }
 
+// The web servers' verdicts: V8's median throughput over CPython's, with the interval over the
+// iterations (runtimes.<rt>.load.throughput_rps_samples), for a server twice as fast in V8, one
+// twice as fast in CPython, and a workload with no throughput (not a network pair).
+TEST(ClaimConditionsTest, ThroughputRatiosOfTheWebServersJudgeTheirConditions) {
+  auto dir = TestDir();
+  nlohmann::json doc = SyntheticRun({{"web", "pair:json", 1e6, 1e6}, {"web", "pair:ws-room", 1e6, 1e6},
+                                     {"synthetic", "no-load", 1e6, 1e6}}, 31);
+  auto load = [](double center) {
+    nlohmann::json samples = nlohmann::json::array();
+    for (int i = 0; i < 5; ++i) samples.push_back(center * (0.97 + 0.015 * i));
+    return nlohmann::json{{"throughput_rps_samples", samples}};
+  };
+  doc["workloads"][0]["runtimes"]["v8"]["load"] = load(8000);
+  doc["workloads"][0]["runtimes"]["cpython"]["load"] = load(4000);
+  doc["workloads"][1]["runtimes"]["v8"]["load"] = load(3000);
+  doc["workloads"][1]["runtimes"]["cpython"]["load"] = load(6000);
+  std::string run = WriteRun(dir / "run.json", doc);
+  std::string claims = (dir / "claims.json").string();
+  WriteText(claims, R"({"schema": "duet-claims/2", "claims": [
+    {"id": "serves", "claim": "V8 serves more", "origin": "a test",
+     "quantity": "throughput_v8_over_cpython", "supported_when": "above", "threshold": 1.0,
+     "conditions": [{"id": "http", "label": "HTTP", "bound": "io", "workloads": ["web/pair:json"]},
+                    {"id": "room", "label": "a room", "bound": "io", "workloads": ["web/pair:ws-room"]},
+                    {"id": "none", "label": "no load", "workloads": ["synthetic/no-load"]}]}]})");
+  std::string out = (dir / "v.json").string();
+  Outcome outcome = Duet("claims --from " + run + " --claims " + claims + " --json " + out);
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
+  nlohmann::json verdicts = nlohmann::json::parse(Slurp(out));
+  const nlohmann::json& conditions = verdicts["claims"][0]["conditions"];
+  EXPECT_EQ(conditions[0]["verdict"], "supported");
+  EXPECT_NEAR(conditions[0]["evidence"][0]["value"].get<double>(), 2.0, 1e-9);
+  EXPECT_EQ(conditions[1]["verdict"], "contradicted");
+  EXPECT_NEAR(conditions[1]["evidence"][0]["value"].get<double>(), 0.5, 1e-9);
+  EXPECT_EQ(conditions[2]["verdict"], "not measured");
+  EXPECT_TRUE(std::regex_search(outcome.out, std::regex(R"(web/pair:json +2\.00x \[\d\.\d\d-\d\.\d\d\] +V8/CPython throughput above 1\.00 +supports)")))
+      << outcome.out;
+  EXPECT_NE(outcome.out.find("no throughput samples"), std::string::npos) << outcome.out;
+}
+
 TEST(ClaimsPageTest, RendersOneSectionPerClaimWithAChartPerMeasuredConditionInHeadlessChromium) {
   Fixture f = KnownRatios();
   std::string html = (f.dir / "claims.html").string();

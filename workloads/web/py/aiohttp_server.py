@@ -14,10 +14,6 @@ GOING_AWAY = {"code": WSCloseCode.GOING_AWAY, "message": b"server shutdown"}
 
 
 def make_app(pool, served):
-    # One relay at a time, in the order the messages arrived: a send awaits only when a peer's
-    # transport is paused (its reader is behind), and without the lock another member's relay could
-    # overtake this one there, so two members would see two senders' messages in different orders.
-    relaying = asyncio.Lock()
     closing = asyncio.Event()  # set by close_room (on_shutdown); not app state, which is frozen by then
 
     async def json_(request):
@@ -40,7 +36,7 @@ def make_app(pool, served):
 
     async def room(request):
         """The room: every member gets `joined` once it is in, then every message any member sends
-        (itself included), unchanged and in the order the server received them, relayed as aiohttp's
+        (itself included), unchanged and in each sender's order, relayed as aiohttp's
         chat demo relays them. The JS twin is ws's broadcast (../js/node-http.js)."""
         ws = web.WebSocketResponse()
         ws.headers["Server"] = te.SERVER_NAME  # before prepare(): the 101 is sent there
@@ -54,19 +50,21 @@ def make_app(pool, served):
                 if msg.type not in (WSMsgType.TEXT, WSMsgType.BINARY):
                     continue
                 served.add()  # run(state): room messages count with the requests
-                async with relaying:
-                    # A snapshot: a member that leaves while a send awaits must not change the set
-                    # being iterated.
-                    for peer in tuple(members):
-                        if peer.closed:
-                            continue
-                        try:
-                            if msg.type == WSMsgType.TEXT:
-                                await peer.send_str(msg.data)
-                            else:
-                                await peer.send_bytes(msg.data)
-                        except ConnectionError:
-                            pass  # the peer's connection is going away: its own handler removes it
+                # Each member's messages are relayed by its own handler, one after the other, so
+                # every member gets them in the order they were sent. Two senders' relays may
+                # interleave where a send awaits (a peer's transport paused), as in aiohttp's demo:
+                # the room promises each sender's order, not one order for all.
+                # A snapshot: a member that leaves while a send awaits must not change the set.
+                for peer in tuple(members):
+                    if peer.closed:
+                        continue
+                    try:
+                        if msg.type == WSMsgType.TEXT:
+                            await peer.send_str(msg.data)
+                        else:
+                            await peer.send_bytes(msg.data)
+                    except ConnectionError:
+                        pass  # the peer's connection is going away: its own handler removes it
             if closing.is_set():
                 # aiohttp 3.8: close_room's close() first ends the `async for` above, and the close
                 # aiohttp makes when the handler returns (1000) would go out before its 1001
