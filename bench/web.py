@@ -1,13 +1,15 @@
 #!/usr/bin/python3
 """The web servers (workloads/web) in duet against the same files standalone, under the same load:
 each JS server in `duet exec` (Node itself, embedded, on duet's loop) and in Debian's node 18; each
-Python server in `duet exec` (duet's loop) and in /usr/bin/python3, the asyncio ones on stock
-asyncio and on uvloop too. Every server gets a fresh process per round and a warm-up, then `duet
-load` drives one TechEmpower test (pipelined 16 deep for plaintext) with every response checked
-(`--check`; a wrong one stops the benchmark with the response shown), or the WebSocket room
-(`--tests ws-room`, node-http and aiohttp: every delivery checked, figures per delivery). Prints per test and server
-the median requests/s, p99 and the server process's CPU time per request (all its threads, exact,
-from /proc/PID/task/*/schedstat), then duet's ratio to standalone per framework and test.
+Python server in `duet exec` (duet's loop), in /usr/bin/python3 (the asyncio ones on stock asyncio
+and on uvloop too) and in build/duet-python3, a python3 linked from the same libpython3.11.a as
+duet (/usr/bin/python3 has LTO and PGO, which no packaged library has). Every server gets a fresh
+process per round and a warm-up, then `duet load` drives one TechEmpower test (pipelined 16 deep
+for plaintext) with every response checked (`--check`; a wrong one stops the benchmark with the
+response shown), or the WebSocket room (`--tests ws-room`, node-http and aiohttp: every delivery
+checked, figures per delivery). Prints per test and server the median requests/s, p99 and the
+server process's CPU time per request (all its threads, exact, from /proc/PID/task/*/schedstat),
+then duet's ratio to each standalone host per framework and test.
 """
 
 import argparse
@@ -52,7 +54,12 @@ def hosts_for(framework, duet, db):
         return [("duet", [duet, "exec", script] + args, {}),
                 ("node18", [node, "--turbo-fast-api-calls", script] + args,
                  {"LD_LIBRARY_PATH": os.path.join(LIBNODE, "lib/x86_64-linux-gnu")})]
+    # duet-python3: a python3 linked from the same libpython3.11.a as duet (Debian's /usr/bin/python3
+    # is built with LTO and PGO, which no packaged library is): what embedding alone changes.
+    same_lib = os.path.join(os.path.dirname(duet), "duet-python3")
     hosts = [("duet", [duet, "exec", script] + args, {}), ("python3", [PYTHON, script] + args, {})]
+    if os.path.exists(same_lib):
+        hosts.append(("duet-python3", [same_lib, script] + args, {}))
     if is_async:
         hosts.append(("uvloop", [PYTHON, script] + args + ["--uvloop"], {}))
     return hosts
