@@ -234,9 +234,11 @@ WorkloadResult RunWorkload(const WorkloadPair& pair, const RunPlan& asked,
     note(lane, Progress::Phase::kImporting, 0, 0, 0);
     uint64_t rss_before_setup = CurrentRssBytes();
     lane.runtime->BeginCounters();
+    if (lane.net) lane.net->BeforeSetup();
     lane.result->error = lane.Guarded("loading", [&] { return lane.runtime->Load(lane.script(), pair.params); });
     lane.loaded = true;
     if (lane.alive()) lane.result->error = lane.Guarded("setup", [&] { return lane.runtime->Setup(); });
+    if (lane.net) lane.net->AfterSetup();
     lane.result->setup = {static_cast<int64_t>(CurrentRssBytes()) - static_cast<int64_t>(rss_before_setup),
                           lane.runtime->EndCounters()};
     if (lane.alive()) {

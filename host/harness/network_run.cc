@@ -209,6 +209,8 @@ Status NetworkLane::Iterate(Runtime& runtime, const std::string& script, Sample*
   // Idle: this process's RSS before the clients start and with every connection open and echoed.
   uint64_t rss_before = CurrentRssBytes();
   std::atomic<uint64_t> rss_held{0};
+  // The server's own child processes, if setup() started any.
+  ChildrenUsage children0 = SubtreesUsage(server_children_);
   uint64_t cpu0 = ThreadCpuNs();
   uint64_t process_cpu0 = ProcessCpuNs();
   uint64_t wall0 = NowNs();
@@ -228,6 +230,7 @@ Status NetworkLane::Iterate(Runtime& runtime, const std::string& script, Sample*
   sample->wall_ns = NowNs() - wall0;
   sample->cpu_ns = ThreadCpuNs() - cpu0;
   uint64_t process_cpu = ProcessCpuNs() - process_cpu0;
+  ChildrenUsage children1 = SubtreesUsage(server_children_);
   if (!joined.ok()) return Status::Error(joined.message(), script);
   DUET_RETURN_IF_ERROR(served);
   DUET_RETURN_IF_ERROR(ServeUntilClosed(runtime, descriptors_before));
@@ -271,13 +274,27 @@ Status NetworkLane::Iterate(Runtime& runtime, const std::string& script, Sample*
     // Every thread but the generator's: the server's own threads too (waitress's workers, V8's
     // helpers), which the main thread's figure leaves out.
     uint64_t server = process_cpu > load.client_cpu_ns ? process_cpu - load.client_cpu_ns : 0;
-    process_cpu_per_message_.push_back(static_cast<double>(server) / static_cast<double>(load.completed));
+    // A child that ended meanwhile took its CPU time with it: never less than none.
+    uint64_t children = children1.cpu_ns > children0.cpu_ns ? children1.cpu_ns - children0.cpu_ns : 0;
+    process_cpu_per_message_.push_back(static_cast<double>(server + children) / static_cast<double>(load.completed));
+    if (children1.processes > 0) {
+      children_cpu_per_message_.push_back(static_cast<double>(children) / static_cast<double>(load.completed));
+      children_max_ = std::max(children_max_, children1.processes);
+      children_rss_max_ = std::max(children_rss_max_, children1.rss_bytes);
+    }
   }
   if (idle && rss_held > rss_before) {
     rss_per_connection_ = std::max(rss_per_connection_, static_cast<double>(rss_held - rss_before) /
                                                             static_cast<double>(options.connections));
   }
   return Status::Ok();
+}
+
+void NetworkLane::AfterSetup() {
+  server_children_.clear();
+  for (pid_t child : DirectChildren()) {
+    if (children_before_setup_.count(child) == 0) server_children_.insert(child);
+  }
 }
 
 void NetworkLane::Reset() {
@@ -287,6 +304,7 @@ void NetworkLane::Reset() {
   throughput_.clear();
   cpu_per_message_.clear();
   process_cpu_per_message_.clear();
+  children_cpu_per_message_.clear();
   statements_ = 0;
   // Kept: the idle RSS per connection (the first iteration shows the cost), the RSS high-water
   // mark, the verifier pass and the counting connection.
@@ -296,7 +314,8 @@ nlohmann::json NetworkLane::Summary() const {
   // Each figure's median over the iterations and its 95% bootstrap interval, as the timings have
   // (stats): what a ranking needs to say whether two servers differ at all. One bootstrap each.
   const duet::Summary throughput = Summarize(throughput_), cpu = Summarize(cpu_per_message_),
-                      process_cpu = Summarize(process_cpu_per_message_);
+                      process_cpu = Summarize(process_cpu_per_message_),
+                      children_cpu = Summarize(children_cpu_per_message_);
   auto interval = [](const duet::Summary& summary) {
     return summary.count == 0 ? nlohmann::json() : nlohmann::json::array({summary.median_ci_low, summary.median_ci_high});
   };
@@ -327,6 +346,12 @@ nlohmann::json NetworkLane::Summary() const {
       {"pipeline", options_.pipeline},
       {"check", web_.test.empty() ? nlohmann::json() : nlohmann::json(web_.test)},
       {"rss_bytes_max", rss_max_},
+      {"children", children_max_ == 0 ? nlohmann::json()
+                                       : nlohmann::json{{"processes", children_max_},
+                                                        {"cpu_per_message_ns", children_cpu.median},
+                                                        {"rss_bytes_max", children_rss_max_},
+                                                        {"rss_bytes_per_process",
+                                                         static_cast<double>(children_rss_max_) / children_max_}}},
       {"db_statements_per_request", !web_.db_url.empty() && counting_ && completed_ > 0
                                         ? nlohmann::json(static_cast<double>(statements_) / static_cast<double>(completed_))
                                         : nlohmann::json()},

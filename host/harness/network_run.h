@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/process_tree.h"
 #include "core/runtime.h"
 #include "core/status.h"
 #include "db/sql_database.h"
@@ -42,6 +43,11 @@ class NetworkLane {
   // `duet_binary` runs idle mode's clients (`duet load --hold`): this executable in `duet run`.
   explicit NetworkLane(const LoadOptions& options, WebLoad web = {}, std::string duet_binary = LoadProcess::kSelfExe)
       : options_(options), web_(std::move(web)), duet_binary_(std::move(duet_binary)) {}
+
+  // Called around the runtime's load and setup(): the child processes that appear in between are
+  // the server's (node:cluster workers, SO_REUSEPORT children), counted in its CPU and memory.
+  void BeforeSetup() { children_before_setup_ = DirectChildren(); }
+  void AfterSetup();
 
   // One iteration: the generator runs against state.port while the runtime serves, then
   // run(state). A web test first passes TechEmpower's verifier (CheckTechEmpowerServer, every test
@@ -81,6 +87,13 @@ class NetworkLane {
   std::vector<double> throughput_;       // requests per second, per iteration
   std::vector<double> cpu_per_message_;  // server (main thread) CPU ns per request, per iteration
   std::vector<double> process_cpu_per_message_;  // every thread but the generator's, per request
+  // A server spread over processes (node:cluster workers, SO_REUSEPORT children): the processes
+  // the workload started, outside the baseline. Their CPU counts in process_cpu_per_message_.
+  std::set<pid_t> children_before_setup_;
+  std::set<pid_t> server_children_;
+  std::vector<double> children_cpu_per_message_;
+  int children_max_ = 0;
+  uint64_t children_rss_max_ = 0;
   // Idle mode: the largest growth of this process's RSS per connection seen, warmup included
   // (later iterations reuse memory the first one grew, so the first is the one that shows the cost).
   double rss_per_connection_ = 0;

@@ -3,6 +3,8 @@
 // network pair can have (no port, a bad "load" block, a server that drops connections) reported.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <map>
 
 #include "cli/duet_command.h"
@@ -40,7 +42,7 @@ class NetWorkloadsTest : public ::testing::Test {
 TEST_F(NetWorkloadsTest, EveryPairServesExactlyTheGeneratedTrafficInBothRuntimes) {
   ASSERT_EQ(outcome_->exit_code, 0) << outcome_->out << outcome_->err;
   ASSERT_FALSE(doc_->is_discarded());
-  for (const char* name : {"tcp-echo", "http-hello", "idle-connections", "fan-out"}) {
+  for (const char* name : {"tcp-echo", "http-hello", "idle-connections", "fan-out", "http-workers"}) {
     const nlohmann::json* w = Find(name);
     ASSERT_NE(w, nullptr) << name;
     EXPECT_TRUE((*w)["error"].is_null()) << name << ": " << (*w)["error"].dump();
@@ -77,7 +79,23 @@ TEST_F(NetWorkloadsTest, EveryPairServesExactlyTheGeneratedTrafficInBothRuntimes
       EXPECT_LE(latency["p999"].get<uint64_t>(), latency["max"].get<uint64_t>());
       EXPECT_EQ(r["samples_ns"].size(), static_cast<size_t>(kRuns));
       EXPECT_EQ(load["rss_per_connection_bytes"].is_number(), std::string(name) == "idle-connections");
+      // Only http-workers serves from processes of its own; their CPU is in the process figure.
+      EXPECT_EQ(load["children"].is_object(), std::string(name) == "http-workers") << load["children"];
     }
+  }
+  // http-workers: its 2 worker processes, each side its own (cluster workers re-running duet;
+  // /usr/bin/python3 children), with their memory, and the CPU they spent serving.
+  const nlohmann::json* workers = Find("http-workers");
+  ASSERT_NE(workers, nullptr);
+  for (const char* rt : {"v8", "cpython"}) {
+    const nlohmann::json& load = (*workers)["runtimes"][rt]["load"];
+    SCOPED_TRACE(rt);
+    EXPECT_EQ((*workers)["runtimes"][rt]["result"]["workers"], 2);
+    ASSERT_TRUE(load["children"].is_object());
+    EXPECT_EQ(load["children"]["processes"], 2);
+    EXPECT_GT(load["children"]["rss_bytes_per_process"].get<double>(), 1 << 20);
+    EXPECT_GT(load["children"]["cpu_per_message_ns"].get<double>(), 0);
+    EXPECT_GE(load["process_cpu_per_message_ns"].get<double>(), load["children"]["cpu_per_message_ns"].get<double>());
   }
   // fan-out: each request waits for its timers, so p50 is at least the timer delay.
   const nlohmann::json* fan = Find("fan-out");
@@ -106,7 +124,7 @@ TEST_F(NetWorkloadsTest, TheTableFits150ColumnsOrTheTerminalsWidth) {
   // note on whose GC the js column counts.
   std::string wide = OnTerminal(table, 400);
   EXPECT_GT(WidestLine(wide), 150u) << wide;
-  EXPECT_EQ(std::count(wide.begin(), wide.end(), '\n'), 6) << wide;
+  EXPECT_EQ(std::count(wide.begin(), wide.end(), '\n'), 7) << wide;
 }
 
 TEST_F(NetWorkloadsTest, TheJsonValidatesAgainstTheDocumentedSchema) {
@@ -122,18 +140,38 @@ TEST_F(NetWorkloadsTest, EchoAndHttpPairsRunInStandaloneNodeAndPython) {
                                                 std::tuple{std::string("/usr/bin/python3"), "driver.py", "cpython"}}) {
     std::string path = ::testing::TempDir() + "/net-standalone-" + std::to_string(getpid()) + ".json";
     std::string command = "DUET_BIN=" + std::string(DUET_BINARY) + " " + runner + " " + kSource + "/tools/standalone/" +
-                          driver + " --filter '(tcp-echo|http-hello|fan-out)$' --size tiny --runs 2 --warmup 0 --json " +
+                          driver + " --filter '(tcp-echo|http-hello|fan-out|http-workers)$' --size tiny --runs 2 --warmup 0 --json " +
                           path + " " + kSource + "/workloads/net >/dev/null";
     ASSERT_EQ(std::system(command.c_str()), 0) << command;
     nlohmann::json doc = nlohmann::json::parse(Slurp(path), nullptr, /*allow_exceptions=*/false);
     ASSERT_FALSE(doc.is_discarded()) << command;
-    ASSERT_EQ(doc["workloads"].size(), 3u);
+    ASSERT_EQ(doc["workloads"].size(), 4u);
     for (const auto& w : doc["workloads"]) {
       const nlohmann::json* in_duet = Find(w["name"]);
       ASSERT_NE(in_duet, nullptr);
       EXPECT_EQ(w["runtimes"][runtime]["result"], (*in_duet)["runtimes"][runtime]["result"]) << w["name"] << " " << driver;
       EXPECT_EQ(w["runtimes"][runtime]["verified"], true) << w["name"] << " " << driver;
     }
+  }
+}
+
+// No worker outlives the run that started it: cluster workers end with their IPC channel,
+// SO_REUSEPORT children with their stdin, and teardown waits for both. The pair runs from a copy
+// in a folder of its own, so that its processes are told apart from other tests' by their path.
+TEST(NetWorkersTest, NoWorkerProcessOutlivesTheRun) {
+  std::filesystem::path root = Scratch("workers-" + std::to_string(getpid()));
+  std::filesystem::create_directories(root / "net");
+  for (const char* pair : {"http-workers", "http-hello"}) {
+    std::filesystem::copy(kSource + "/workloads/net/" + pair, root / "net" / pair, std::filesystem::copy_options::recursive);
+  }
+  std::filesystem::copy_file(kSource + "/workloads/package.json", root / "package.json");  // "type": "module"
+  Outcome outcome = Duet("run " + (root / "net" / "http-workers").string() + " --size tiny --runs 1 --warmup 0 --no-history");
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+    std::string cmdline = Slurp(entry.path() / "cmdline");
+    std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
+    EXPECT_EQ(cmdline.find(root.string()), std::string::npos) << entry.path() << ": " << cmdline;
   }
 }
 
