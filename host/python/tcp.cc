@@ -1,4 +1,5 @@
-// TcpCore: the libuv half of duet's asyncio TCP transport (uv_tcp_t). The hot path lives here
+// TcpCore: the libuv half of duet's asyncio stream transport: TCP on a uv_tcp_t, and Unix stream
+// sockets (a database's socket, as asyncpg and psycopg reach PostgreSQL) on a uv_pipe_t. The hot path lives here
 // (read -> protocol.data_received, write -> uv_try_write, then uv_write for what is left);
 // the rest of asyncio's transport contract is the Python subclass in py/duet_asyncio.py.
 // Node's own net module (tcp_wrap over uv_tcp_t) is its JavaScript counterpart.
@@ -8,6 +9,7 @@
 #include "python/event_loop.h"
 
 #include <structmember.h>
+#include <sys/socket.h>
 
 #include <new>
 #include <string>
@@ -27,12 +29,18 @@ struct TcpObject {
   // protocol.data_received, looked up once per protocol as uvloop does (null for a
   // BufferedProtocol, or when the protocol has none: then the read reports the AttributeError).
   PyObject* data_received;
-  // The socket whose descriptor the uv_tcp_t uses (no dup: one descriptor per connection);
+  // The socket whose descriptor the handle uses (no dup: one descriptor per connection);
   // detached just before libuv closes it, so it never closes that number a second time.
   PyObject* sock;
   PyObject* empty_waiter;  // set while loop.sendfile() owns the socket: write() must refuse
   PyObject* weakrefs;
-  uv_tcp_t tcp;
+  // A TCP socket's uv_tcp_t or an AF_UNIX socket's uv_pipe_t: both a uv_stream_t, all the rest
+  // of TcpCore uses.
+  union {
+    uv_handle_t any;
+    uv_tcp_t tcp;
+    uv_pipe_t pipe;
+  } handle;
   uv_write_t write_req;
   std::string in_flight;  // what the one uv_write in progress sends
   std::string pending;    // written while it was in progress: the next uv_write
@@ -68,7 +76,7 @@ TcpNames& T() {
 }
 
 PyObject* Self(TcpObject* t) { return reinterpret_cast<PyObject*>(t); }
-uv_stream_t* Stream(TcpObject* t) { return reinterpret_cast<uv_stream_t*>(&t->tcp); }
+uv_stream_t* Stream(TcpObject* t) { return reinterpret_cast<uv_stream_t*>(&t->handle); }
 
 Py_ssize_t BufferSize(const TcpObject* t) {
   return static_cast<Py_ssize_t>(t->in_flight.size() + t->pending.size());
@@ -349,27 +357,35 @@ PyObject* TcpOpen(TcpObject* self, PyObject* sock) {
   long fd = PyLong_AsLong(fileno);
   Py_DECREF(fileno);
   if (fd == -1 && PyErr_Occurred()) return nullptr;
+  PyObject* family = PyObject_GetAttrString(sock, "family");
+  if (family == nullptr) return nullptr;
+  long family_number = PyLong_AsLong(family);
+  Py_DECREF(family);
+  if (family_number == -1 && PyErr_Occurred()) return nullptr;
+  const bool unix_socket = family_number == AF_UNIX;
   if (self->open || self->state == nullptr || self->state->closed) {
     PyErr_SetString(PyExc_RuntimeError, self->open ? "transport already open" : "Event loop is closed");
     return nullptr;
   }
-  int rc = uv_tcp_init(self->state->uv, &self->tcp);
+  int rc = unix_socket ? uv_pipe_init(self->state->uv, &self->handle.pipe, /*ipc=*/0)
+                        : uv_tcp_init(self->state->uv, &self->handle.tcp);
   if (rc != 0) {
     SetErrorFromUv(rc);
     return nullptr;
   }
-  self->tcp.data = self;
-  AdoptHandle(self->state, reinterpret_cast<uv_handle_t*>(&self->tcp), OnClosed, DetachSocket);
+  self->handle.any.data = self;
+  AdoptHandle(self->state, &self->handle.any, OnClosed, DetachSocket);
   self->open = 1;
   Py_INCREF(self);  // held by the open handle until its close callback
-  rc = uv_tcp_open(&self->tcp, static_cast<uv_os_sock_t>(fd));
+  rc = unix_socket ? uv_pipe_open(&self->handle.pipe, static_cast<uv_file>(fd))
+                   : uv_tcp_open(&self->handle.tcp, static_cast<uv_os_sock_t>(fd));
   if (rc == 0) {
     Py_INCREF(sock);  // from here libuv will close the descriptor: the socket gets detached
     self->sock = sock;
-    rc = uv_tcp_nodelay(&self->tcp, 1);
+    if (!unix_socket) rc = uv_tcp_nodelay(&self->handle.tcp, 1);
   }
   if (rc != 0) {
-    CloseHandle(self->state, reinterpret_cast<uv_handle_t*>(&self->tcp));
+    CloseHandle(self->state, &self->handle.any);
     SetErrorFromUv(rc);
     return nullptr;
   }
@@ -416,7 +432,7 @@ PyObject* TcpClearBuffer(TcpObject* self, PyObject*) {
 PyObject* TcpCloseHandle(TcpObject* self, PyObject*) {
   if (self->open && self->state != nullptr) {
     StopReading(self);
-    CloseHandle(self->state, reinterpret_cast<uv_handle_t*>(&self->tcp));
+    CloseHandle(self->state, &self->handle.any);
   }
   Py_RETURN_NONE;
 }
@@ -528,7 +544,7 @@ PyMethodDef kTcpMethods[] = {
     {nullptr, nullptr, 0, nullptr}};
 
 PyType_Slot kTcpSlots[] = {
-    {Py_tp_doc, const_cast<char*>("TcpCore(loop, ...): a uv_tcp_t stream for an asyncio transport; subclass it.")},
+    {Py_tp_doc, const_cast<char*>("TcpCore(loop, ...): a uv_tcp_t (or, for an AF_UNIX socket, uv_pipe_t) stream for an asyncio transport; subclass it.")},
     {Py_tp_new, reinterpret_cast<void*>(TcpNew)},
     {Py_tp_dealloc, reinterpret_cast<void*>(TcpDealloc)},
     {Py_tp_traverse, reinterpret_cast<void*>(TcpTraverse)},

@@ -77,8 +77,9 @@ class _UvSelector(selectors._BaseSelectorImpl):
 
 
 class _TcpTransport(_duet_loop.TcpCore):
-    """asyncio's TCP transport on a uv_tcp_t. TcpCore does reads, writes and flow-control
-    arithmetic in C++; this class is the rest of asyncio's _SelectorSocketTransport contract."""
+    """asyncio's stream transport on a uv_tcp_t (TCP) or a uv_pipe_t (a Unix stream socket).
+    TcpCore does reads, writes and flow-control arithmetic in C++; this class is the rest of
+    asyncio's _SelectorSocketTransport contract."""
 
     _start_tls_compatible = True  # start_tls() swaps in an SSLProtocol, a BufferedProtocol we feed
     # loop.sendfile(): os.sendfile on the socket once the write buffer is empty (the selector
@@ -279,7 +280,9 @@ class EventLoop(_duet_loop.LoopCore, unix_events.SelectorEventLoop):
         self._set_core_debug(self._debug)  # PYTHONASYNCIODEBUG / -X dev, read by asyncio's __init__
 
     def _make_socket_transport(self, sock, protocol, waiter=None, *, extra=None, server=None):
-        if sock.family in (socket.AF_INET, socket.AF_INET6) and sock.type == socket.SOCK_STREAM:
+        # TCP on a uv_tcp_t, a Unix stream socket (a database's: asyncpg, psycopg) on a uv_pipe_t;
+        # anything else on the selector transport asyncio's own loop would use.
+        if sock.family in (socket.AF_INET, socket.AF_INET6, socket.AF_UNIX) and sock.type == socket.SOCK_STREAM:
             return _TcpTransport(self, sock, protocol, waiter, extra, server)
         return super()._make_socket_transport(sock, protocol, waiter, extra=extra, server=server)
 
