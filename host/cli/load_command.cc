@@ -74,11 +74,7 @@ CommandRun AddLoadCommand(CLI::App* load) {
                    "connection, then hold them all open; ws-room: every connection joins the WebSocket room at "
                    "--path, sends --requests messages in all, one at a time, and must receive every one "
                    "(docs/web-workloads.md) (default: echo)")
-      ->check(CLI::IsMember([] {
-        std::vector<std::string> names;
-        for (LoadMode mode : LoadModes()) names.emplace_back(LoadModeName(mode));
-        return names;
-      }()));
+      ->check(CLI::IsMember(LoadModeNames()));
   load->add_flag("--hold", options->hold,
                  "idle mode: once every connection is open and has echoed once, print `held N` on a line to stdout "
                  "and keep them all open until stdin reaches EOF (or --duration ends); then close them and finish");

@@ -78,7 +78,11 @@ Status ValidateLoadBlock(const nlohmann::json& load) {
   if (!load.is_object()) return Status::Error("must be an object");
   LoadMode mode;
   if (!load.contains("mode") || !load["mode"].is_string() || !ParseLoadMode(load["mode"].get<std::string>(), &mode)) {
-    return Status::Error("\"mode\" must be \"echo\", \"http\", \"idle\" or \"ws-room\"");
+    std::string names;
+    for (const std::string& name : LoadModeNames()) {
+      names += (names.empty() ? "\"" : name == LoadModeNames().back() ? " or \"" : ", \"") + name + "\"";
+    }
+    return Status::Error("\"mode\" must be " + names);
   }
   for (const auto& item : load.items()) {
     // Not a structured binding: clang 14 (the sanitizer build) cannot capture one in a lambda.

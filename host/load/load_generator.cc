@@ -423,6 +423,15 @@ const std::vector<LoadMode>& LoadModes() {
   return kModes;
 }
 
+const std::vector<std::string>& LoadModeNames() {
+  static const std::vector<std::string> kNames = [] {
+    std::vector<std::string> names;
+    for (LoadMode mode : LoadModes()) names.emplace_back(LoadModeName(mode));
+    return names;
+  }();
+  return kNames;
+}
+
 bool ParseLoadMode(std::string_view name, LoadMode* mode) {
   for (LoadMode m : LoadModes()) {
     if (name == LoadModeName(m)) {

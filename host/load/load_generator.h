@@ -29,6 +29,8 @@ enum class StopReason { kRequests, kDuration, kConnections };
 const char* LoadModeName(LoadMode mode);
 // "echo" / "http" / "idle" / "ws-room"; false for anything else.
 const std::vector<LoadMode>& LoadModes();
+// LoadModeName of each of LoadModes(), in order: what --mode and a "load" block accept.
+const std::vector<std::string>& LoadModeNames();
 bool ParseLoadMode(std::string_view name, LoadMode* mode);
 const char* StopReasonName(StopReason reason);
 bool ParseStopReason(std::string_view name, StopReason* reason);

@@ -37,7 +37,7 @@ std::string RankingChart(const nlohmann::json& ranking) {
   double height = kTop + kRow * static_cast<double>(measured.size()) + 24;
   std::string unit = WebRankingUnit(ranking);
   Svg svg("web-chart", kChartWidth, height,
-          (unit == "req" ? "requests" : "deliveries") + std::string("/s per framework for ") + ranking["test"].get<std::string>());
+          ranking.value("unit", "requests") + "/s per framework for " + ranking["test"].get<std::string>());
   double x0 = kLabelWidth + 110, x1 = kChartWidth - kRightMargin - 60;
   double scale = top > 0 ? (x1 - x0) / top : 0;
   auto rps = [](double v) { return fmt::format("{:.0f}", v); };
