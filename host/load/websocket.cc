@@ -1,7 +1,8 @@
 // The client's half of RFC 6455; see websocket.h. SHA-1 and base64 are OpenSSL's (libcrypto,
-// which libnode links too): the accept key is the one place the protocol needs them.
+// which libnode links too): the keys are the one place the protocol needs them.
 #include "load/websocket.h"
 
+#include <dlfcn.h>
 #include <openssl/evp.h>
 
 #include <array>
@@ -14,9 +15,39 @@ namespace {
 
 constexpr std::string_view kAcceptGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
+// libcrypto is opened on the first handshake instead of linked: mapping and relocating it cost
+// every duet start about 2.4 ms (bench/startup.py), `duet exec x.py` included, for three
+// functions only the room needs. It stays open until exit.
+struct LibCrypto {
+  decltype(&EVP_Digest) digest = nullptr;
+  decltype(&EVP_sha1) sha1 = nullptr;
+  decltype(&EVP_EncodeBlock) encode_block = nullptr;
+  std::string error;  // why it could not be opened; empty when it was
+};
+
+const LibCrypto& Crypto() {
+  static const LibCrypto crypto = [] {
+    LibCrypto loaded;
+    void* library = dlopen(DUET_LIBCRYPTO_SONAME, RTLD_LAZY | RTLD_LOCAL);
+    if (library == nullptr) {
+      loaded.error = dlerror();
+      return loaded;
+    }
+    loaded.digest = reinterpret_cast<decltype(&EVP_Digest)>(dlsym(library, "EVP_Digest"));
+    loaded.sha1 = reinterpret_cast<decltype(&EVP_sha1)>(dlsym(library, "EVP_sha1"));
+    loaded.encode_block = reinterpret_cast<decltype(&EVP_EncodeBlock)>(dlsym(library, "EVP_EncodeBlock"));
+    if (!loaded.digest || !loaded.sha1 || !loaded.encode_block) {
+      loaded.error = std::string(DUET_LIBCRYPTO_SONAME) + " lacks EVP_Digest, EVP_sha1 or EVP_EncodeBlock";
+    }
+    return loaded;
+  }();
+  return crypto;
+}
+
 std::string Base64(const unsigned char* data, size_t size) {
+  if (!Crypto().error.empty()) return "";
   std::string out(4 * ((size + 2) / 3), '\0');
-  int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(size));
+  int written = Crypto().encode_block(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(size));
   out.resize(static_cast<size_t>(written));
   return out;
 }
@@ -39,6 +70,11 @@ std::optional<std::string> HeadHeader(std::string_view head, std::string_view na
 
 }  // namespace
 
+Status LoadWebSocketCrypto() {
+  if (Crypto().error.empty()) return Status::Ok();
+  return Status::Error("the WebSocket handshake needs OpenSSL's libcrypto: " + Crypto().error);
+}
+
 std::string NewWebSocketKey() {
   // A nonce, not a secret: RFC 6455 asks only that it be random per connection.
   thread_local std::mt19937_64 random{std::random_device{}()};
@@ -51,7 +87,8 @@ std::string WebSocketAcceptFor(std::string_view key) {
   std::string input = std::string(key) + std::string(kAcceptGuid);
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
-  if (EVP_Digest(input.data(), input.size(), digest, &length, EVP_sha1(), nullptr) != 1) return "";
+  if (!Crypto().error.empty()) return "";
+  if (Crypto().digest(input.data(), input.size(), digest, &length, Crypto().sha1(), nullptr) != 1) return "";
   return Base64(digest, length);
 }
 

@@ -17,6 +17,9 @@ namespace duet {
 
 enum class WebSocketOpcode : uint8_t { kContinuation = 0, kText = 1, kBinary = 2, kClose = 8, kPing = 9, kPong = 10 };
 
+// Opens libcrypto, which the two keys below need (SHA-1, base64), if that has not been done; an
+// error naming the library when it cannot be. Until it succeeds, both keys are empty.
+Status LoadWebSocketCrypto();
 // A fresh Sec-WebSocket-Key: 16 random bytes, base64.
 std::string NewWebSocketKey();
 // base64(SHA-1(key + RFC 6455's GUID)): the Sec-WebSocket-Accept a server must answer `key` with.

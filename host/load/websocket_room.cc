@@ -374,6 +374,7 @@ std::string RoomMessage(int sender, uint64_t seq, size_t size) {
 
 Status PrepareWebSocketRoom(const LoadOptions& options, const sockaddr_storage& addr,
                             std::function<LoadResult()>* execute) {
+  DUET_RETURN_IF_ERROR(LoadWebSocketCrypto());
   auto run = std::make_shared<RoomRun>(options, addr);
   DUET_RETURN_IF_ERROR(run->Init());
   *execute = [run] { return run->Execute(); };

@@ -35,6 +35,7 @@ Status FeedAll(WebSocketReader& reader, const std::string& data, size_t step, st
 }
 
 TEST(WebSocketTest, TheAcceptKeyIsRfc6455sExample) {
+  ASSERT_TRUE(LoadWebSocketCrypto().ok()) << LoadWebSocketCrypto().message();
   EXPECT_EQ(WebSocketAcceptFor("dGhlIHNhbXBsZSBub25jZQ=="), "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
   std::string key = NewWebSocketKey();
   EXPECT_EQ(key.size(), 24u);  // 16 bytes, base64
