@@ -298,6 +298,13 @@ WorkloadResult RunWorkload(const WorkloadPair& pair, const RunPlan& asked,
                  {"rss_bytes_after", CurrentRssBytes()},
                  {"peak_rss_delta_bytes", PeakRssBytes() - peak_rss_before}};
 
+  std::optional<Status> same_bodies;
+  if (lanes.size() == 2 && lanes[0].net && lanes[1].net) {
+    same_bodies = CompareVerifiedBodies(*lanes[0].net, RuntimeKey(out.runtimes[0].runtime), *lanes[1].net,
+                                        RuntimeKey(out.runtimes[1].runtime));
+    if (same_bodies) out.bodies_match = same_bodies->ok();
+  }
+
   // The verdict: the first runtime error, then a failed verify, then a mismatch.
   for (const RuntimeResult& r : out.runtimes) {
     if (!r.error.ok()) {
@@ -312,6 +319,10 @@ WorkloadResult RunWorkload(const WorkloadPair& pair, const RunPlan& asked,
       out.error = Status::ScriptError("verify() rejected the result " + r.result->dump());
       return out;
     }
+  }
+  if (same_bodies && !same_bodies->ok()) {
+    out.error = Status::ScriptError(same_bodies->message());
+    return out;
   }
   if (out.runtimes.size() == 2 && out.runtimes[0].result && out.runtimes[1].result) {
     out.results_match = *out.runtimes[0].result == *out.runtimes[1].result;

@@ -77,6 +77,9 @@ struct WorkloadResult {
   SamplingPlan plan;
   std::vector<RuntimeResult> runtimes;  // in session order: v8, cpython
   std::optional<bool> results_match;    // unset when a side has no result
+  // Web pairs: both servers' answers to the verifier's deterministic requests compared as
+  // TechEmpower's verifier does (CompareVerifiedBodies); unset when a side was not verified.
+  std::optional<bool> bodies_match;
   nlohmann::json process;               // RSS figures over the whole workload
   // The first failure's runtime (unset when it is the pair's own: results that differ, a bad
   // manifest).

@@ -174,6 +174,24 @@ Status NetworkLane::Precheck(Runtime& runtime, int port, const std::string& scri
                            script);
     }
   }
+  verified_ = std::move(checks);
+  return Status::Ok();
+}
+
+std::optional<Status> CompareVerifiedBodies(const NetworkLane& a, std::string_view a_name, const NetworkLane& b,
+                                            std::string_view b_name) {
+  if (a.verified().empty() || b.verified().empty()) return std::nullopt;
+  for (const TechEmpowerCheck& x : a.verified()) {
+    auto y = std::find_if(b.verified().begin(), b.verified().end(),
+                          [&](const TechEmpowerCheck& c) { return c.target == x.target; });
+    if (y == b.verified().end()) continue;
+    Status same = CompareTechEmpowerBodies(x.test, x.body, y->body);
+    if (!same.ok()) {
+      return Status::Error(fmt::format("{} and {} answer GET {} differently (TechEmpower's verifier compares the "
+                                       "frameworks' {} answers): {}",
+                                       a_name, b_name, x.target, x.test, same.message()));
+    }
+  }
   return Status::Ok();
 }
 

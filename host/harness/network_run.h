@@ -7,7 +7,9 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -19,6 +21,7 @@
 #include "db/sql_database.h"
 #include "load/load_generator.h"
 #include "load/load_process.h"
+#include "load/techempower_check.h"
 
 namespace duet {
 
@@ -56,6 +59,8 @@ class NetworkLane {
   // generator on a thread of this process (the sample's CPU time is the server's alone); idle
   // runs it in a child process, so that the descriptors and RSS growth are the server's alone.
   Status Iterate(Runtime& runtime, const std::string& script, Sample* sample);
+  // The verifier pass's answers, once it passed (web tests; else empty).
+  const std::vector<TechEmpowerCheck>& verified() const { return verified_; }
   // Forgets the iterations so far (the warmup): the summary describes the samples.
   void Reset();
   // runtimes.<name>.load in duet-run/1 (docs/json-output.md).
@@ -75,6 +80,7 @@ class NetworkLane {
   WebLoad web_;
   std::string duet_binary_;
   bool prechecked_ = false;
+  std::vector<TechEmpowerCheck> verified_;
   std::unique_ptr<SqlDatabase> counter_;  // web: counts the server's statements (pg_stat_statements)
   bool counting_ = true;                  // false once counting failed: then null, never a guess
   int64_t statements_ = 0;
@@ -98,5 +104,11 @@ class NetworkLane {
   // (later iterations reuse memory the first one grew, so the first is the one that shows the cost).
   double rss_per_connection_ = 0;
 };
+
+// TechEmpower's cross-check of two servers that both passed the verifier: their answers to each
+// deterministic target compared (CompareTechEmpowerBodies); the first that differs, with both
+// bodies, named by `a_name` and `b_name`. Unset when either lane has no verified answers.
+std::optional<Status> CompareVerifiedBodies(const NetworkLane& a, std::string_view a_name, const NetworkLane& b,
+                                            std::string_view b_name);
 
 }  // namespace duet

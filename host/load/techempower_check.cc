@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <map>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "core/text.h"
@@ -246,6 +247,27 @@ Status CheckFortunesResponse(const HttpResponse& response, const std::vector<For
               response);
 }
 
+Status CompareTechEmpowerBodies(const std::string& test, const std::string& a, const std::string& b) {
+  auto differ = [](std::string_view how, const std::string& x, const std::string& y) {
+    size_t at = std::mismatch(x.begin(), x.end(), y.begin(), y.end()).first - x.begin();
+    size_t from = at < 60 ? 0 : at - 60;
+    return Status::Error(fmt::format("{} differ at byte {}: '...{}...' and '...{}...'", how, at, x.substr(from, 120),
+                                     y.substr(from, 120)));
+  };
+  if (test == "json") {
+    nlohmann::json x = nlohmann::json::parse(a, nullptr, false), y = nlohmann::json::parse(b, nullptr, false);
+    if (x.is_discarded() || y.is_discarded()) return differ("the bodies (not both JSON)", a, b);
+    if (x == y) return Status::Ok();
+    return differ("the parsed JSON values", x.dump(), y.dump());
+  }
+  if (test == "fortunes") {
+    std::string x = CanonicalHtml(a), y = CanonicalHtml(b);
+    return x == y ? Status::Ok() : differ("the pages, in canonical form,", x, y);
+  }
+  if (test == "plaintext") return a == b ? Status::Ok() : differ("the bodies", a, b);
+  return Status::Ok();
+}
+
 const std::vector<std::string>& TechEmpowerTests() {
   static const std::vector<std::string> kTests = {"json", "plaintext", "db", "queries", "fortunes", "updates"};
   return kTests;
@@ -286,7 +308,7 @@ std::vector<TechEmpowerCheck> CheckTechEmpowerServer(int port, const TechEmpower
       if (connection.ok()) connection = client.Get(target, &response);
       Status status = connection.ok() ? check(response) : connection;
       if (!status.ok() || i + 1 == options.repeat) {
-        checks.push_back({test, target, status});
+        checks.push_back({test, target, status, response.body});
         return;
       }
     }
@@ -311,7 +333,7 @@ std::vector<TechEmpowerCheck> CheckTechEmpowerServer(int port, const TechEmpower
   if (connection.ok()) connection = client.Get(std::vector<std::string>(16, "/plaintext"), true, &responses);
   Status pipelined = connection;
   for (size_t i = 0; pipelined.ok() && i < responses.size(); ++i) pipelined = CheckPlaintextResponse(responses[i]);
-  checks.push_back({"plaintext", "/plaintext (16 pipelined)", pipelined});
+  checks.push_back({"plaintext", "/plaintext (16 pipelined)", pipelined, responses.empty() ? "" : responses.back().body});
   return checks;
 }
 

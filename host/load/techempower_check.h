@@ -51,7 +51,14 @@ struct TechEmpowerCheck {
   std::string test;    // "json", "db", "queries", "fortunes", "updates", "plaintext"
   std::string target;  // the request target, e.g. "/queries?queries=foo"
   Status status;
+  std::string body;    // the last response's body, to compare servers (CompareTechEmpowerBodies)
 };
+
+// TechEmpower's verifier also compares the frameworks' answers with each other where the rules
+// make them deterministic: json parsed (key order and spacing aside), the fortunes page in
+// CanonicalHtml's form (so &#34; and &quot; are the same), plaintext byte for byte. Ok for the
+// other tests, whose rows are random; else where `a` and `b` differ, with both shown.
+Status CompareTechEmpowerBodies(const std::string& test, const std::string& a, const std::string& b);
 
 struct TechEmpowerCheckOptions {
   int repeat = 2;  // requests per target (db and fortunes: more rows seen; updates: more writes)

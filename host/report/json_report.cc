@@ -76,6 +76,7 @@ Status WorkloadFromJson(const nlohmann::json& w, WorkloadResult* out) {
   if (!r.plan.warmup_auto) r.plan.warmup = plan["warmup"].get<int>();
   r.plan.blocks = plan.value("blocks", 5);
   if (auto match = Present(w, "results_match")) r.results_match = match->get<bool>();
+  if (auto match = Present(w, "bodies_match")) r.bodies_match = match->get<bool>();
   const nlohmann::json error = w.value("error", nlohmann::json());
   r.error = ErrorFromJson(error);
   if (error.is_object() && error.value("runtime", nlohmann::json()).is_string()) {
@@ -183,6 +184,7 @@ nlohmann::json WorkloadResultJson(const WorkloadResult& r) {
         {"warmup", plan.warmup_auto ? nlohmann::json("auto") : nlohmann::json(plan.warmup)},
         {"blocks", plan.blocks}}},
       {"results_match", r.results_match ? nlohmann::json(*r.results_match) : nlohmann::json(nullptr)},
+      {"bodies_match", r.bodies_match ? nlohmann::json(*r.bodies_match) : nlohmann::json(nullptr)},
       {"error", ErrorJson(r.error_runtime, r.error)},
       {"runtimes", runtimes},
       {"ratio", ratio},

@@ -83,6 +83,13 @@ TEST(WebRunTest, APairRunsEveryTestTypeAgainstItsOwnPrivateClusterAndIsRanked) {
   }
   EXPECT_EQ(tests, (std::set<std::string>{"json", "plaintext", "db", "queries-1", "queries-5", "queries-20", "fortunes",
                                           "updates-1", "updates-20", "ws-room"}));
+  // Both servers passed the verifier and answered its deterministic requests alike (the room
+  // has no verifier pass).
+  ASSERT_EQ(doc["workloads"].size(), 10u);
+  for (const nlohmann::json& w : doc["workloads"]) {
+    if (w["web"]["label"] == "ws-room") EXPECT_TRUE(w["bodies_match"].is_null()) << w["name"];
+    else EXPECT_EQ(w["bodies_match"], true) << w["name"];
+  }
   // The WebSocket room: ws against aiohttp, every delivery counted, no database.
   const nlohmann::json* room = Ranking(doc, "ws-room");
   ASSERT_NE(room, nullptr);

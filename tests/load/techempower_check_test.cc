@@ -54,6 +54,20 @@ TEST(TechEmpowerCheck, JsonAndPlaintextMustBeExact) {
   EXPECT_TRUE(FailsWith(CheckPlaintextResponse(error), "status 500, not 200"));
 }
 
+TEST(TechEmpowerCheck, ServersAreComparedWithEachOtherAsTheVerifierDoes) {
+  EXPECT_TRUE(CompareTechEmpowerBodies("json", R"({"message": "Hello, World!"})", R"({ "message":"Hello, World!" })").ok());
+  EXPECT_TRUE(FailsWith(CompareTechEmpowerBodies("json", R"({"message":"Hello, World!"})", R"({"message":"Hello, World?"})"),
+                        "the parsed JSON values differ at byte 24"));
+  EXPECT_TRUE(FailsWith(CompareTechEmpowerBodies("json", R"({"message":"Hello, World!"})", "Hello"), "not both JSON"));
+  EXPECT_TRUE(CompareTechEmpowerBodies("fortunes", "<td>&#34;x&#34;</td>\n <td>&lt;</td>", "<td>&quot;x\"</td><td>&#60;</td>").ok());
+  EXPECT_TRUE(FailsWith(CompareTechEmpowerBodies("fortunes", "<td>&lt;a&gt;</td>", "<td><a></td>"),
+                        "the pages, in canonical form, differ at byte 4"));
+  EXPECT_TRUE(FailsWith(CompareTechEmpowerBodies("plaintext", "Hello, World!", "Hello, World!\n"),
+                        "'...Hello, World!...' and '...Hello, World!\n...'"));
+  // Rows drawn at random differ from server to server and are not compared.
+  EXPECT_TRUE(CompareTechEmpowerBodies("db", R"({"id":1,"randomNumber":2})", R"({"id":3,"randomNumber":4})").ok());
+}
+
 TEST(TechEmpowerCheck, WorldsMustHaveTheShapeCountAndRange) {
   EXPECT_TRUE(CheckDbResponse(Response("application/json", R"({"id": 3, "randomNumber": 10000})")).ok());
   EXPECT_TRUE(FailsWith(CheckDbResponse(Response("application/json", R"({"id": 3, "randomnumber": 7})")),

@@ -8,8 +8,24 @@ const { getOptionValue } = require('internal/options');
 // costs 90-140 ms per environment here; the same Hooks class runs in this thread for a few ms.
 // A user's own --experimental-loader keeps Node's threaded hooks and goes without duet's modules.
 if (getOptionValue('--experimental-loader').length === 0) {
-  const { Hooks } = require('internal/modules/esm/hooks');
+  // Built on the first use of the ES module loader, not here: compiling Node's hooks module costs
+  // 6-9 ms, which a CommonJS script such as `duet exec empty.js` never needs (node does not pay it).
+  let hooks;
+  const realHooks = () => (hooks ??= duetHooks());
   const { esmLoader } = require('internal/process/esm_loader');
+  // The loader reads allowImportMetaResolve when customizations are set; Hooks has it false.
+  esmLoader.setCustomizations(new Proxy({ allowImportMetaResolve: false }, {
+    get(target, key) {
+      if (key in target) return target[key];
+      const real = realHooks();
+      const value = real[key];
+      return typeof value === 'function' ? value.bind(real) : value;
+    },
+  }));
+}
+
+function duetHooks() {
+  const { Hooks } = require('internal/modules/esm/hooks');
   const hooks = new Hooks();
   // One object per binding module, by name (host/node/duet_module.cc); made on first use.
   const modules = () => process._linkedBinding('duet');
@@ -33,5 +49,5 @@ if (getOptionValue('--experimental-loader').length === 0) {
       return { format: 'module', source: lines.join('\n'), shortCircuit: true };
     },
   });
-  esmLoader.setCustomizations(hooks);
+  return hooks;
 }

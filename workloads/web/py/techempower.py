@@ -210,8 +210,14 @@ def run_async_standalone(setup, teardown):
 def serve_wsgi(app, params):
     """A WSGI app on waitress with as many threads as the pool has connections, serving on a thread
     of its own (waitress keeps its own threads and select loop, never an asyncio loop)."""
+    import logging
+
     from waitress.server import create_server
 
+    # waitress warns "Task queue depth is N" each time a request waits for a free thread, which under
+    # a benchmark's load is thousands of lines a second (105 125 in one `duet run --filter web/`):
+    # queueing is what the load is for. Errors are still logged.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     size = params.get("pool", DEFAULT_POOL_SIZE)
     served = Served()
 
