@@ -9,7 +9,8 @@ for plaintext) with every response checked (`--check`; a wrong one stops the ben
 response shown), or the WebSocket room (`--tests ws-room`, node-http and aiohttp: every delivery
 checked, figures per delivery). Prints per test and server the median requests/s, p99 and the
 server process's CPU time per request (all its threads, exact, from /proc/PID/task/*/schedstat),
-then duet's ratio to each standalone host per framework and test.
+then duet's ratio to each standalone host per framework and test, as a ratio of the medians and as
+the median and range of the same ratio taken round by round.
 """
 
 import argparse
@@ -172,15 +173,23 @@ def main(argv):
         title = f"a WebSocket room at {TESTS[test][0]}, per delivery" if room else \
             f"GET {TESTS[test][0]}{', pipelined 16' if TESTS[test][2] > 1 else ''}"
         print(f"\n{test} ({title})")
-        print(f"  {'server':<22} {unit + '/s':>9} {'p99 µs':>9} {'CPU µs/' + unit:>11}  duet/this {unit}/s  duet/this CPU")
+        print(f"  {'server':<22} {unit + '/s':>9} {'p99 µs':>9} {'CPU µs/' + unit:>11}  duet/this {unit}/s  duet/this CPU"
+              f"  per round: {unit}/s, CPU (median, range)")
         for server, m in by.items():
             framework, host = server.split("@")
             duet = by.get(f"{framework}@duet")
             ratio = ""
             if host != "duet" and duet:
                 rps, cpu = duet["per_second"] / m["per_second"], duet["cpu_ns"] / m["cpu_ns"] if m["cpu_ns"] else None
-                ratios.append({"test": test, "framework": framework, "against": host, "per_second": rps, "cpu_ns": cpu})
+                # The same ratios round by round: a framework's servers run back to back within a
+                # round, so a drift of the machine's speed over minutes cancels within each pair.
+                pairs = list(zip(rounds[test][f"{framework}@duet"], rounds[test][server]))
+                paired = {k: [d[k] / o[k] for d, o in pairs if o[k]] for k in ("per_second", "cpu_ns")}
+                per_round = {k: {"median": statistics.median(v), "min": min(v), "max": max(v)} for k, v in paired.items() if v}
+                ratios.append({"test": test, "framework": framework, "against": host, "per_second": rps, "cpu_ns": cpu,
+                               "per_round": per_round})
                 ratio = f"  {rps:>15.3f}  {cpu:>13.3f}" if cpu else f"  {rps:>15.3f}  {'-':>13}"
+                ratio += "  " + ", ".join(f"{r['median']:.3f} ({r['min']:.3f}-{r['max']:.3f})" for r in per_round.values())
             print(f"  {server:<22} {m['per_second']:>9.0f} {m['p99_us']:>9.0f} {m['cpu_ns'] / 1e3:>11.1f}{ratio}")
     if opts.json:
         with open(opts.json, "w") as f:

@@ -232,8 +232,10 @@ def serve_wsgi(app, params):
 
 
 def stop_wsgi(state):
-    state["server"].close()
+    # The threads first: a request still being served when the server closed wrote to its closed
+    # trigger ("Exception when servicing ... OSError: [Errno 9] Bad file descriptor").
     state["server"].task_dispatcher.shutdown()
+    state["server"].close()
     state["thread"].join(timeout=5)
 
 
