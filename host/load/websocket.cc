@@ -30,7 +30,8 @@ const LibCrypto& Crypto() {
     LibCrypto loaded;
     void* library = dlopen(DUET_LIBCRYPTO_SONAME, RTLD_LAZY | RTLD_LOCAL);
     if (library == nullptr) {
-      loaded.error = dlerror();
+      const char* why = dlerror();
+      loaded.error = why != nullptr ? why : std::string("dlopen(") + DUET_LIBCRYPTO_SONAME + ") failed";
       return loaded;
     }
     loaded.digest = reinterpret_cast<decltype(&EVP_Digest)>(dlsym(library, "EVP_Digest"));
