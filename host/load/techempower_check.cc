@@ -137,6 +137,18 @@ std::string EscapeCanonical(const std::string& text) {
   return out;
 }
 
+// Where two texts first differ, and 120 bytes of each around that place, for an error message.
+struct FirstDifference {
+  size_t at;
+  std::string x, y;
+};
+
+FirstDifference FindFirstDifference(const std::string& x, const std::string& y) {
+  size_t at = static_cast<size_t>(std::mismatch(x.begin(), x.end(), y.begin(), y.end()).first - x.begin());
+  size_t from = at < 60 ? 0 : at - 60;
+  return {at, x.substr(from, 120), y.substr(from, 120)};
+}
+
 }  // namespace
 
 int ClampQueries(const std::optional<std::string>& text) {
@@ -240,19 +252,16 @@ Status CheckFortunesResponse(const HttpResponse& response, const std::vector<For
   DUET_RETURN_IF_ERROR(CheckCommon(response, "text/html", "utf-8"));
   std::string expected = ExpectedFortunesHtml(table), actual = CanonicalHtml(response.body);
   if (actual == expected) return Status::Ok();
-  size_t at = std::mismatch(expected.begin(), expected.end(), actual.begin(), actual.end()).first - expected.begin();
-  size_t from = at < 60 ? 0 : at - 60;
-  return Fail("the fortunes page differs from the expected one at byte " + std::to_string(at) + ": expected '..." +
-                  expected.substr(from, 120) + "...', got '..." + actual.substr(from, 120) + "...'",
+  FirstDifference d = FindFirstDifference(expected, actual);
+  return Fail("the fortunes page differs from the expected one at byte " + std::to_string(d.at) + ": expected '..." +
+                  d.x + "...', got '..." + d.y + "...'",
               response);
 }
 
 Status CompareTechEmpowerBodies(const std::string& test, const std::string& a, const std::string& b) {
   auto differ = [](std::string_view how, const std::string& x, const std::string& y) {
-    size_t at = std::mismatch(x.begin(), x.end(), y.begin(), y.end()).first - x.begin();
-    size_t from = at < 60 ? 0 : at - 60;
-    return Status::Error(fmt::format("{} differ at byte {}: '...{}...' and '...{}...'", how, at, x.substr(from, 120),
-                                     y.substr(from, 120)));
+    FirstDifference d = FindFirstDifference(x, y);
+    return Status::Error(fmt::format("{} differ at byte {}: '...{}...' and '...{}...'", how, d.at, d.x, d.y));
   };
   if (test == "json") {
     nlohmann::json x = nlohmann::json::parse(a, nullptr, false), y = nlohmann::json::parse(b, nullptr, false);

@@ -1,7 +1,7 @@
 // TcpCore: the libuv half of duet's asyncio stream transport: TCP on a uv_tcp_t, and Unix stream
 // sockets (a database's socket, as asyncpg and psycopg reach PostgreSQL) on a uv_pipe_t. The hot
-// path lives here (read -> protocol.data_received, write -> uv_try_write, then uv_write for what is left);
-// the rest of asyncio's transport contract is the Python subclass in py/duet_asyncio.py.
+// path lives here (read -> protocol.data_received, write -> uv_try_write, then uv_write for what
+// is left); the rest of asyncio's transport contract is the Python subclass in py/duet_asyncio.py.
 // Node's own net module (tcp_wrap over uv_tcp_t) is its JavaScript counterpart.
 // Past 500 lines on purpose: one Python type, whose reading, writing and lifecycle share its
 // object struct and helpers in an anonymous namespace (uvloop keeps its stream transport in one
