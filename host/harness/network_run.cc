@@ -312,11 +312,18 @@ Status NetworkLane::Iterate(Runtime& runtime, const std::string& script, Sample*
   return Status::Ok();
 }
 
+void NetworkLane::BeforeSetup() {
+  children_before_setup_ = DirectChildren();
+  setup_started_ns_ = NowNs();
+}
+
 void NetworkLane::AfterSetup() {
+  setup_ns_ = NowNs() - setup_started_ns_;
   server_children_.clear();
   for (pid_t child : DirectChildren()) {
     if (children_before_setup_.count(child) == 0) server_children_.insert(child);
   }
+  started_processes_ = server_children_.size();
 }
 
 void NetworkLane::Reset() {
@@ -373,7 +380,11 @@ nlohmann::json NetworkLane::Summary() const {
                                                         {"cpu_per_message_ns", children_cpu.median},
                                                         {"rss_bytes_max", children_rss_max_},
                                                         {"rss_bytes_per_process",
-                                                         static_cast<double>(children_rss_max_) / children_max_}}},
+                                                         static_cast<double>(children_rss_max_) / children_max_},
+                                                        {"start_ns_per_process", started_processes_ == 0
+                                                             ? nlohmann::json()
+                                                             : nlohmann::json(static_cast<double>(setup_ns_) /
+                                                                              static_cast<double>(started_processes_))}}},
       {"db_statements_per_request", !web_.db_url.empty() && counting_ && completed_ > 0
                                         ? nlohmann::json(static_cast<double>(statements_) / static_cast<double>(completed_))
                                         : nlohmann::json()},

@@ -48,8 +48,9 @@ class NetworkLane {
       : options_(options), web_(std::move(web)), duet_binary_(std::move(duet_binary)) {}
 
   // Called around the runtime's load and setup(): the child processes that appear in between are
-  // the server's (node:cluster workers, SO_REUSEPORT children), counted in its CPU and memory.
-  void BeforeSetup() { children_before_setup_ = DirectChildren(); }
+  // the server's (node:cluster workers, SO_REUSEPORT children), counted in its CPU and memory;
+  // the time in between, over their number, is what starting one cost.
+  void BeforeSetup();
   void AfterSetup();
 
   // One iteration: the generator runs against state.port while the runtime serves, then
@@ -97,6 +98,9 @@ class NetworkLane {
   // the workload started, outside the baseline. Their CPU counts in process_cpu_per_message_.
   std::set<pid_t> children_before_setup_;
   std::set<pid_t> server_children_;
+  uint64_t setup_started_ns_ = 0;
+  uint64_t setup_ns_ = 0;  // load + setup(), wall time: the workers start within it
+  size_t started_processes_ = 0;
   std::vector<double> children_cpu_per_message_;
   int children_max_ = 0;
   uint64_t children_rss_max_ = 0;
