@@ -10,12 +10,14 @@ response shown), or the WebSocket room (`--tests ws-room`, node-http and aiohttp
 checked, figures per delivery). Prints per test and server the median requests/s, p99 and the
 server process's CPU time per request (all its threads, exact, from /proc/PID/task/*/schedstat),
 then duet's ratio to each standalone host per framework and test, as a ratio of the medians and as
-the median and range of the same ratio taken round by round.
+the median and range of the same ratio taken round by round, and whether the two servers' 95%
+intervals (percentile bootstrap of the median over the rounds) overlap in requests/s and in CPU.
 """
 
 import argparse
 import json
 import os
+import random
 import signal
 import statistics
 import subprocess
@@ -43,6 +45,20 @@ TESTS = {
     "ws-room": ("/room", None, 1),
 }
 ROOM_FRAMEWORKS = {"node-http", "aiohttp"}
+BOOTSTRAP_RESAMPLES = 2000
+
+
+def median_interval(values, rng):
+    """The 95% percentile-bootstrap interval of the median of `values` (one per round), as duet's
+    stats give one for timings; None with fewer than 2 rounds."""
+    if len(values) < 2:
+        return None
+    medians = sorted(statistics.median(rng.choices(values, k=len(values))) for _ in range(BOOTSTRAP_RESAMPLES))
+    return [medians[int(0.025 * BOOTSTRAP_RESAMPLES)], medians[int(0.975 * BOOTSTRAP_RESAMPLES) - 1]]
+
+
+def overlap(a, b):
+    return None if a is None or b is None else a[0] <= b[1] and b[0] <= a[1]
 
 
 def hosts_for(framework, duet, db):
@@ -135,7 +151,16 @@ def main(argv):
     parser.add_argument("--requests", type=int, default=5000, help="per round and test")
     parser.add_argument("--pg-url", help="an existing database holding TechEmpower's tables (default: a private cluster)")
     parser.add_argument("--json", metavar="FILE", help="also write the rounds, medians and ratios as JSON")
+    parser.add_argument("--from", dest="from_file", metavar="FILE",
+                        help="print the figures of an earlier --json FILE again instead of measuring")
     opts = parser.parse_args(argv)
+    if opts.from_file:
+        with open(opts.from_file) as f:
+            saved = json.load(f)
+        if saved.get("schema") != "duet-web-bench/1":
+            sys.exit(f"web.py: {opts.from_file} is not a duet-web-bench/1 document")
+        opts.connections, opts.requests = saved["connections"], saved["requests"]
+        return report(saved["rounds"], opts)
     frameworks = [f for f in opts.frameworks.split(",") if f]
     tests = [t for t in opts.tests.split(",") if t]
     for name, known in (("framework", FRAMEWORKS), ("test", TESTS)):
@@ -160,12 +185,21 @@ def main(argv):
         if database:
             database.send_signal(signal.SIGINT)  # stops the cluster and removes its directory
             database.wait(timeout=20)
+    return report(rounds, opts)
 
+
+def report(rounds, opts):
+    """Prints the medians and ratios of `rounds` ({test: {framework@host: [one_round()...]}}) and
+    writes them to --json."""
     keys = ["per_second", "p99_us", "cpu_ns"]
-    medians = {t: {s: {k: statistics.median(x[k] for x in rs) for k in keys} for s, rs in by.items()}
+    rng = random.Random(1)  # fixed: the same rounds give the same intervals
+    medians = {t: {s: {k: statistics.median(x[k] for x in rs) for k in keys} |
+                      {k + "_ci95": median_interval([x[k] for x in rs], rng) for k in ("per_second", "cpu_ns")}
+                   for s, rs in by.items()}
                for t, by in rounds.items()}
     ratios = []
-    print(f"web: {opts.connections} connections, {opts.requests} requests per round and test, {opts.rounds} round(s); "
+    round_count = max((len(rs) for by in rounds.values() for rs in by.values()), default=0)
+    print(f"web: {opts.connections} connections, {opts.requests} requests per round and test, {round_count} round(s); "
           "medians; every response checked")
     for test, by in medians.items():
         room = TESTS[test][1] is None
@@ -174,7 +208,7 @@ def main(argv):
             f"GET {TESTS[test][0]}{', pipelined 16' if TESTS[test][2] > 1 else ''}"
         print(f"\n{test} ({title})")
         print(f"  {'server':<22} {unit + '/s':>9} {'p99 µs':>9} {'CPU µs/' + unit:>11}  duet/this {unit}/s  duet/this CPU"
-              f"  per round: {unit}/s, CPU (median, range)")
+              f"  per round: {unit}/s, CPU (median, range)  95% CIs overlap: {unit}/s, CPU")
         for server, m in by.items():
             framework, host = server.split("@")
             duet = by.get(f"{framework}@duet")
@@ -186,10 +220,12 @@ def main(argv):
                 pairs = list(zip(rounds[test][f"{framework}@duet"], rounds[test][server]))
                 paired = {k: [d[k] / o[k] for d, o in pairs if o[k]] for k in ("per_second", "cpu_ns")}
                 per_round = {k: {"median": statistics.median(v), "min": min(v), "max": max(v)} for k, v in paired.items() if v}
+                overlaps = {k: overlap(duet[k + "_ci95"], m[k + "_ci95"]) for k in ("per_second", "cpu_ns")}
                 ratios.append({"test": test, "framework": framework, "against": host, "per_second": rps, "cpu_ns": cpu,
-                               "per_round": per_round})
+                               "per_round": per_round, "ci95_overlap": overlaps})
                 ratio = f"  {rps:>15.3f}  {cpu:>13.3f}" if cpu else f"  {rps:>15.3f}  {'-':>13}"
                 ratio += "  " + ", ".join(f"{r['median']:.3f} ({r['min']:.3f}-{r['max']:.3f})" for r in per_round.values())
+                ratio += "  " + ", ".join({True: "yes", False: "no", None: "-"}[v] for v in overlaps.values())
             print(f"  {server:<22} {m['per_second']:>9.0f} {m['p99_us']:>9.0f} {m['cpu_ns'] / 1e3:>11.1f}{ratio}")
     if opts.json:
         with open(opts.json, "w") as f:
