@@ -37,6 +37,8 @@ def parse_args(argv):
                         help="a named parameter set from each workload.json's \"sizes\" (e.g. tiny, full), "
                              "passed to all three (default: the workloads' params)")
     parser.add_argument("--json", metavar="FILE", help="write this comparison as JSON ('-' for stdout)")
+    parser.add_argument("--from", dest="from_file", metavar="FILE",
+                        help="print the comparison saved by an earlier --json FILE again instead of measuring")
     opts = parser.parse_args(argv)
     if opts.rounds < 1:
         parser.error("--rounds must be at least 1")
@@ -135,10 +137,20 @@ def compare(rounds, runtime, duet_key, standalone_key):
                 results.append(lane.get("result"))
             sides[key] = {"median_ns": median_int(medians), "round_medians_ns": medians}
         a, b = sides[duet_key]["median_ns"], sides[standalone_key]["median_ns"]
+        # Round by round: the sides of a round run back to back, so a slow spell of the machine
+        # (minutes long on a shared VM) weighs on both halves of a ratio rather than on one side.
+        round_ratios = []
+        for r in rounds:
+            lanes = [workloads_by_name(r[key]).get(name) for key in (duet_key, standalone_key)]
+            lanes = [w and w.get("runtimes", {}).get(runtime) for w in lanes]
+            if all(lane and lane.get("median_ns") and lane_problem({}, lane) is None for lane in lanes):
+                round_ratios.append(lanes[0]["median_ns"] / lanes[1]["median_ns"])
         rows[name] = {
             duet_key: sides[duet_key],
             standalone_key: sides[standalone_key],
             "ratio": a / b if a is not None and b else None,
+            "round_ratios": round_ratios,
+            "paired_ratio": statistics.median(round_ratios) if round_ratios else None,
             "results_agree": all(res == results[0] for res in results) if results else None,
             "problems": problems,
         }
@@ -151,6 +163,21 @@ def fmt_ms(ns):
 
 def fmt_ratio(x):
     return "-" if x is None else f"{x:.3f}"
+
+
+def summarize(table):
+    """"N workloads: median R, highest R (name); round by round: ...": what the embedding targets
+    are stated in (issue 19: median <= 1.02, none above 1.05)."""
+    parts = []
+    for key, how in (("ratio", ""), ("paired_ratio", "round by round: ")):
+        ratios = {name: row[key] for name, row in table.items() if row.get(key) is not None}
+        if not ratios:
+            continue
+        worst = max(ratios, key=ratios.get)
+        parts.append(f"{how}median {statistics.median(ratios.values()):.3f}, highest {ratios[worst]:.3f} ({worst})")
+    if not parts:
+        return None
+    return f"{sum(1 for row in table.values() if row.get('ratio') is not None)} workloads: " + "; ".join(parts)
 
 
 def print_report(out, stream):
@@ -178,6 +205,10 @@ def print_report(out, stream):
     lines = ["  ".join([r[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(r[1:], widths[1:])])
              for r in [headers] + rows]
     lines.append(f"\nmedian over {out['rounds']} rounds of each side's median; ratio > 1 means duet is slower")
+    for table, label in (("v8", "duet/node"), ("cpython", "duet/python3"), ("cpython_same_lib", "duet/same-lib")):
+        summary = summarize(out[table])
+        if summary:
+            lines.append(f"{label} over {summary}")
     lines.append("same-lib: python3 linked from the same libpython3.11.a as duet (build/duet-python3); "
                  "/usr/bin/python3.11 is LTO-built, the packaged archive is not")
     for side, versions in out["versions"].items():
@@ -191,8 +222,27 @@ def print_report(out, stream):
     print("\n".join(lines), file=stream)
 
 
+def reprint(path):
+    with open(path, encoding="utf-8") as f:
+        out = json.load(f)
+    if out.get("schema") != "duet-host-vs-standalone/1":
+        sys.exit(f"host_vs_standalone: {path} is not a duet-host-vs-standalone/1 document")
+    for table in ("v8", "cpython", "cpython_same_lib"):
+        for row in out[table].values():
+            if "paired_ratio" in row:
+                continue
+            # Saved before round ratios were kept: pair the rounds when every round has both sides.
+            a, b = (side["round_medians_ns"] for key, side in row.items() if isinstance(side, dict))
+            ok = len(a) == len(b) == out["rounds"] and all(b)
+            row["paired_ratio"] = statistics.median(x / y for x, y in zip(a, b)) if ok else None
+    print_report(out, sys.stdout)
+    return 0
+
+
 def main(argv):
     opts = parse_args(argv)
+    if opts.from_file:
+        return reprint(opts.from_file)
     paths = [os.path.abspath(p) for p in opts.paths] or [os.path.join(ROOT, "workloads")]
     if not (os.path.isfile(opts.duet) and os.access(opts.duet, os.X_OK)):
         sys.exit(f"host_vs_standalone: no duet binary at {opts.duet}; build it or pass --duet")
