@@ -323,7 +323,6 @@ void NetworkLane::AfterSetup() {
   for (pid_t child : DirectChildren()) {
     if (children_before_setup_.count(child) == 0) server_children_.insert(child);
   }
-  started_processes_ = server_children_.size();
 }
 
 void NetworkLane::Reset() {
@@ -381,10 +380,10 @@ nlohmann::json NetworkLane::Summary() const {
                                                         {"rss_bytes_max", children_rss_max_},
                                                         {"rss_bytes_per_process",
                                                          static_cast<double>(children_rss_max_) / children_max_},
-                                                        {"start_ns_per_process", started_processes_ == 0
+                                                        {"start_ns_per_process", server_children_.empty()
                                                              ? nlohmann::json()
                                                              : nlohmann::json(static_cast<double>(setup_ns_) /
-                                                                              static_cast<double>(started_processes_))}}},
+                                                                              static_cast<double>(server_children_.size()))}}},
       {"db_statements_per_request", !web_.db_url.empty() && counting_ && completed_ > 0
                                         ? nlohmann::json(static_cast<double>(statements_) / static_cast<double>(completed_))
                                         : nlohmann::json()},

@@ -99,8 +99,7 @@ class NetworkLane {
   std::set<pid_t> children_before_setup_;
   std::set<pid_t> server_children_;
   uint64_t setup_started_ns_ = 0;
-  uint64_t setup_ns_ = 0;  // load + setup(), wall time: the workers start within it
-  size_t started_processes_ = 0;
+  uint64_t setup_ns_ = 0;  // load + setup(), wall time: server_children_ start within it
   std::vector<double> children_cpu_per_message_;
   int children_max_ = 0;
   uint64_t children_rss_max_ = 0;

@@ -121,9 +121,11 @@ def compare(rounds, runtime, duet_key, standalone_key):
         sides = {}
         problems = []
         results = []
+        by_round = {}  # side -> each round's median, None where that round has none
         for key in (duet_key, standalone_key):
-            medians = []
+            by_round[key] = []
             for r in rounds:
+                by_round[key].append(None)
                 workload = workloads_by_name(r[key]).get(name)
                 if workload is None:
                     continue
@@ -133,18 +135,14 @@ def compare(rounds, runtime, duet_key, standalone_key):
                     if {"side": key, "message": problem} not in problems:
                         problems.append({"side": key, "message": problem})
                     continue
-                medians.append(lane["median_ns"])
+                by_round[key][-1] = lane["median_ns"]
                 results.append(lane.get("result"))
+            medians = [m for m in by_round[key] if m is not None]
             sides[key] = {"median_ns": median_int(medians), "round_medians_ns": medians}
         a, b = sides[duet_key]["median_ns"], sides[standalone_key]["median_ns"]
         # Round by round: the sides of a round run back to back, so a slow spell of the machine
         # (minutes long on a shared VM) weighs on both halves of a ratio rather than on one side.
-        round_ratios = []
-        for r in rounds:
-            lanes = [workloads_by_name(r[key]).get(name) for key in (duet_key, standalone_key)]
-            lanes = [w and w.get("runtimes", {}).get(runtime) for w in lanes]
-            if all(lane and lane.get("median_ns") and lane_problem({}, lane) is None for lane in lanes):
-                round_ratios.append(lanes[0]["median_ns"] / lanes[1]["median_ns"])
+        round_ratios = [x / y for x, y in zip(by_round[duet_key], by_round[standalone_key]) if x is not None and y]
         rows[name] = {
             duet_key: sides[duet_key],
             standalone_key: sides[standalone_key],
@@ -227,12 +225,12 @@ def reprint(path):
         out = json.load(f)
     if out.get("schema") != "duet-host-vs-standalone/1":
         sys.exit(f"host_vs_standalone: {path} is not a duet-host-vs-standalone/1 document")
-    for table in ("v8", "cpython", "cpython_same_lib"):
+    for table, standalone in (("v8", "node"), ("cpython", "python3"), ("cpython_same_lib", "same-lib")):
         for row in out[table].values():
             if "paired_ratio" in row:
                 continue
             # Saved before round ratios were kept: pair the rounds when every round has both sides.
-            a, b = (side["round_medians_ns"] for key, side in row.items() if isinstance(side, dict))
+            a, b = row["duet"]["round_medians_ns"], row[standalone]["round_medians_ns"]
             ok = len(a) == len(b) == out["rounds"] and all(b)
             row["paired_ratio"] = statistics.median(x / y for x, y in zip(a, b)) if ok else None
     print_report(out, sys.stdout)
