@@ -23,6 +23,8 @@ import statistics
 import subprocess
 import sys
 
+from stats import median_interval, overlap
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WEB = os.path.join(ROOT, "workloads/web")
 LIBNODE = os.path.join(ROOT, "third_party/libnode/usr")
@@ -45,22 +47,6 @@ TESTS = {
     "ws-room": ("/room", None, 1),
 }
 ROOM_FRAMEWORKS = {"node-http", "aiohttp"}
-BOOTSTRAP_RESAMPLES = 2000
-
-
-def median_interval(values, rng):
-    """The 95% percentile-bootstrap interval of the median of `values` (one per round), as duet's
-    stats give one for timings; None with fewer than 2 rounds."""
-    if len(values) < 2:
-        return None
-    medians = sorted(statistics.median(rng.choices(values, k=len(values))) for _ in range(BOOTSTRAP_RESAMPLES))
-    return [medians[int(0.025 * BOOTSTRAP_RESAMPLES)], medians[int(0.975 * BOOTSTRAP_RESAMPLES) - 1]]
-
-
-def overlap(a, b):
-    return None if a is None or b is None else a[0] <= b[1] and b[0] <= a[1]
-
-
 def hosts_for(framework, duet, db):
     """[(host name, argv, extra env)] for one framework: duet first, then the standalone ones."""
     path, is_async = FRAMEWORKS[framework]
