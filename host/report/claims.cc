@@ -224,13 +224,16 @@ Status ReadClaim(const nlohmann::json& c, ClaimSpec* spec) {
 ConditionVerdict JudgeCondition(const ConditionSpec& spec, const std::vector<WorkloadResult>& results, int cores) {
   ConditionVerdict c;
   c.spec = spec;
-  size_t measured = 0, supporting = 0, contradicting = 0;
+  size_t measured = 0;
   for (const EvidenceSpec& e : spec.evidence) {
     c.evidence.push_back(Judge(e, results));
-    measured += c.evidence.back().measured;
-    supporting += c.evidence.back().supports;
-    contradicting += c.evidence.back().contradicts;
+    const EvidenceResult& judged = c.evidence.back();
+    measured += judged.measured;
+    c.supporting += judged.supports;
+    c.contradicting += judged.contradicts;
+    c.inconclusive += judged.measured && !judged.supports && !judged.contradicts;
   }
+  const size_t supporting = c.supporting, contradicting = c.contradicting;
   if (measured == 0) {
     // Pending evidence alone is "not measured yet"; workloads missing from the run are "not measured".
     bool all_pending = !spec.pending.empty() ||
@@ -393,6 +396,20 @@ std::string DescribeCondition(const ConditionSpec& spec) {
   return fmt::format("{} tier, {}, {}, {} size", spec.tier, workers, bound, sizes);
 }
 
+std::string DescribeTally(const ConditionVerdict& c) {
+  if ((c.verdict != "mixed" && c.verdict != "inconclusive") || c.supporting + c.contradicting + c.inconclusive < 2) {
+    return "";
+  }
+  std::string tally;
+  auto add = [&tally](size_t count, const char* one, const char* many) {
+    if (count > 0) tally += fmt::format("{}{} {}", tally.empty() ? "" : ", ", count, count == 1 ? one : many);
+  };
+  add(c.supporting, "supports", "support");
+  add(c.contradicting, "contradicts", "contradict");
+  add(c.inconclusive, "inconclusive", "inconclusive");
+  return tally;
+}
+
 std::string FormatClaims(const std::vector<ClaimVerdict>& verdicts) {
   std::string text;
   for (const auto& v : verdicts) {
@@ -402,7 +419,9 @@ std::string FormatClaims(const std::vector<ClaimVerdict>& verdicts) {
     if (!v.spec.caveat.empty()) text += "  note: " + v.spec.caveat + "\n";
     for (const auto& c : v.conditions) {
       if (c.spec.id != "all") {
-        text += fmt::format("  condition {} ({}): {}\n", c.spec.label, DescribeCondition(c.spec), c.verdict);
+        std::string tally = DescribeTally(c);
+        text += fmt::format("  condition {} ({}): {}{}\n", c.spec.label, DescribeCondition(c.spec), c.verdict,
+                            tally.empty() ? "" : " (" + tally + ")");
       }
       if (!c.spec.pending.empty()) {
         text += "    not measured yet: " + c.spec.pending + "\n";
@@ -455,6 +474,8 @@ nlohmann::json ClaimsJson(const std::vector<ClaimVerdict>& verdicts) {
                             {"pending", c.spec.pending.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.spec.pending)},
                             {"min_cores", c.spec.min_cores},
                             {"note", c.note.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.note)},
+                            {"tally", {{"supports", c.supporting}, {"contradicts", c.contradicting},
+                                       {"inconclusive", c.inconclusive}}},
                             {"evidence", items}});
     }
     for (const auto& s : v.spec.sources) {

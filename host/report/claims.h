@@ -106,6 +106,9 @@ struct ConditionVerdict {
   std::string verdict;
   std::string note;  // why "inconclusive on this machine"; empty otherwise
   std::vector<EvidenceResult> evidence;
+  // How the measured evidence split: one inconclusive piece among supporting ones makes the
+  // condition "inconclusive", and the counts say how close it came.
+  size_t supporting = 0, contradicting = 0, inconclusive = 0;
 };
 
 struct ClaimVerdict {
@@ -135,6 +138,9 @@ std::string DescribeRule(const EvidenceSpec& spec);
 std::string EvidenceOutcome(const EvidenceResult& evidence);
 // The tier, workers, bound and sizes of a condition in words: "ecosystem tier, 1 thread, CPU-bound".
 std::string DescribeCondition(const ConditionSpec& spec);
+// "7 support, 1 inconclusive" for a mixed or inconclusive condition with more than one measured
+// piece of evidence; empty otherwise, where the verdict alone says it.
+std::string DescribeTally(const ConditionVerdict& condition);
 std::string FormatClaims(const std::vector<ClaimVerdict>& verdicts);
 nlohmann::json ClaimsJson(const std::vector<ClaimVerdict>& verdicts);
 

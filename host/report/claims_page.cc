@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "core/version.h"
@@ -48,15 +49,26 @@ std::string ConditionChart(const ConditionVerdict& c) {
   double bottom = height - 24;
   DrawLogAxis(svg, axis, kTop - 6, bottom, RatioText);
   const EvidenceSpec& first = rows.front()->spec;
-  double t = axis.Map(first.threshold);
-  svg.Line(t, kTop - 10, t, bottom, "unity");
-  svg.Text(t - 6, 12, first.supported_above ? "contradicts" : "supports", "side", "end");
-  svg.Text(t + 6, 12, first.supported_above ? "supports" : "contradicts", "side", "start");
+  bool one_rule = std::all_of(rows.begin(), rows.end(), [&first](const EvidenceResult* e) {
+    return e->spec.threshold == first.threshold && e->spec.supported_above == first.supported_above;
+  });
+  std::set<double> thresholds;
+  for (const EvidenceResult* e : rows) thresholds.insert(e->spec.threshold);
+  for (double threshold : thresholds) svg.Line(axis.Map(threshold), kTop - 10, axis.Map(threshold), bottom, "unity");
+  if (one_rule) {
+    double t = axis.Map(first.threshold);
+    svg.Text(t - 6, 12, first.supported_above ? "contradicts" : "supports", "side", "end");
+    svg.Text(t + 6, 12, first.supported_above ? "supports" : "contradicts", "side", "start");
+  } else {
+    // Rows judged on opposite sides (node:cluster's speed-up against Python's lack of one): a
+    // single label would be wrong for some, so the colour and the table say each row's outcome.
+    svg.Text(kLabelWidth, 12, "each row on its own side of the line: green supports, red contradicts", "side", "start");
+  }
   double y = kTop + kRow / 2;
   for (const EvidenceResult* e : rows) {
     std::string tip = e->spec.label + ": " + FormatEvidenceValue(*e) + ", " + EvidenceOutcome(*e) + " (" +
                       DescribeRule(e->spec) + ")";
-    svg.Text(kLabelWidth - 8, y + 4, e->spec.label.substr(0, 34), "label", "end");
+    svg.RowLabel(y + 4, e->spec.label);
     if (e->has_interval) svg.Line(axis.Map(e->low), y, axis.Map(e->high), y, "interval");
     const char* fill = e->supports ? "#1a7f37" : e->contradicts ? "#c62828" : "#fff";
     svg.Circle(axis.Map(e->value), y, 4.5, "ratio-point", fill, tip);
@@ -66,8 +78,10 @@ std::string ConditionChart(const ConditionVerdict& c) {
 }
 
 std::string ConditionSection(const ConditionVerdict& c, const std::map<std::string, WorkloadCode>& code) {
-  std::string html = fmt::format("<div class=\"condition\">\n<h3>{} <span class=\"verdict {}\">{}</span></h3>\n",
-                                 Escape(c.spec.label), VerdictClass(c.verdict), Escape(c.verdict));
+  std::string tally = DescribeTally(c);
+  std::string html = fmt::format("<div class=\"condition\">\n<h3>{} <span class=\"verdict {}\">{}</span>{}</h3>\n",
+                                 Escape(c.spec.label), VerdictClass(c.verdict), Escape(c.verdict),
+                                 tally.empty() ? "" : " <span class=\"tally\">(" + Escape(tally) + ")</span>");
   html += "<p class=\"conditions\">" + Escape(DescribeCondition(c.spec)) + "</p>\n";
   if (!c.spec.pending.empty()) return html + "<p>Not measured yet: " + Escape(c.spec.pending) + "</p>\n</div>\n";
   if (!c.note.empty()) html += "<p class=\"machine-note\">" + Escape(c.verdict) + ": " + Escape(c.note) + "</p>\n";
@@ -130,6 +144,7 @@ blockquote { margin: 6px 0 6px 12px; padding-left: 10px; border-left: 3px solid 
 blockquote.against { border-left-color: #c62828; }
 blockquote cite { display: block; font-size: 12px; color: #888; font-style: normal; }
 .conditions, .origin { color: #666; margin: 2px 0 6px; } .condition { margin: 14px 0 20px; }
+.tally { font-size: 0.8em; font-weight: normal; color: #444; }
 details pre { background: #f6f6f6; padding: 8px; overflow-x: auto; font-size: 12px; }
 )css";
 

@@ -1,6 +1,9 @@
 // Shared pieces of the HTML pages; see html_parts.h.
 #include "report/html_parts.h"
 
+#include <cctype>
+#include <cstring>
+
 #include "core/text.h"
 #include "report/table.h"
 
@@ -20,6 +23,42 @@ std::string Escape(const std::string& text) {
     }
   }
   return out;
+}
+
+namespace {
+
+// Rough advance widths of the 12px sans-serif labels, in pixels: the page has no font metrics,
+// and overestimating a little only cuts a label early.
+double LabelWidth(const std::string& text) {
+  double width = 0;
+  for (unsigned char c : text) {
+    if ((c & 0xC0) == 0x80) continue;  // a UTF-8 continuation byte: counted with its lead byte
+    if (std::isupper(c) || c == 'm' || c == 'w' || c == '_') {
+      width += 9;
+    } else if (std::strchr("ijlft.:,;/|' ()-", c) != nullptr) {
+      width += 4.5;
+    } else {
+      width += 7;
+    }
+  }
+  return width;
+}
+
+}  // namespace
+
+void Svg::RowLabel(double y, const std::string& text) {
+  constexpr double kRoom = kLabelWidth - 14;
+  std::string shown = text;
+  if (LabelWidth(shown) > kRoom) {
+    while (!shown.empty() && LabelWidth(shown) + 7 > kRoom) {
+      // A whole UTF-8 character: its continuation bytes, then its lead byte.
+      while (!shown.empty() && (static_cast<unsigned char>(shown.back()) & 0xC0) == 0x80) shown.pop_back();
+      if (!shown.empty()) shown.pop_back();
+    }
+    shown += "\u2026";
+  }
+  text_ += fmt::format("<text class=\"label\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\">{}{}</text>\n",
+                       kLabelWidth - 8, y, shown == text ? "" : "<title>" + Escape(text) + "</title>", Escape(shown));
 }
 
 // The range [lo, hi] padded by a tenth of its decades on each side (never empty).

@@ -46,6 +46,9 @@ class Svg {
     text_ += fmt::format("<text class=\"{}\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"{}\">{}</text>\n", cls, x, y, anchor,
                          Escape(text));
   }
+  // A row's label, right-aligned in the left margin (kLabelWidth) at baseline y; a label too long
+  // for it is cut with an ellipsis and keeps its whole text as a tooltip.
+  void RowLabel(double y, const std::string& text);
   std::string Done() { return text_ + "</svg>\n"; }
 
  private:

@@ -49,7 +49,7 @@ std::string RatioSection(const std::vector<WorkloadResult>& results) {
   for (const auto& [w, r] : rows) {
     std::string tip = fmt::format("{}: {} [{} - {}]{}", w->pair.id(), RatioText(r.ratio), RatioText(r.low),
                                   RatioText(r.high), r.significant ? "" : ", no significant difference");
-    svg.Text(kLabelWidth - 8, y + 4, w->pair.id(), "label", "end");
+    svg.RowLabel(y + 4, w->pair.id());
     svg.Line(axis.Map(r.low), y, axis.Map(r.high), y, "interval");
     svg.Circle(axis.Map(r.ratio), y, 4.5, "ratio-point", r.significant ? "#333" : "#fff", tip);
     y += kRow;
@@ -115,7 +115,7 @@ std::string WorkloadFigure(const WorkloadResult& w) {
   DrawLogAxis(svg, axis, kTop - 4, height - 22, [](double v) { return FormatDuration(static_cast<uint64_t>(v)); });
   double y = kTop;
   for (const RuntimeResult* r : shown) {
-    svg.Text(kLabelWidth - 8, y + kBox / 2 + 4, std::string(RuntimeLabel(r->runtime)), "label", "end");
+    svg.RowLabel(y + kBox / 2 + 4, std::string(RuntimeLabel(r->runtime)));
     DrawBox(svg, axis, *r, y, kBox);
     y += kBox + kGap;
   }
@@ -197,7 +197,7 @@ std::string BarChart(const std::string& cls, const std::string& label, const std
   }
   double y = kTop;
   for (const Row& row : rows) {
-    svg.Text(kLabelWidth - 8, y + kBar + 3, row.id, "label", "end");
+    svg.RowLabel(y + kBar + 3, row.id);
     double by = y;
     for (const auto& [runtime, v] : row.bars) {
       svg.Rect(x0, by, v * scale, kBar - 1, "bar", RuntimeColour(runtime), row.id + ", " + std::string(RuntimeLabel(runtime)) + ": " + format(v));

@@ -64,6 +64,10 @@ TEST(ClaimConditionsTest, EachConditionEarnsItsVerdictAndTheOverallSentenceNames
   EXPECT_EQ(by_id["io"], "contradicted");
   EXPECT_EQ(by_id["both"], "mixed");
   EXPECT_EQ(by_id["same"], "inconclusive");
+  // How a mixed condition's evidence split, counted over the measured pieces only.
+  EXPECT_EQ(claim["conditions"][2]["tally"], nlohmann::json({{"supports", 1}, {"contradicts", 1}, {"inconclusive", 0}}));
+  EXPECT_EQ(claim["conditions"][3]["tally"], nlohmann::json({{"supports", 0}, {"contradicts", 0}, {"inconclusive", 1}}));
+  EXPECT_EQ(claim["conditions"][4]["tally"], nlohmann::json({{"supports", 0}, {"contradicts", 0}, {"inconclusive", 0}}));
   EXPECT_EQ(by_id["gone"], "not measured");
   EXPECT_EQ(by_id["procs"], "not measured yet");
   EXPECT_EQ(by_id["npm"], "not measured yet");
@@ -79,6 +83,10 @@ TEST(ClaimConditionsTest, EachConditionEarnsItsVerdictAndTheOverallSentenceNames
   // The terminal: the overall sentence, each condition with its verdict, each ratio with its interval.
   EXPECT_NE(outcome.out.find("  overall: supported for CPU-bound code; contradicted"), std::string::npos) << outcome.out;
   EXPECT_NE(outcome.out.find("condition I/O-bound code (plain tier, 1 thread, I/O-bound, quick/full size): contradicted"),
+            std::string::npos) << outcome.out;
+  EXPECT_NE(outcome.out.find("condition both kinds (plain tier, 1 thread, CPU-bound, quick/full size): mixed (1 supports, 1 contradicts)\n"),
+            std::string::npos) << outcome.out;
+  EXPECT_NE(outcome.out.find("condition equal code (plain tier, 1 thread, CPU-bound, quick/full size): inconclusive\n"),
             std::string::npos) << outcome.out;
   EXPECT_NE(outcome.out.find("    not measured yet: needs Node"), std::string::npos) << outcome.out;
   EXPECT_TRUE(std::regex_search(outcome.out, std::regex(R"(synthetic/fast-py +0\.3\dx \[0\.\d\d-0\.\d\d\] +CPython/V8 time above 1\.00 +contradicts)")))
@@ -234,6 +242,7 @@ TEST(ClaimsPageTest, RendersOneSectionPerClaimWithAChartPerMeasuredConditionInHe
   EXPECT_EQ(count(R"(<svg class="chart condition-chart")"), 5);
   EXPECT_EQ(count(R"(<circle class="ratio-point")"), 6);
   EXPECT_EQ(count(R"(Not measured yet: )"), 2);
+  EXPECT_EQ(count(R"(<span class="tally">\(1 supports, 1 contradicts\)</span>)"), 1);
   EXPECT_EQ(count(R"(<blockquote class="against">)"), 1);
   EXPECT_EQ(count(R"re(<section id="(untestable|environment|code)")re"), 3);
   EXPECT_NE(dom.out.find("no program measures it"), std::string::npos);
@@ -243,6 +252,28 @@ TEST(ClaimsPageTest, RendersOneSectionPerClaimWithAChartPerMeasuredConditionInHe
   Outcome shot = Screenshot(html, screenshot);
   ASSERT_EQ(shot.exit_code, 0) << shot.err;
   ASSERT_GT(Slurp(screenshot).size(), 20000u) << "a blank page compresses to almost nothing";
+}
+
+// A chart whose rows are judged on opposite sides of the line (as node:cluster's speed-up and
+// Python's lack of one are) labels neither side, and a label too long for the margin is cut
+// with an ellipsis and kept whole as its tooltip.
+TEST(ClaimsPageTest, RowsJudgedOnOppositeSidesAndLongLabels) {
+  Fixture f = KnownRatios();
+  std::string claims = (f.dir / "opposite.json").string();
+  WriteText(claims, R"({"schema": "duet-claims/2", "claims": [
+    {"id": "opposite", "claim": "rows judged both ways", "origin": "a test",
+     "conditions": [{"id": "both", "label": "both ways", "workloads": [
+       {"workload": "synthetic/slow-py", "label": "CPython, three times slower than V8 here", "supported_when": "above"},
+       {"workload": "synthetic/fast-py", "label": "fast", "supported_when": "below"}]}]}]})");
+  std::string html = (f.dir / "opposite.html").string();
+  Outcome written = Duet("claims --from " + f.run + " --claims " + claims + " --html " + html);
+  ASSERT_EQ(written.exit_code, 0) << written.err;
+  std::string page = Slurp(html);
+  EXPECT_NE(page.find("each row on its own side of the line"), std::string::npos);
+  EXPECT_EQ(page.find(">supports</text>"), std::string::npos);
+  EXPECT_NE(page.find("<title>CPython, three times slower than V8 here</title>CPython, three times"), std::string::npos);
+  EXPECT_NE(page.find("\u2026</text>"), std::string::npos);
+  EXPECT_NE(page.find(">fast</text>"), std::string::npos);  // short enough: shown whole, no tooltip
 }
 
 TEST(ClaimsPageTest, TheBundledClaimsPageEmbedsTheWorkloadsCode) {
