@@ -98,13 +98,12 @@ def main(argv):
     ratios = []
     for duet, standalone, judged in RATIOS:
         row = {"duet": duet, "standalone": standalone}
+        ratios.append(row)
+        label = f"{duet.split()[-1].split('.')[1]}: duet/{standalone.split()[0]}"  # "py: duet/python3"
         for kind in ("wall", "cpu"):
             a, b = runs[duet][kind], runs[standalone][kind]
-            row[kind] = {"ratio": statistics.median(a) / statistics.median(b), "ci95": ratio_interval(a, b, rng)}
-        ratios.append(row)
-        label = f"{duet.split()[-1].split('.')[1]}: duet/{standalone.split()[0]}"
-        for kind in ("wall", "cpu"):
-            ratio, interval = row[kind]["ratio"], row[kind]["ci95"]
+            ratio, interval = statistics.median(a) / statistics.median(b), ratio_interval(a, b, rng)
+            row[kind] = {"ratio": ratio, "ci95": interval}
             span = f"[{interval[0]:.3f}-{interval[1]:.3f}]" if interval else ""
             note = verdict(interval) if judged else "(the same libpython3.11.a; printed, not judged)"
             print(f"  {label:<26} {kind:<4} {ratio:.3f} {span:<13} {note}")

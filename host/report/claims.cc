@@ -224,17 +224,14 @@ Status ReadClaim(const nlohmann::json& c, ClaimSpec* spec) {
 ConditionVerdict JudgeCondition(const ConditionSpec& spec, const std::vector<WorkloadResult>& results, int cores) {
   ConditionVerdict c;
   c.spec = spec;
-  size_t measured = 0;
   for (const EvidenceSpec& e : spec.evidence) {
     c.evidence.push_back(Judge(e, results));
     const EvidenceResult& judged = c.evidence.back();
-    measured += judged.measured;
     c.supporting += judged.supports;
     c.contradicting += judged.contradicts;
     c.inconclusive += judged.measured && !judged.supports && !judged.contradicts;
   }
-  const size_t supporting = c.supporting, contradicting = c.contradicting;
-  if (measured == 0) {
+  if (c.measured() == 0) {
     // Pending evidence alone is "not measured yet"; workloads missing from the run are "not measured".
     bool all_pending = !spec.pending.empty() ||
                        std::all_of(spec.evidence.begin(), spec.evidence.end(), [](const EvidenceSpec& e) { return !e.pending.empty(); });
@@ -246,11 +243,11 @@ ConditionVerdict JudgeCondition(const ConditionSpec& spec, const std::vector<Wor
                         : fmt::format("needs {} cores, this machine has {}: the load generator competes with the "
                                       "servers for them",
                                       spec.min_cores, cores);
-  } else if (supporting == measured) {
+  } else if (c.supporting == c.measured()) {
     c.verdict = "supported";
-  } else if (contradicting == measured) {
+  } else if (c.contradicting == c.measured()) {
     c.verdict = "contradicted";
-  } else if (supporting > 0 && contradicting > 0) {
+  } else if (c.supporting > 0 && c.contradicting > 0) {
     c.verdict = "mixed";
   } else {
     c.verdict = "inconclusive";
@@ -397,7 +394,7 @@ std::string DescribeCondition(const ConditionSpec& spec) {
 }
 
 std::string DescribeTally(const ConditionVerdict& c) {
-  if ((c.verdict != "mixed" && c.verdict != "inconclusive") || c.supporting + c.contradicting + c.inconclusive < 2) {
+  if ((c.verdict != "mixed" && c.verdict != "inconclusive") || c.measured() < 2) {
     return "";
   }
   std::string tally;

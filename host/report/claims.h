@@ -109,6 +109,7 @@ struct ConditionVerdict {
   // How the measured evidence split: one inconclusive piece among supporting ones makes the
   // condition "inconclusive", and the counts say how close it came.
   size_t supporting = 0, contradicting = 0, inconclusive = 0;
+  size_t measured() const { return supporting + contradicting + inconclusive; }
 };
 
 struct ClaimVerdict {
