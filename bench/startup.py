@@ -24,7 +24,7 @@ import sys
 import tempfile
 import time
 
-from stats import ratio_interval
+from stats import ratio_interval, target_verdict
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LIBNODE = os.path.join(ROOT, "third_party/libnode/usr")
@@ -44,16 +44,6 @@ def timed_run(command, env):
     if process.returncode != 0:
         raise SystemExit(f"bench/startup.py: {' '.join(command)} exited with {process.returncode}")
     return wall, usage.ru_utime + usage.ru_stime
-
-
-def verdict(interval):
-    if interval is None:
-        return "(one run: no interval)"
-    if interval[1] <= TARGET:
-        return f"target <= {TARGET:.2f} met"
-    if interval[0] > TARGET:
-        return f"target <= {TARGET:.2f} missed"
-    return f"target <= {TARGET:.2f}: this run cannot tell"
 
 
 def main(argv):
@@ -105,7 +95,7 @@ def main(argv):
             ratio, interval = statistics.median(a) / statistics.median(b), ratio_interval(a, b, rng)
             row[kind] = {"ratio": ratio, "ci95": interval}
             span = f"[{interval[0]:.3f}-{interval[1]:.3f}]" if interval else ""
-            note = verdict(interval) if judged else "(the same libpython3.11.a; printed, not judged)"
+            note = target_verdict(interval, TARGET) if judged else "(the same libpython3.11.a; printed, not judged)"
             print(f"  {label:<26} {kind:<4} {ratio:.3f} {span:<13} {note}")
     system = f"node {system_version} empty.js"
     if system in runs:

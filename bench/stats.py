@@ -36,6 +36,40 @@ def ratio_interval(numerators, denominators, rng):
     return _interval(estimates)
 
 
+def median_of_ratios_interval(rows, rng):
+    """The 95% interval of the median over `rows` of each row's ratio of medians, where every row
+    is a (numerators, denominators) pair of lists indexed by the same rounds (None where a round has
+    no value). Resampling draws whole rounds, so the rows of one round stay together as they ran;
+    None with fewer than 2 rounds."""
+    rounds = max((len(n) for n, _ in rows), default=0)
+    if rounds < 2:
+        return None
+    estimates = []
+    for _ in range(BOOTSTRAP_RESAMPLES):
+        sample = rng.choices(range(rounds), k=rounds)
+        ratios = []
+        for numerators, denominators in rows:
+            pairs = [(numerators[i], denominators[i]) for i in sample
+                     if numerators[i] is not None and denominators[i]]
+            if pairs:
+                ratios.append(statistics.median(a for a, _ in pairs) / statistics.median(b for _, b in pairs))
+        if ratios:
+            estimates.append(statistics.median(ratios))
+    return _interval(estimates) if estimates else None
+
+
+def target_verdict(interval, target):
+    """"met" or "missed" for an upper bound `target` only when the whole 95% interval is on one
+    side of it."""
+    if interval is None:
+        return "(one round: no interval)"
+    if interval[1] <= target:
+        return f"target <= {target:.2f} met"
+    if interval[0] > target:
+        return f"target <= {target:.2f} missed"
+    return f"target <= {target:.2f}: this run cannot tell"
+
+
 def overlap(a, b):
     """Whether two intervals overlap; None when either is missing."""
     return None if a is None or b is None else a[0] <= b[1] and b[0] <= a[1]

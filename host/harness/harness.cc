@@ -90,6 +90,7 @@ struct Lane {
   StdioGuard* stdio;
   std::unique_ptr<NetworkLane> net;  // network pairs only
   bool loaded = false;
+  uint64_t last_wall_ns = 0;  // the last iteration's, warm-ups included
   bool alive() const { return result->error.ok(); }
   const std::filesystem::path& script() const { return pair->Script(runtime->id()); }
 
@@ -123,9 +124,17 @@ struct Lane {
   Status CheckStdio() { return stdio->Check(); }
 };
 
-// One iteration; false when the runtime failed (its error is recorded). A startup workload's
-// iteration is cold: teardown, load, setup and the first run, timed together.
+bool IterateOnce(Lane& lane, Sample* sample);
+
+// One iteration; false when the runtime failed (its error is recorded).
 bool Iterate(Lane& lane, Sample* sample) {
+  bool ok = IterateOnce(lane, sample);
+  lane.last_wall_ns = sample->wall_ns;
+  return ok;
+}
+
+// A startup workload's iteration is cold: teardown, load, setup and the first run, timed together.
+bool IterateOnce(Lane& lane, Sample* sample) {
   if (lane.net) {
     // The load generator bounds the traffic itself; the watchdog allows for that bound.
     lane.result->error = lane.Guarded(
@@ -251,10 +260,17 @@ WorkloadResult RunWorkload(const WorkloadPair& pair, const RunPlan& asked,
     if (lane.alive()) lane.runtime->BeginCounters();
     if (lane.net) lane.net->Reset();
   }
+  const Lane* last_ran = lanes.empty() ? nullptr : &lanes.back();  // loaded and warmed up last
   for (int block = 0; block < plan.blocks; ++block) {
     for (size_t l = 0; l < lanes.size(); ++l) {
       Lane& lane = lanes[l];
       if (!lane.alive()) continue;
+      if (last_ran != &lane && !lane.net && !pair.startup && lane.last_wall_ns < SamplingPlan::kBlockWarmupUnderNs) {
+        Sample untimed;
+        if (!Iterate(lane, &untimed)) continue;
+        ++lane.result->block_warmups;
+      }
+      last_ran = &lane;
       SampleSet& samples = lane.result->samples;
       int target = plan.by_time ? SamplingPlan::kMaxSamples
                                 : plan.runs * (block + 1) / plan.blocks;  // spreads the remainder

@@ -49,6 +49,7 @@ RuntimeResult RuntimeFromJson(RuntimeId runtime, const nlohmann::json& r) {
   auto cpu = r.value("cpu_samples_ns", std::vector<uint64_t>{});
   for (size_t i = 0; i < wall.size(); ++i) rr.samples.Add({wall[i], i < cpu.size() ? cpu[i] : 0});
   rr.warmup = r.value("warmup", 0);
+  rr.block_warmups = r.value("block_warmups", 0);
   rr.result = Present(r, "result");
   if (auto verified = Present(r, "verified")) rr.verified = verified->get<bool>();
   rr.counters = OptionalCounters(r.value("counters", nlohmann::json::object()), runtime);
@@ -155,6 +156,7 @@ nlohmann::json WorkloadResultJson(const WorkloadResult& r) {
         {"samples_ns", rr.samples.WallNs()},
         {"cpu_samples_ns", rr.samples.CpuNs()},
         {"warmup", rr.warmup},
+        {"block_warmups", rr.block_warmups},
         {"stats", {{"wall", SummaryJson(WallSummary(rr))}, {"cpu", SummaryJson(CpuSummary(rr))}}},
         {"counters", rr.counters ? CountersJson(*rr.counters) : nlohmann::json::object()},
         {"setup", SetupJson(rr.setup)},

@@ -1,6 +1,6 @@
-// Issue-3 behaviour through the CLI: the sampling plan (--runs, --time-budget, --warmup auto),
-// engine counters, calibration and machine record, CSV/Markdown exports, and a calibrated busy
-// loop whose medians must scale with its work.
+// Issue-3 behaviour through the CLI: the sampling plan (--runs, --time-budget, --warmup auto, block
+// warm-ups), engine counters, calibration and machine record, CSV/Markdown exports, and a
+// calibrated busy loop whose medians must scale with its work.
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -18,6 +18,7 @@ namespace duet::testing {
 namespace {
 
 const std::filesystem::path kGood = std::filesystem::path(DUET_TEST_FIXTURES) / "workloads/good";
+const std::filesystem::path kCalls = std::filesystem::path(DUET_TEST_FIXTURES) / "sampling";
 
 TEST(SamplingTest, RunsAndWarmupCountsAreExact) {
   auto [outcome, doc] = DuetJson("run " + (kGood / "double").string() + " --runs 7 --warmup 4");
@@ -54,6 +55,30 @@ TEST(SamplingTest, TimeBudgetBoundsSamplingPerRuntime) {
 
 TEST(SamplingTest, RunsAndTimeBudgetAreExclusive) {
   EXPECT_EQ(Duet("run " + kGood.string() + " --runs 3 --time-budget 1").exit_code, 2);
+}
+
+// Every run() call is one of the counted kinds: the fixture returns how many calls it saw.
+TEST(SamplingTest, ShortIterationsGetOneUntimedIterationPerBlockAfterTheOtherRuntime) {
+  auto [outcome, doc] = DuetJson("run " + (kCalls / "calls").string() + " --runs 6 --warmup 2 --blocks 3");
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
+  for (const char* rt : {"v8", "cpython"}) {
+    const auto& lane = doc["workloads"][0]["runtimes"][rt];
+    // Each block follows the other runtime's (the first follows the last runtime's warmup).
+    EXPECT_EQ(lane["block_warmups"], 3) << rt;
+    EXPECT_EQ(lane["samples_ns"].size(), 6u) << rt;
+    EXPECT_EQ(lane["result"], 2 + 3 + 6) << rt;
+  }
+}
+
+TEST(SamplingTest, LongIterationsGetNoBlockWarmup) {
+  auto [outcome, doc] =
+      DuetJson("run " + (kCalls / "calls").string() + " --runs 3 --warmup 1 --blocks 3 --param busy_ms=60");
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
+  for (const char* rt : {"v8", "cpython"}) {
+    const auto& lane = doc["workloads"][0]["runtimes"][rt];
+    EXPECT_EQ(lane["block_warmups"], 0) << rt;
+    EXPECT_EQ(lane["result"], 1 + 3) << rt;
+  }
 }
 
 TEST(SamplingTest, AutomaticWarmupStopsOnceSteadyAndReportsItsCount) {

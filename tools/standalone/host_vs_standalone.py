@@ -6,6 +6,7 @@ the drivers next to this file) and prints duet/node and duet/python3 ratios, to 
 import argparse
 import json
 import os
+import random
 import shutil
 import statistics
 import subprocess
@@ -14,6 +15,13 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(ROOT, "bench"))
+from stats import median_of_ratios_interval, ratio_interval, target_verdict  # noqa: E402
+
+# Issue 19's embedding targets for duet's JS against node 18: the median ratio over the CPU
+# workloads at most 1.02, and none above 1.05. Python has no such target (printed, not judged).
+MEDIAN_TARGET = 1.02
+EACH_TARGET = 1.05
 # Debian's node 18, unpacked by scripts/bootstrap: the same V8 10.2 that duet embeds.
 LIBNODE_NODE = os.path.join(ROOT, "third_party/libnode/usr/bin/node")
 
@@ -140,19 +148,29 @@ def compare(rounds, runtime, duet_key, standalone_key):
             medians = [m for m in by_round[key] if m is not None]
             sides[key] = {"median_ns": median_int(medians), "round_medians_ns": medians}
         a, b = sides[duet_key]["median_ns"], sides[standalone_key]["median_ns"]
-        # Round by round: the sides of a round run back to back, so a slow spell of the machine
-        # (minutes long on a shared VM) weighs on both halves of a ratio rather than on one side.
-        round_ratios = [x / y for x, y in zip(by_round[duet_key], by_round[standalone_key]) if x is not None and y]
         rows[name] = {
             duet_key: sides[duet_key],
             standalone_key: sides[standalone_key],
             "ratio": a / b if a is not None and b else None,
-            "round_ratios": round_ratios,
-            "paired_ratio": statistics.median(round_ratios) if round_ratios else None,
+            # Each round's two medians, None where a side has none: the pairing the intervals keep.
+            "paired_rounds_ns": [by_round[duet_key], by_round[standalone_key]],
             "results_agree": all(res == results[0] for res in results) if results else None,
             "problems": problems,
         }
+        add_paired_figures(rows[name])
     return rows
+
+
+def add_paired_figures(row):
+    """The figures that need the rounds paired: each round's ratio and their median, and the
+    ratio's 95% interval. The sides of a round run back to back, so a slow spell of the machine
+    (minutes long on a shared VM) weighs on both halves of a ratio rather than on one side, and
+    resampling keeps each round's pair together."""
+    duet, standalone = row["paired_rounds_ns"]
+    pairs = [(x, y) for x, y in zip(duet, standalone) if x is not None and y]
+    row["round_ratios"] = [x / y for x, y in pairs]
+    row["paired_ratio"] = statistics.median(row["round_ratios"]) if pairs else None
+    row["ci95"] = ratio_interval([x for x, _ in pairs], [y for _, y in pairs], random.Random(1))
 
 
 def fmt_ms(ns):
@@ -163,19 +181,44 @@ def fmt_ratio(x):
     return "-" if x is None else f"{x:.3f}"
 
 
-def summarize(table):
-    """"N workloads: median R, highest R (name); round by round: ...": what the embedding targets
-    are stated in (issue 19: median <= 1.02, none above 1.05)."""
+def summarize(table, judged):
+    """The lines under the table for one baseline: the median and the highest ratio over the
+    workloads, taken both ways, the median's 95% interval, and, when `judged`, issue 19's two
+    targets, each met or missed only when the intervals say so."""
+    ratios = {name: row["ratio"] for name, row in table.items() if row.get("ratio") is not None}
+    if not ratios:
+        return []
     parts = []
     for key, how in (("ratio", ""), ("paired_ratio", "round by round: ")):
-        ratios = {name: row[key] for name, row in table.items() if row.get(key) is not None}
-        if not ratios:
-            continue
-        worst = max(ratios, key=ratios.get)
-        parts.append(f"{how}median {statistics.median(ratios.values()):.3f}, highest {ratios[worst]:.3f} ({worst})")
-    if not parts:
-        return None
-    return f"{sum(1 for row in table.values() if row.get('ratio') is not None)} workloads: " + "; ".join(parts)
+        figures = {name: row[key] for name, row in table.items() if row.get(key) is not None}
+        worst = max(figures, key=figures.get)
+        parts.append(f"{how}median {statistics.median(figures.values()):.3f}, highest {figures[worst]:.3f} ({worst})")
+    lines = [f"{len(ratios)} workloads: " + "; ".join(parts)]
+    interval = median_of_ratios_interval([table[name]["paired_rounds_ns"] for name in ratios], random.Random(1))
+    span = f"[{interval[0]:.3f}-{interval[1]:.3f}]" if interval else "(one round: no interval)"
+    median = f"  median {statistics.median(ratios.values()):.3f} {span}"
+    lines.append(median + (f", {target_verdict(interval, MEDIAN_TARGET)}" if judged else ""))
+    if judged:
+        intervals = {name: table[name].get("ci95") for name in ratios}
+        over = [name for name, ci in intervals.items() if ci is not None and ci[0] > EACH_TARGET]
+        unsure = [name for name, ci in intervals.items() if ci is None or (ci[0] <= EACH_TARGET < ci[1])]
+        each = f"  each workload: target <= {EACH_TARGET:.2f} "
+        if over:
+            each += "missed by " + ", ".join(f"{n} [{intervals[n][0]:.3f}-{intervals[n][1]:.3f}]" for n in over)
+        elif unsure:
+            each += "- this run cannot tell for " + ", ".join(
+                f"{n} [{intervals[n][0]:.3f}-{intervals[n][1]:.3f}]" if intervals[n] else n for n in unsure)
+        else:
+            each += "met (every interval at or below it)"
+        lines.append(each)
+    return lines
+
+
+def fmt_ratio_ci(row):
+    if row is None or row.get("ratio") is None:
+        return "-"
+    ci = row.get("ci95")
+    return f"{row['ratio']:.3f}" + (f" [{ci[0]:.2f}-{ci[1]:.2f}]" if ci else "")
 
 
 def print_report(out, stream):
@@ -190,9 +233,9 @@ def print_report(out, stream):
         same = out["cpython_same_lib"].get(name)
         rows.append([
             name,
-            fmt_ms(js and js["duet"]["median_ns"]), fmt_ms(js and js["node"]["median_ns"]), fmt_ratio(js and js["ratio"]),
-            fmt_ms(py and py["duet"]["median_ns"]), fmt_ms(py and py["python3"]["median_ns"]), fmt_ratio(py and py["ratio"]),
-            fmt_ms(same and same["same-lib"]["median_ns"]), fmt_ratio(same and same["ratio"]),
+            fmt_ms(js and js["duet"]["median_ns"]), fmt_ms(js and js["node"]["median_ns"]), fmt_ratio_ci(js),
+            fmt_ms(py and py["duet"]["median_ns"]), fmt_ms(py and py["python3"]["median_ns"]), fmt_ratio_ci(py),
+            fmt_ms(same and same["same-lib"]["median_ns"]), fmt_ratio_ci(same),
         ])
         for label, row in (("v8", js), ("cpython", py), ("cpython (same-lib)", same)):
             if row and row["results_agree"] is False:
@@ -202,11 +245,13 @@ def print_report(out, stream):
     widths = [max(len(r[i]) for r in [headers] + rows) for i in range(len(headers))]
     lines = ["  ".join([r[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(r[1:], widths[1:])])
              for r in [headers] + rows]
-    lines.append(f"\nmedian over {out['rounds']} rounds of each side's median; ratio > 1 means duet is slower")
+    lines.append(f"\nmedian over {out['rounds']} rounds of each side's median; ratio > 1 means duet is slower; "
+                 "[95% interval] from a bootstrap over the rounds, each round's sides kept together")
     for table, label in (("v8", "duet/node"), ("cpython", "duet/python3"), ("cpython_same_lib", "duet/same-lib")):
-        summary = summarize(out[table])
+        summary = summarize(out[table], judged=table == "v8")
         if summary:
-            lines.append(f"{label} over {summary}")
+            lines.append(f"{label} over {summary[0]}")
+            lines += summary[1:]
     lines.append("same-lib: python3 linked from the same libpython3.11.a as duet (build/duet-python3); "
                  "/usr/bin/python3.11 is LTO-built, the packaged archive is not")
     for side, versions in out["versions"].items():
@@ -227,12 +272,12 @@ def reprint(path):
         sys.exit(f"host_vs_standalone: {path} is not a duet-host-vs-standalone/1 document")
     for table, standalone in (("v8", "node"), ("cpython", "python3"), ("cpython_same_lib", "same-lib")):
         for row in out[table].values():
-            if "paired_ratio" in row:
-                continue
-            # Saved before round ratios were kept: pair the rounds when every round has both sides.
-            a, b = row["duet"]["round_medians_ns"], row[standalone]["round_medians_ns"]
-            ok = len(a) == len(b) == out["rounds"] and all(b)
-            row["paired_ratio"] = statistics.median(x / y for x, y in zip(a, b)) if ok else None
+            if "paired_rounds_ns" not in row:
+                # Saved before the pairs were kept: they can be rebuilt when every round has both sides.
+                a, b = row["duet"]["round_medians_ns"], row[standalone]["round_medians_ns"]
+                ok = len(a) == len(b) == out["rounds"]
+                row["paired_rounds_ns"] = [a, b] if ok else [[], []]
+            add_paired_figures(row)
     print_report(out, sys.stdout)
     return 0
 
