@@ -58,16 +58,27 @@ def median_of_ratios_interval(rows, rng):
     return _interval(estimates) if estimates else None
 
 
-def target_verdict(interval, target):
-    """"met" or "missed" for an upper bound `target` only when the whole 95% interval is on one
-    side of it."""
+def judge(interval, target, at_least=False):
+    """"met", "missed" or "cannot tell" for a bound `target` (an upper bound, or a lower one when
+    `at_least`): met or missed only when the whole 95% interval is on one side of it; "no
+    interval" with fewer than 2 rounds."""
     if interval is None:
+        return "no interval"
+    low, high = interval
+    if (low >= target) if at_least else (high <= target):
+        return "met"
+    if (high < target) if at_least else (low > target):
+        return "missed"
+    return "cannot tell"
+
+
+def target_verdict(interval, target, at_least=False):
+    """judge()'s word as a phrase: "target <= 1.10 met", "target >= 0.95: this run cannot tell"."""
+    word = judge(interval, target, at_least)
+    if word == "no interval":
         return "(one round: no interval)"
-    if interval[1] <= target:
-        return f"target <= {target:.2f} met"
-    if interval[0] > target:
-        return f"target <= {target:.2f} missed"
-    return f"target <= {target:.2f}: this run cannot tell"
+    bound = f"target {'>=' if at_least else '<='} {target:.2f}"
+    return f"{bound}: this run cannot tell" if word == "cannot tell" else f"{bound} {word}"
 
 
 def overlap(a, b):

@@ -182,6 +182,7 @@ def main(argv):
                        if (test != "ws-room" or f in ROOM_FRAMEWORKS) and h in hosts]
             for r in range(opts.rounds):
                 for framework, host, args, env in (servers if r % 2 == 0 else servers[::-1]):
+                    print(f"{test} round {r + 1}/{opts.rounds}: {framework}@{host}", file=sys.stderr, flush=True)
                     rounds.setdefault(test, {}).setdefault(f"{framework}@{host}", []).append(
                         one_round(framework, host, args, env, test, opts))
     finally:
@@ -191,7 +192,7 @@ def main(argv):
     return report(rounds, opts)
 
 
-def judge(test, ci95, overlaps):
+def verdicts(test, ci95, overlaps):
     """Per figure, issue 21's verdict for one framework and test: "met" or "missed" only when the
     ratio's interval is wholly on one side of the target. Requests/s is held to a floor (duet/this
     at least 1 - tolerance) and CPU per request to a ceiling; a database test whose two servers'
@@ -204,12 +205,9 @@ def judge(test, ci95, overlaps):
             out[key] = f"{label}: one round, no interval"
         elif test not in NO_DATABASE and overlaps[key]:
             out[key] = f"{label} met (intervals overlap)"
-        elif key == "per_second":
-            # A floor on the ratio is a ceiling on its inverse.
-            out[key] = f"{label} " + target_verdict([1 / ci[1], 1 / ci[0]], 1 / (1 - tol)).replace(
-                f"target <= {1 / (1 - tol):.2f}", f">= {1 - tol:.2f}")
         else:
-            out[key] = f"{label} " + target_verdict(ci, 1 + tol).replace("target ", "")
+            floor = key == "per_second"
+            out[key] = f"{label} " + target_verdict(ci, 1 - tol if floor else 1 + tol, at_least=floor).replace("target ", "")
     return out
 
 
@@ -256,7 +254,7 @@ def report(rounds, opts):
                 ratio += "  " + ", ".join(f"{r['median']:.3f} ({r['min']:.3f}-{r['max']:.3f})" for r in per_round.values())
                 ratio += "  " + ", ".join({True: "yes", False: "no", None: "-"}[v] for v in overlaps.values())
                 if host in JUDGED_AGAINST:
-                    row["verdict"] = judge(test, ci95, overlaps)
+                    row["verdict"] = verdicts(test, ci95, overlaps)
                     judged.append((test, server, ci95, row["verdict"]))
                 ratios.append(row)
             print(f"  {server:<22} {m['per_second']:>9.0f} {m['p99_us']:>9.0f} {m['cpu_ns'] / 1e3:>11.1f}{ratio}")
