@@ -71,10 +71,16 @@ def main_thread_cpu(pid):
     return total, total * user_ticks / ticks if ticks else 0.0
 
 
+def pinned(argv, opts, cpu):
+    """argv run on one CPU with --pin: the server on CPU 0, the load generator on CPU 1, so the
+    two never take turns on one core, which on a 2-core machine swings a round by ±40%."""
+    return ["taskset", "-c", str(cpu)] + argv if opts.pin else argv
+
+
 def load(duet, port, opts, requests):
     with tempfile.NamedTemporaryFile(suffix=".json") as out:
-        argv = [duet, "load", "--port", str(port), "--mode", opts.mode, "--connections", str(opts.connections),
-                "--requests", str(requests), "--duration", "120", "--json", out.name]
+        argv = pinned([duet, "load", "--port", str(port), "--mode", opts.mode, "--connections", str(opts.connections),
+                "--requests", str(requests), "--duration", "120", "--json", out.name], opts, 1)
         if opts.mode == "echo":
             argv += ["--size", str(opts.size)]
         done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -86,7 +92,8 @@ def load(duet, port, opts, requests):
 def load_wrk(port, opts, seconds):
     """The external check for HTTP servers: wrk, one thread, the same connection count, for a
     bounded time. Its latency is per-thread and coarse; duet load's histogram stays the measure."""
-    argv = ["wrk", "-t1", f"-c{opts.connections}", f"-d{seconds}s", "--latency", f"http://127.0.0.1:{port}/"]
+    argv = pinned(["wrk", "-t1", f"-c{opts.connections}", f"-d{seconds}s", "--latency", f"http://127.0.0.1:{port}/"],
+                  opts, 1)
     done = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     if done.returncode != 0:
         raise SystemExit(f"net: {' '.join(argv)} failed: {done.stderr.strip()}")
@@ -110,7 +117,8 @@ def load_wrk(port, opts, seconds):
 
 def one_round(name, opts):
     argv, env = server_argv(name, opts.duet, opts.workload, opts.param)
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True, env=dict(os.environ, **env), cwd=ROOT)
+    proc = subprocess.Popen(pinned(argv, opts, 0), stdout=subprocess.PIPE, text=True, env=dict(os.environ, **env),
+                            cwd=ROOT)
     try:
         line = proc.stdout.readline()
         if not line:
@@ -142,11 +150,15 @@ def main(argv):
     parser.add_argument("--client", choices=["duet", "wrk"], default="duet",
                         help="the load generator: duet load (default) or wrk (HTTP workloads only)")
     parser.add_argument("--wrk-seconds", type=int, default=5, help="wrk: seconds per round")
+    parser.add_argument("--pin", action="store_true",
+                        help="run every server on CPU 0 and the load generator on CPU 1 (taskset)")
     parser.add_argument("--json", metavar="FILE", help="also write rounds, medians and ratios as JSON")
     opts = parser.parse_args(argv)
     opts.mode = "echo" if opts.workload == "tcp-echo" else "http"
     if opts.client == "wrk" and opts.mode != "http":
         parser.error("--client wrk speaks HTTP: choose an HTTP workload (http-hello, node-http)")
+    if opts.pin and not {0, 1} <= os.sched_getaffinity(0):
+        parser.error("--pin needs CPUs 0 and 1")
     servers = [s for s in opts.servers.split(",") if s]
     if opts.workload not in FLOOR_WORKLOADS:
         servers = [s for s in servers if s != "floor"]
