@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 
+from pin import CLIENT_CPU, SERVER_CPU, pin_problem, pinned
 from stats import judge, ratio_interval
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -71,16 +72,10 @@ def main_thread_cpu(pid):
     return total, total * user_ticks / ticks if ticks else 0.0
 
 
-def pinned(argv, opts, cpu):
-    """argv run on one CPU with --pin: the server on CPU 0, the load generator on CPU 1, so the
-    two never take turns on one core, which on a 2-core machine swings a round by ±40%."""
-    return ["taskset", "-c", str(cpu)] + argv if opts.pin else argv
-
-
 def load(duet, port, opts, requests):
     with tempfile.NamedTemporaryFile(suffix=".json") as out:
         argv = pinned([duet, "load", "--port", str(port), "--mode", opts.mode, "--connections", str(opts.connections),
-                "--requests", str(requests), "--duration", "120", "--json", out.name], opts, 1)
+                "--requests", str(requests), "--duration", "120", "--json", out.name], opts.pin, CLIENT_CPU)
         if opts.mode == "echo":
             argv += ["--size", str(opts.size)]
         done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -93,7 +88,7 @@ def load_wrk(port, opts, seconds):
     """The external check for HTTP servers: wrk, one thread, the same connection count, for a
     bounded time. Its latency is per-thread and coarse; duet load's histogram stays the measure."""
     argv = pinned(["wrk", "-t1", f"-c{opts.connections}", f"-d{seconds}s", "--latency", f"http://127.0.0.1:{port}/"],
-                  opts, 1)
+                  opts.pin, CLIENT_CPU)
     done = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     if done.returncode != 0:
         raise SystemExit(f"net: {' '.join(argv)} failed: {done.stderr.strip()}")
@@ -117,8 +112,8 @@ def load_wrk(port, opts, seconds):
 
 def one_round(name, opts):
     argv, env = server_argv(name, opts.duet, opts.workload, opts.param)
-    proc = subprocess.Popen(pinned(argv, opts, 0), stdout=subprocess.PIPE, text=True, env=dict(os.environ, **env),
-                            cwd=ROOT)
+    proc = subprocess.Popen(pinned(argv, opts.pin, SERVER_CPU), stdout=subprocess.PIPE, text=True,
+                            env=dict(os.environ, **env), cwd=ROOT)
     try:
         line = proc.stdout.readline()
         if not line:
@@ -157,8 +152,8 @@ def main(argv):
     opts.mode = "echo" if opts.workload == "tcp-echo" else "http"
     if opts.client == "wrk" and opts.mode != "http":
         parser.error("--client wrk speaks HTTP: choose an HTTP workload (http-hello, node-http)")
-    if opts.pin and not {0, 1} <= os.sched_getaffinity(0):
-        parser.error("--pin needs CPUs 0 and 1")
+    if opts.pin and pin_problem():
+        parser.error(pin_problem())
     servers = [s for s in opts.servers.split(",") if s]
     if opts.workload not in FLOOR_WORKLOADS:
         servers = [s for s in servers if s != "floor"]

@@ -25,6 +25,7 @@ import statistics
 import subprocess
 import sys
 
+from pin import CLIENT_CPU, SERVER_CPU, pin_problem, pinned
 from stats import median_interval, overlap, ratio_interval, target_verdict
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -101,14 +102,16 @@ def load(duet, port, test, opts, requests):
         argv += ["--mode", "ws-room", "--timeout", "10"]
     else:
         argv += ["--mode", "http", "--check", check, "--pipeline", str(pipeline)]
-    done = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    done = subprocess.run(pinned(argv, opts.pin, CLIENT_CPU), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True)
     if done.returncode != 0:
         raise SystemExit(f"web: {' '.join(argv)} failed (exit {done.returncode}):\n{done.stderr.strip()}")
     return json.loads(done.stdout)
 
 
 def one_round(framework, host, argv, env, test, opts):
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True, env=dict(os.environ, **env), cwd=WEB)
+    proc = subprocess.Popen(pinned(argv, opts.pin, SERVER_CPU), stdout=subprocess.PIPE, text=True,
+                            env=dict(os.environ, **env), cwd=WEB)
     try:
         line = proc.stdout.readline()
         if not line:
@@ -152,6 +155,9 @@ def main(argv):
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--requests", type=int, default=5000, help="per round and test")
     parser.add_argument("--pg-url", help="an existing database holding TechEmpower's tables (default: a private cluster)")
+    parser.add_argument("--pin", action="store_true",
+                        help="run every server on CPU 0 and the load generator on CPU 1 (taskset); "
+                             "PostgreSQL stays unpinned")
     parser.add_argument("--json", metavar="FILE", help="also write the rounds, medians and ratios as JSON")
     parser.add_argument("--from", dest="from_file", metavar="FILE",
                         help="print the figures of an earlier --json FILE again instead of measuring")
@@ -163,6 +169,8 @@ def main(argv):
             sys.exit(f"web.py: {opts.from_file} is not a duet-web-bench/1 document")
         opts.connections, opts.requests = saved["connections"], saved["requests"]
         return report(saved["rounds"], opts)
+    if opts.pin and pin_problem():
+        parser.error(pin_problem())
     frameworks = [f for f in opts.frameworks.split(",") if f]
     tests = [t for t in opts.tests.split(",") if t]
     hosts = {"duet"} | {h for h in opts.hosts.split(",") if h}
