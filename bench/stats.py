@@ -72,12 +72,13 @@ def judge(interval, target, at_least=False):
     return "cannot tell"
 
 
-def target_verdict(interval, target, at_least=False):
-    """judge()'s word as a phrase: "target <= 1.10 met", "target >= 0.95: this run cannot tell"."""
+def target_verdict(interval, target, at_least=False, subject="target"):
+    """judge()'s word as a phrase: "target <= 1.10 met", "target >= 0.95: this run cannot tell"
+    (with `subject` in place of "target" when given)."""
     word = judge(interval, target, at_least)
     if word == "no interval":
         return "(one round: no interval)"
-    bound = f"target {'>=' if at_least else '<='} {target:.2f}"
+    bound = f"{subject} {'>=' if at_least else '<='} {target:.2f}"
     return f"{bound}: this run cannot tell" if word == "cannot tell" else f"{bound} {word}"
 
 

@@ -215,7 +215,7 @@ def verdicts(test, ci95, overlaps):
             out[key] = f"{label} met (intervals overlap)"
         else:
             floor = key == "per_second"
-            out[key] = f"{label} " + target_verdict(ci, 1 - tol if floor else 1 + tol, at_least=floor).replace("target ", "")
+            out[key] = target_verdict(ci, 1 - tol if floor else 1 + tol, at_least=floor, subject=label)
     return out
 
 

@@ -16,7 +16,7 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(ROOT, "bench"))
-from stats import median_of_ratios_interval, ratio_interval, target_verdict  # noqa: E402
+from stats import judge, median_of_ratios_interval, ratio_interval, target_verdict  # noqa: E402
 
 # Issue 19's embedding targets for duet's JS against node 18: the median ratio over the CPU
 # workloads at most 1.02, and none above 1.05. Python has no such target (printed, not judged).
@@ -177,10 +177,6 @@ def fmt_ms(ns):
     return "-" if ns is None else f"{ns / 1e6:.3f}"
 
 
-def fmt_ratio(x):
-    return "-" if x is None else f"{x:.3f}"
-
-
 def summarize(table, judged):
     """The lines under the table for one baseline: the median and the highest ratio over the
     workloads, taken both ways, the median's 95% interval, and, when `judged`, issue 19's two
@@ -200,8 +196,9 @@ def summarize(table, judged):
     lines.append(median + (f", {target_verdict(interval, MEDIAN_TARGET)}" if judged else ""))
     if judged:
         intervals = {name: table[name].get("ci95") for name in ratios}
-        over = [name for name, ci in intervals.items() if ci is not None and ci[0] > EACH_TARGET]
-        unsure = [name for name, ci in intervals.items() if ci is None or (ci[0] <= EACH_TARGET < ci[1])]
+        words = {name: judge(ci, EACH_TARGET) for name, ci in intervals.items()}
+        over = [name for name, word in words.items() if word == "missed"]
+        unsure = [name for name, word in words.items() if word in ("cannot tell", "no interval")]
         each = f"  each workload: target <= {EACH_TARGET:.2f} "
         if over:
             each += "missed by " + ", ".join(f"{n} [{intervals[n][0]:.3f}-{intervals[n][1]:.3f}]" for n in over)
